@@ -1,0 +1,106 @@
+// Process-wide runtime: seeds and generators, threads, devices, versions and build configuration.
+#include "generator.h"
+#include "tensor.h"
+#include "errors.h"
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <torch/version.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+namespace medslip {
+namespace {
+
+class GeneratorHandle : public Napi::ObjectWrap<GeneratorHandle> {
+ public:
+  static Napi::FunctionReference* constructor;
+  explicit GeneratorHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GeneratorHandle>(info) {}
+  at::Generator generator;
+};
+Napi::FunctionReference* GeneratorHandle::constructor = nullptr;
+
+// createGenerator(seed, device): a new generator (CPU, or CUDA when available) seeded with `seed`.
+Napi::Value CreateGenerator(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "createGenerator", [&]() -> Napi::Value {
+    uint64_t seed = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    std::string device = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "cpu";
+    Napi::Object object = GeneratorHandle::constructor->New({});
+    auto* handle = Napi::ObjectWrap<GeneratorHandle>::Unwrap(object);
+    if (device == "cpu") {
+      handle->generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    } else {
+      c10::Device d(device);
+      handle->generator = at::globalContext().defaultGenerator(d).clone();
+      handle->generator.set_current_seed(seed);
+    }
+    return object;
+  });
+}
+
+Napi::Value GeneratorSeed(const Napi::CallbackInfo& info) {
+  at::Generator generator = UnwrapGenerator(info[0], "generatorSeed");
+  uint64_t seed = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_current_seed(seed);
+  return info.Env().Undefined();
+}
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  torch::manual_seed(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+  return info.Env().Undefined();
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value Versions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("libtorch", Napi::String::New(env, TORCH_VERSION));
+  result.Set("cudaAvailable", Napi::Boolean::New(env, torch::cuda::is_available()));
+  result.Set("cudaDevices", Napi::Number::New(env, static_cast<double>(torch::cuda::device_count())));
+  result.Set("mklAvailable", Napi::Boolean::New(env, at::hasMKL()));
+  result.Set("openmpAvailable", Napi::Boolean::New(env, at::hasOpenMP()));
+  return result;
+}
+
+// buildConfig() → libtorch's own description of its build (BLAS, LAPACK, CPU capability) and thread pools.
+Napi::Value BuildConfig(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("config", Napi::String::New(env, at::show_config()));
+  result.Set("parallel", Napi::String::New(env, at::get_parallel_info()));
+  return result;
+}
+
+}  // namespace
+
+at::Generator UnwrapGenerator(const Napi::Value& value, const std::string& what) {
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(GeneratorHandle::constructor->Value())) {
+    throw Napi::TypeError::New(value.Env(), "Expected a generator for " + what);
+  }
+  return Napi::ObjectWrap<GeneratorHandle>::Unwrap(value.As<Napi::Object>())->generator;
+}
+
+void InitGenerators(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = GeneratorHandle::DefineClass(env, "NativeGenerator", {});
+  GeneratorHandle::constructor = new Napi::FunctionReference(Napi::Persistent(ctor));
+  exports.Set("createGenerator", Napi::Function::New(env, CreateGenerator));
+  exports.Set("generatorSeed", Napi::Function::New(env, GeneratorSeed));
+  exports.Set("manualSeed", Napi::Function::New(env, ManualSeed));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("versions", Napi::Function::New(env, Versions));
+  exports.Set("buildConfig", Napi::Function::New(env, BuildConfig));
+}
+
+}  // namespace medslip
