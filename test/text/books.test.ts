@@ -58,7 +58,7 @@ test('every description fits in 64 tokens, so downstream (64) and pre-training (
 });
 
 test('loadPathologyBook reads values in key order and warns once about differing names', () => {
-  const keys = [...OBSERVATIONS];
+  const keys: string[] = [...OBSERVATIONS];
   keys[20] = 'eumonia';
   const texts = PATHOLOGY_BOOK.map((t, i) => `user ${i}: ${t}`);
   withFile(JSON.stringify(asObject(keys, texts)), (file) => {
