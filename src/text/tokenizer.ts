@@ -10,7 +10,7 @@
  * configured in memory from the vocabulary. Two gaps between that package and BERT's basic tokenizer are closed
  * here before the text reaches it (see `alignWithBertBasicTokenizer`).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 
@@ -122,10 +122,11 @@ function readSettings(file: string): TokenizerSettings {
   };
   let text: string;
   try {
-    if (!statSync(file).isFile()) return settings;
     text = readFileSync(file, 'utf8');
-  } catch {
-    return settings;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return settings;
+    throw new Error(`${file}: cannot be read (${(error as Error).message})`);
   }
   let config: unknown;
   try {
