@@ -1,6 +1,6 @@
 /**
  * Zero-shot grounding metrics: how well a heatmap (e.g. a pathology query's cross-attention, upsampled to the
- * image) locates a ground-truth region (a box or segmentation mask, nonzero = inside).
+ * image) locates a ground-truth region (a box or segmentation mask, > 0 = inside).
  *
  * Provenance: the reference grounding evaluation (Sample_Zero-Shot_Grounding_RSNA): pred = heat > threshold,
  * IoU = |seg∧pred| / (|seg| + |pred| − |seg∧pred|), Dice = 2|seg∧pred| / (|seg| + |pred|), and the pointing
@@ -9,15 +9,10 @@
  * Dice are 1 (they agree), so a mean over images is never NaN. The reference's default threshold 0 makes every
  * pixel positive (attention is > 0): pass a real threshold.
  */
-import { checkFinite, checkInteger, checkNumber, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { countOverlap, type OverlapCounts } from './overlap.ts';
+import { checkFinite, checkInteger, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
 
-function checkHeatAndMask(heat: unknown, mask: unknown): asserts heat is NumericArray {
-  checkNumericArray(heat, 'heat');
-  checkNumericArray(mask, 'mask');
-  checkSameLength(heat, mask as NumericArray, 'heat', 'mask');
-  if (heat.length === 0) throw new RangeError('Expected a non-empty heatmap but heat is empty');
-  checkFinite(heat, 'heat');
-}
+export type { OverlapCounts } from './overlap.ts';
 
 /**
  * Pointing game: true when a pixel holding the heatmap's maximum lies inside the mask (row-major, width × height).
@@ -26,40 +21,25 @@ function checkHeatAndMask(heat: unknown, mask: unknown): asserts heat is Numeric
  * @throws {RangeError} when heat or mask does not hold width × height values, or heat has a non-finite value.
  */
 export function pointingGame(heat: NumericArray, mask: NumericArray, width: number, height: number): boolean {
-  checkHeatAndMask(heat, mask);
+  checkNumericArray(heat, 'heat');
+  checkNumericArray(mask, 'mask');
   checkInteger(width, 'width', 1);
   checkInteger(height, 'height', 1);
   if (heat.length !== width * height) {
     throw new RangeError(`Expected width × height = ${width * height} values in heat but received ${heat.length}`);
   }
+  checkSameLength(heat, mask, 'heat', 'mask');
+  checkFinite(heat, 'heat');
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < heat.length; i++) if (heat[i] > max) max = heat[i];
-  for (let i = 0; i < heat.length; i++) if (heat[i] === max && mask[i] !== 0) return true;
+  for (let i = 0; i < heat.length; i++) if (heat[i] === max && mask[i] > 0) return true;
   return false;
 }
 
-/** Pixel counts of `heat > threshold` against a mask. */
-export interface OverlapCounts {
-  predicted: number;
-  target: number;
-  intersection: number;
-}
-
-/** Counts of predicted (heat > threshold), target (mask ≠ 0) and both. */
+/** Counts of predicted (heat > threshold), target (mask > 0) and both. */
 export function overlapCounts(heat: NumericArray, mask: NumericArray, threshold: number): OverlapCounts {
-  checkHeatAndMask(heat, mask);
-  checkNumber(threshold, 'threshold');
-  let predicted = 0;
-  let target = 0;
-  let intersection = 0;
-  for (let i = 0; i < heat.length; i++) {
-    const isPredicted = heat[i] > threshold;
-    const isTarget = mask[i] !== 0;
-    if (isPredicted) predicted++;
-    if (isTarget) target++;
-    if (isPredicted && isTarget) intersection++;
-  }
-  return { predicted, target, intersection };
+  if (heat?.length === 0) throw new RangeError('Expected a non-empty heatmap but heat is empty');
+  return countOverlap(heat, mask, threshold, 0, ['heat', 'mask']);
 }
 
 /**

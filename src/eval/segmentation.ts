@@ -8,25 +8,20 @@
  * the score is the mean over all images, and Dice is also averaged separately over images with a non-empty
  * target (positive) and with an empty one (negative).
  */
-import { checkFinite, checkNumber, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { countOverlap, type OverlapCounts } from './overlap.ts';
+import type { NumericArray } from './validate.ts';
 
-function counts(prediction: NumericArray, target: NumericArray, threshold: number): { p: number; t: number; both: number } {
-  checkNumericArray(prediction, 'prediction');
-  checkNumericArray(target, 'target');
-  checkSameLength(prediction, target, 'prediction', 'target');
-  checkFinite(prediction, 'prediction');
-  checkNumber(threshold, 'threshold');
-  let p = 0;
-  let t = 0;
-  let both = 0;
-  for (let i = 0; i < prediction.length; i++) {
-    const isP = prediction[i] > threshold;
-    const isT = target[i] > 0.5;
-    if (isP) p++;
-    if (isT) t++;
-    if (isP && isT) both++;
-  }
-  return { p, t, both };
+/** Masks are probabilities or 0/1 (PNG / 255): the reference binarises them at 0.5. */
+const TARGET_THRESHOLD = 0.5;
+const NAMES = ['prediction', 'target'] as const;
+
+function imageDice({ predicted, target, intersection }: OverlapCounts): number {
+  if (target === 0) return predicted === 0 ? 1 : 0;
+  return (2 * intersection) / (predicted + target);
+}
+
+function imageIou({ predicted, target, intersection }: OverlapCounts): number {
+  return (intersection + 1) / (predicted + target - intersection + 1);
 }
 
 /**
@@ -34,15 +29,12 @@ function counts(prediction: NumericArray, target: NumericArray, threshold: numbe
  * @example segmentationDice(probabilities, mask) // 1 for an empty mask predicted empty
  */
 export function segmentationDice(prediction: NumericArray, target: NumericArray, threshold = 0.5): number {
-  const { p, t, both } = counts(prediction, target, threshold);
-  if (t === 0) return p === 0 ? 1 : 0;
-  return (2 * both) / (p + t);
+  return imageDice(countOverlap(prediction, target, threshold, TARGET_THRESHOLD, NAMES));
 }
 
 /** Smoothed IoU (|p∧t| + 1) / (|p∨t| + 1) for one image. */
 export function segmentationIou(prediction: NumericArray, target: NumericArray, threshold = 0.5): number {
-  const { p, t, both } = counts(prediction, target, threshold);
-  return (both + 1) / (p + t - both + 1);
+  return imageIou(countOverlap(prediction, target, threshold, TARGET_THRESHOLD, NAMES));
 }
 
 export interface SegmentationSummary {
@@ -71,15 +63,15 @@ export function segmentationScores(predictions: readonly NumericArray[], targets
   if (predictions.length === 0) throw new RangeError('Expected at least one image but received none');
   let diceSum = 0, positiveSum = 0, negativeSum = 0, iouSum = 0, positives = 0;
   for (let k = 0; k < predictions.length; k++) {
-    const { p, t, both } = counts(predictions[k], targets[k], threshold);
-    const imageDice = t === 0 ? (p === 0 ? 1 : 0) : (2 * both) / (p + t);
-    diceSum += imageDice;
-    if (t === 0) negativeSum += imageDice;
+    const counts = countOverlap(predictions[k], targets[k], threshold, TARGET_THRESHOLD, NAMES);
+    const dice = imageDice(counts);
+    diceSum += dice;
+    if (counts.target === 0) negativeSum += dice;
     else {
-      positiveSum += imageDice;
+      positiveSum += dice;
       positives++;
     }
-    iouSum += (both + 1) / (p + t - both + 1);
+    iouSum += imageIou(counts);
   }
   const n = predictions.length;
   const negatives = n - positives;

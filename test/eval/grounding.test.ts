@@ -89,6 +89,8 @@ test('summarizeGrounding averages as the reference reports', () => {
 test('bad input is rejected', () => {
   assert.throws(() => pointingGame([1, 2, 3], [0, 1, 0], 2, 2), { name: 'RangeError', message: /width × height = 4/ });
   assert.throws(() => pointingGame([1, 2], [0, 1, 0], 1, 2), { name: 'RangeError', message: /heat and mask.*same length/ });
+  assert.throws(() => iou([], [], 0.5), { name: 'RangeError', message: /non-empty/ });
+  assert.throws(() => iou([1, 2], [0, 1, 0], 0.5), { name: 'RangeError', message: /heat and mask.*same length/ });
   assert.throws(() => pointingGame([1, Number.NaN], [0, 1], 1, 2), { name: 'RangeError', message: /heat\[1\]/ });
   assert.throws(() => iou([1, 2], [0, 1], Number.POSITIVE_INFINITY), { name: 'RangeError', message: /threshold/ });
   assert.throws(() => normalizeByMax([0, 0]), { name: 'RangeError', message: /positive maximum/ });
