@@ -42,7 +42,7 @@ export interface ProgressOptions {
   stream?: ProgressStream;
   /** Print nothing (for tests, libraries, --quiet). */
   silent?: boolean;
-  /** Seconds between plain lines when the stream is not a TTY (default 30 s, in ms). */
+  /** Milliseconds between plain lines when the stream is not a TTY (default 30 000). */
   intervalMs?: number;
   /** Clock in ms (tests inject one). Default Date.now. */
   now?: () => number;

@@ -10,6 +10,7 @@ export const SERIES_COLOURS: readonly string[] = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
 ];
 
+/** Generic family: fontconfig picks an installed sans font, so plots render on any machine. */
 export const FONT = "font-family=\"sans-serif\"";
 
 /** Escapes text for an SVG text node or attribute. */
