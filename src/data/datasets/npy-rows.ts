@@ -30,6 +30,7 @@ export class NpyRows {
 
   /**
    * Reads and checks the header.
+   * @example const rows = await NpyRows.open('landmark_observation_adj_mtx.npy'); const m = await rows.readRow(0);
    * @throws Error naming the file for a bad magic string, an unsupported dtype, Fortran order, a scalar
    *   array, or a file shorter than its header says.
    */

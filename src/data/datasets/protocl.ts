@@ -37,7 +37,11 @@ export interface ProtoclCandidates {
   indexAnatomy: Int32Array;
 }
 
-/** Existence labels of a (51 × 75) row-major matrix. @throws RangeError for a wrong length. */
+/**
+ * Existence labels of a (51 × 75) row-major matrix.
+ * @example const { labelPathology } = entityLabels(matrix); labelPathology[20]; // 1 if pneumonia is present anywhere
+ * @throws RangeError for a wrong length.
+ */
 export function entityLabels(matrix: ArrayLike<number>): EntityLabels {
   checkMatrix(matrix);
   const labelPathology = new Float64Array(NUM_OBSERVATIONS).fill(-1);
@@ -112,7 +116,11 @@ export function sampleSeed(seed: number, epoch: number, index: number): number {
   return h;
 }
 
-/** Labels and candidates of one sample, drawn with `sampleSeed(seed, epoch, index)`. */
+/**
+ * Labels and candidates of one sample, drawn with `sampleSeed(seed, epoch, index)`.
+ * @example const { indexPathology } = pretrainTargets(matrix, 42, epoch, 17); // Int32Array(75 * 8)
+ * @throws RangeError for a matrix of the wrong length; TypeError / RangeError as sampleSeed.
+ */
 export function pretrainTargets(matrix: ArrayLike<number>, seed: number, epoch: number, index: number): EntityLabels & ProtoclCandidates {
   const labels = entityLabels(matrix);
   return { ...labels, ...sampleProtoclCandidates(matrix, labels, new Random(sampleSeed(seed, epoch, index))) };
