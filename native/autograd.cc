@@ -18,9 +18,9 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
     Napi::Array grads = info[1].As<Napi::Array>();
     std::vector<at::Tensor> tensors, gradTensors;
     for (uint32_t i = 0; i < outputs.Length(); i++) {
-      tensors.push_back(TensorHandle::TensorOf(outputs.Get(i), "backward"));
+      tensors.push_back(TensorTable::Get(outputs.Get(i), "backward"));
       Napi::Value g = i < grads.Length() ? grads.Get(i) : env.Null();
-      gradTensors.push_back(g.IsNull() || g.IsUndefined() ? at::Tensor() : TensorHandle::TensorOf(g, "backward gradient"));
+      gradTensors.push_back(g.IsNull() || g.IsUndefined() ? at::Tensor() : TensorTable::Get(g, "backward gradient"));
     }
     c10::optional<bool> retainGraph;
     if (info[2].IsBoolean()) retainGraph = info[2].As<Napi::Boolean>().Value();
@@ -31,18 +31,18 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Grad(const Napi::CallbackInfo& info) {
-  return TensorHandle::Wrap(info.Env(), TensorHandle::TensorOf(info[0], "grad").grad());
+  return WrapTensor(info.Env(), TensorTable::Get(info[0], "grad").grad());
 }
 
 // setGrad(tensor, grad | null): null drops the gradient (PyTorch's `zero_grad(set_to_none=True)`).
 Napi::Value SetGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "setGrad", [&]() -> Napi::Value {
-    at::Tensor& tensor = TensorHandle::TensorOf(info[0], "setGrad");
+    at::Tensor& tensor = TensorTable::Get(info[0], "setGrad");
     if (info[1].IsNull() || info[1].IsUndefined()) {
       tensor.mutable_grad().reset();
     } else {
-      tensor.mutable_grad() = TensorHandle::TensorOf(info[1], "setGrad gradient");
+      tensor.mutable_grad() = TensorTable::Get(info[1], "setGrad gradient");
     }
     return env.Undefined();
   });
@@ -51,7 +51,7 @@ Napi::Value SetGrad(const Napi::CallbackInfo& info) {
 Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "requiresGrad", [&]() -> Napi::Value {
-    TensorHandle::TensorOf(info[0], "requiresGrad").set_requires_grad(info[1].ToBoolean().Value());
+    TensorTable::Get(info[0], "requiresGrad").set_requires_grad(info[1].ToBoolean().Value());
     return env.Undefined();
   });
 }
@@ -59,7 +59,7 @@ Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
 Napi::Value RetainGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "retainGrad", [&]() -> Napi::Value {
-    TensorHandle::TensorOf(info[0], "retainGrad").retain_grad();
+    TensorTable::Get(info[0], "retainGrad").retain_grad();
     return env.Undefined();
   });
 }

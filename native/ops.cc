@@ -55,7 +55,6 @@ c10::Scalar ToScalar(const Napi::Value& value, const std::string& what) {
     }
     return c10::Scalar(v);
   }
-  if (TensorHandle::IsHandle(value)) return TensorHandle::TensorOf(value, what.c_str()).item();
   throw Napi::TypeError::New(value.Env(), "Expected a number or boolean for " + what);
 }
 
@@ -84,13 +83,13 @@ c10::IValue ToListIValue(const Napi::Value& value, const c10::TypePtr& elementTy
     case c10::TypeKind::BoolType:
       return ToList<bool>(value, what, [&](const Napi::Value& v) { return v.ToBoolean().Value(); });
     case c10::TypeKind::TensorType:
-      return ToList<at::Tensor>(value, what, [&](const Napi::Value& v) { return TensorHandle::TensorOf(v, what.c_str()); });
+      return ToList<at::Tensor>(value, what, [&](const Napi::Value& v) { return TensorTable::Get(v, what.c_str()); });
     case c10::TypeKind::OptionalType: {
       auto inner = elementType->expectRef<c10::OptionalType>().getElementType();
       if (inner->kind() == c10::TypeKind::TensorType) {
         return ToList<c10::optional<at::Tensor>>(value, what, [&](const Napi::Value& v) -> c10::optional<at::Tensor> {
           if (v.IsNull() || v.IsUndefined()) return c10::nullopt;
-          return TensorHandle::TensorOf(v, what.c_str());
+          return TensorTable::Get(v, what.c_str());
         });
       }
       break;
@@ -107,7 +106,7 @@ c10::IValue ToIValue(const Napi::Value& value, const c10::TypePtr& type, const s
       if (value.IsNull() || value.IsUndefined()) return c10::IValue();
       return ToIValue(value, type->expectRef<c10::OptionalType>().getElementType(), what);
     case c10::TypeKind::TensorType:
-      return TensorHandle::TensorOf(value, what.c_str());
+      return TensorTable::Get(value, what.c_str());
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
     case c10::TypeKind::ScalarTypeType:
@@ -134,7 +133,7 @@ c10::IValue ToIValue(const Napi::Value& value, const c10::TypePtr& type, const s
 }
 
 Napi::Value FromIValue(Napi::Env env, const c10::IValue& value) {
-  if (value.isTensor()) return TensorHandle::Wrap(env, value.toTensor());
+  if (value.isTensor()) return WrapTensor(env, value.toTensor());
   if (value.isNone()) return env.Null();
   if (value.isDouble()) return Napi::Number::New(env, value.toDouble());
   if (value.isInt()) return Napi::Number::New(env, static_cast<double>(value.toInt()));
@@ -143,7 +142,7 @@ Napi::Value FromIValue(Napi::Env env, const c10::IValue& value) {
   if (value.isTensorList()) {
     auto list = value.toTensorList();
     Napi::Array array = Napi::Array::New(env, list.size());
-    for (size_t i = 0; i < list.size(); i++) array.Set(i, TensorHandle::Wrap(env, list.get(i)));
+    for (size_t i = 0; i < list.size(); i++) array.Set(i, WrapTensor(env, list.get(i)));
     return array;
   }
   if (value.isIntList()) {
@@ -212,6 +211,42 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
   });
 }
 
+// Kind of a schema type as the TS layer needs it: which values are tensor handles.
+std::string KindOf(const c10::TypePtr& type) {
+  switch (type->kind()) {
+    case c10::TypeKind::TensorType:
+      return "Tensor";
+    case c10::TypeKind::OptionalType:
+      return KindOf(type->expectRef<c10::OptionalType>().getElementType()) + "?";
+    case c10::TypeKind::ListType:
+      return KindOf(type->expectRef<c10::ListType>().getElementType()) + "[]";
+    default:
+      return type->str();
+  }
+}
+
+// opSignature(id) → { names, arguments, returns }: argument names and the kind of every argument and return
+// value ("Tensor", "Tensor?", "Tensor[]", "int", …), so the TS layer knows which values are tensor handles.
+Napi::Value OpSignature(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t id = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
+  if (id >= operators.size()) throw Napi::RangeError::New(env, "Unknown operator id");
+  const c10::FunctionSchema& schema = operators[id].schema();
+  Napi::Array names = Napi::Array::New(env, schema.arguments().size());
+  Napi::Array arguments = Napi::Array::New(env, schema.arguments().size());
+  for (size_t i = 0; i < schema.arguments().size(); i++) {
+    names.Set(i, Napi::String::New(env, schema.arguments()[i].name()));
+    arguments.Set(i, Napi::String::New(env, KindOf(schema.arguments()[i].type())));
+  }
+  Napi::Array returns = Napi::Array::New(env, schema.returns().size());
+  for (size_t i = 0; i < schema.returns().size(); i++) returns.Set(i, Napi::String::New(env, KindOf(schema.returns()[i].type())));
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("names", names);
+  result.Set("arguments", arguments);
+  result.Set("returns", returns);
+  return result;
+}
+
 // opSchema(id) → the operator's schema as text (for error messages and docs).
 Napi::Value OpSchema(const Napi::CallbackInfo& info) {
   size_t id = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
@@ -227,6 +262,7 @@ void InitOps(Napi::Env env, Napi::Object exports) {
   exports.Set("opHandle", Napi::Function::New(env, OpHandle));
   exports.Set("callOp", Napi::Function::New(env, CallOp));
   exports.Set("opSchema", Napi::Function::New(env, OpSchema));
+  exports.Set("opSignature", Napi::Function::New(env, OpSignature));
 }
 
 }  // namespace medslip

@@ -6,63 +6,56 @@
 
 namespace medslip {
 
-Napi::FunctionReference* TensorHandle::constructor = nullptr;
-std::atomic<int64_t> TensorHandle::liveTensors{0};
-std::atomic<int64_t> TensorHandle::liveBytes{0};
+std::vector<at::Tensor> TensorTable::slots_;
+std::vector<int64_t> TensorTable::bytes_;
+std::vector<int64_t> TensorTable::free_;
+int64_t TensorTable::liveTensors = 0;
+int64_t TensorTable::liveBytes = 0;
 
-void TensorHandle::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(env, "NativeTensor", {});
-  constructor = new Napi::FunctionReference(Napi::Persistent(ctor));
-  exports.Set("NativeTensor", ctor);
-}
-
-TensorHandle::TensorHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorHandle>(info) {}
-
-TensorHandle::~TensorHandle() {
-  if (tensor_.defined()) {
-    liveTensors--;
-    liveBytes -= accountedBytes_;
-    Napi::MemoryManagement::AdjustExternalMemory(Env(), -accountedBytes_);
+int64_t TensorTable::Add(Napi::Env env, const at::Tensor& tensor) {
+  if (!tensor.defined()) return -1;
+  int64_t bytes = static_cast<int64_t>(tensor.numel() * tensor.element_size());
+  int64_t handle;
+  if (!free_.empty()) {
+    handle = free_.back();
+    free_.pop_back();
+    slots_[handle] = tensor;
+    bytes_[handle] = bytes;
+  } else {
+    handle = static_cast<int64_t>(slots_.size());
+    slots_.push_back(tensor);
+    bytes_.push_back(bytes);
   }
-}
-
-void TensorHandle::Set(Napi::Env env, const at::Tensor& tensor) {
-  tensor_ = tensor;
-  accountedBytes_ = static_cast<int64_t>(tensor.numel() * tensor.element_size());
   liveTensors++;
-  liveBytes += accountedBytes_;
-  Napi::MemoryManagement::AdjustExternalMemory(env, accountedBytes_);
+  liveBytes += bytes;
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return handle;
 }
 
-void TensorHandle::Release(Napi::Env env) {
-  if (!tensor_.defined()) return;
-  tensor_.reset();
+bool TensorTable::IsLive(int64_t handle) {
+  return handle >= 0 && handle < static_cast<int64_t>(slots_.size()) && slots_[handle].defined();
+}
+
+at::Tensor& TensorTable::Get(const Napi::Value& value, const char* what) {
+  if (!value.IsNumber()) throw Napi::TypeError::New(value.Env(), std::string("Expected a tensor for ") + what);
+  int64_t handle = value.As<Napi::Number>().Int64Value();
+  if (!IsLive(handle)) throw Napi::Error::New(value.Env(), std::string("Tensor used after dispose() for ") + what);
+  return slots_[handle];
+}
+
+void TensorTable::Release(Napi::Env env, int64_t handle) {
+  if (!IsLive(handle)) return;
+  slots_[handle].reset();
   liveTensors--;
-  liveBytes -= accountedBytes_;
-  Napi::MemoryManagement::AdjustExternalMemory(env, -accountedBytes_);
-  accountedBytes_ = 0;
+  liveBytes -= bytes_[handle];
+  Napi::MemoryManagement::AdjustExternalMemory(env, -bytes_[handle]);
+  bytes_[handle] = 0;
+  free_.push_back(handle);
 }
 
-Napi::Value TensorHandle::Wrap(Napi::Env env, const at::Tensor& tensor) {
+Napi::Value WrapTensor(Napi::Env env, const at::Tensor& tensor) {
   if (!tensor.defined()) return env.Null();
-  Napi::Object object = constructor->New({});
-  TensorHandle::Unwrap(object)->Set(env, tensor);
-  return object;
-}
-
-bool TensorHandle::IsHandle(const Napi::Value& value) {
-  return value.IsObject() && value.As<Napi::Object>().InstanceOf(constructor->Value());
-}
-
-at::Tensor& TensorHandle::TensorOf(const Napi::Value& value, const char* what) {
-  if (!IsHandle(value)) {
-    throw Napi::TypeError::New(value.Env(), std::string("Expected a tensor for ") + what);
-  }
-  TensorHandle* handle = Napi::ObjectWrap<TensorHandle>::Unwrap(value.As<Napi::Object>());
-  if (handle->disposed()) {
-    throw Napi::Error::New(value.Env(), std::string("Tensor used after dispose() for ") + what);
-  }
-  return handle->tensor_;
+  return Napi::Number::New(env, static_cast<double>(TensorTable::Add(env, tensor)));
 }
 
 namespace {
@@ -95,7 +88,7 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
     }
     uint8_t* source = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
     if (bytes > 0) std::memcpy(tensor.data_ptr(), source, bytes);
-    return TensorHandle::Wrap(env, tensor);
+    return WrapTensor(env, tensor);
   });
 }
 
@@ -103,7 +96,7 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
 Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "toBuffer", [&]() -> Napi::Value {
-    at::Tensor tensor = TensorHandle::TensorOf(info[0], "toBuffer").detach().to(at::kCPU).contiguous();
+    at::Tensor tensor = TensorTable::Get(info[0], "toBuffer").detach().to(at::kCPU).contiguous();
     size_t bytes = tensor.numel() * tensor.element_size();
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, bytes);
     if (bytes > 0) std::memcpy(buffer.Data(), tensor.data_ptr(), bytes);
@@ -114,7 +107,7 @@ Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
 // info(handle) → [shape, scalarType, device, requiresGrad]: one call for what the TS Tensor caches.
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  at::Tensor& tensor = TensorHandle::TensorOf(info[0], "info");
+  at::Tensor& tensor = TensorTable::Get(info[0], "info");
   Napi::Array result = Napi::Array::New(env, 4);
   result.Set(0u, FromVector(env, tensor.sizes()));
   result.Set(1u, Napi::Number::New(env, static_cast<int>(tensor.scalar_type())));
@@ -124,19 +117,19 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Strides(const Napi::CallbackInfo& info) {
-  return FromVector(info.Env(), TensorHandle::TensorOf(info[0], "strides").strides());
+  return FromVector(info.Env(), TensorTable::Get(info[0], "strides").strides());
 }
 
 Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), TensorHandle::TensorOf(info[0], "isContiguous").is_contiguous());
+  return Napi::Boolean::New(info.Env(), TensorTable::Get(info[0], "isContiguous").is_contiguous());
 }
 
 Napi::Value IsLeaf(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), TensorHandle::TensorOf(info[0], "isLeaf").is_leaf());
+  return Napi::Boolean::New(info.Env(), TensorTable::Get(info[0], "isLeaf").is_leaf());
 }
 
 Napi::Value GradFnName(const Napi::CallbackInfo& info) {
-  at::Tensor& tensor = TensorHandle::TensorOf(info[0], "gradFn");
+  at::Tensor& tensor = TensorTable::Get(info[0], "gradFn");
   const auto& fn = tensor.grad_fn();
   if (!fn) return info.Env().Null();
   return Napi::String::New(info.Env(), fn->name());
@@ -146,7 +139,7 @@ Napi::Value GradFnName(const Napi::CallbackInfo& info) {
 Napi::Value Item(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "item", [&]() -> Napi::Value {
-    at::Tensor& tensor = TensorHandle::TensorOf(info[0], "item");
+    at::Tensor& tensor = TensorTable::Get(info[0], "item");
     c10::Scalar value = tensor.item();
     if (value.isBoolean()) return Napi::Number::New(env, value.toBool() ? 1 : 0);
     if (value.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(value.toLong()));
@@ -155,38 +148,33 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  Napi::Value value = info[0];
-  if (TensorHandle::IsHandle(value)) {
-    Napi::ObjectWrap<TensorHandle>::Unwrap(value.As<Napi::Object>())->Release(info.Env());
-  }
+  if (info[0].IsNumber()) TensorTable::Release(info.Env(), info[0].As<Napi::Number>().Int64Value());
   return info.Env().Undefined();
 }
 
 Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
-  Napi::Value value = info[0];
-  if (!TensorHandle::IsHandle(value)) return Napi::Boolean::New(info.Env(), true);
-  return Napi::Boolean::New(info.Env(), Napi::ObjectWrap<TensorHandle>::Unwrap(value.As<Napi::Object>())->disposed());
+  bool live = info[0].IsNumber() && TensorTable::IsLive(info[0].As<Napi::Number>().Int64Value());
+  return Napi::Boolean::New(info.Env(), !live);
 }
 
 // sameTensor(a, b): whether two handles reference the same TensorImpl (in-place ops return self).
 Napi::Value SameTensor(const Napi::CallbackInfo& info) {
-  at::Tensor& a = TensorHandle::TensorOf(info[0], "sameTensor");
-  at::Tensor& b = TensorHandle::TensorOf(info[1], "sameTensor");
+  at::Tensor& a = TensorTable::Get(info[0], "sameTensor");
+  at::Tensor& b = TensorTable::Get(info[1], "sameTensor");
   return Napi::Boolean::New(info.Env(), a.unsafeGetTensorImpl() == b.unsafeGetTensorImpl());
 }
 
 Napi::Value Counters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object result = Napi::Object::New(env);
-  result.Set("tensors", Napi::Number::New(env, static_cast<double>(TensorHandle::liveTensors.load())));
-  result.Set("bytes", Napi::Number::New(env, static_cast<double>(TensorHandle::liveBytes.load())));
+  result.Set("tensors", Napi::Number::New(env, static_cast<double>(TensorTable::liveTensors)));
+  result.Set("bytes", Napi::Number::New(env, static_cast<double>(TensorTable::liveBytes)));
   return result;
 }
 
 }  // namespace
 
 void InitTensorFunctions(Napi::Env env, Napi::Object exports) {
-  TensorHandle::Init(env, exports);
   exports.Set("fromTypedArray", Napi::Function::New(env, FromTypedArray));
   exports.Set("toBuffer", Napi::Function::New(env, ToBuffer));
   exports.Set("info", Napi::Function::New(env, Info));

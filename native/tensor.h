@@ -1,37 +1,36 @@
-// The native tensor handle: one JS object owning one at::Tensor reference. dispose() drops the reference at
-// once (deterministic release); the finalizer does it otherwise. Live handles and the bytes they reference
-// are counted and reported to V8 as external memory, so the GC sees native allocations.
+// Native tensors live in a table; JS holds plain integer handles (slot numbers). A handle costs no JS object
+// and no GC finalizer: Node defers native finalizers to a later event-loop turn, so a synchronous training
+// loop that created one wrapped object per op would pile them up. Release is explicit (`dispose`, scopes in
+// TS), with a FinalizationRegistry in TS as the last resort. Live tensors and the bytes they reference are
+// counted and reported to V8 as external memory.
 #pragma once
 #include <napi.h>
 #include <ATen/ATen.h>
-#include <atomic>
+#include <cstdint>
+#include <vector>
 
 namespace medslip {
 
-class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
+class TensorTable {
  public:
-  static Napi::FunctionReference* constructor;
-  static std::atomic<int64_t> liveTensors;
-  static std::atomic<int64_t> liveBytes;
-
-  static void Init(Napi::Env env, Napi::Object exports);
-  // Wraps a tensor in a new JS handle (an undefined tensor becomes null).
-  static Napi::Value Wrap(Napi::Env env, const at::Tensor& tensor);
-  // The tensor behind a JS handle; throws a TypeError naming `what` for anything else or a disposed handle.
-  static at::Tensor& TensorOf(const Napi::Value& value, const char* what);
-  static bool IsHandle(const Napi::Value& value);
-
-  explicit TensorHandle(const Napi::CallbackInfo& info);
-  ~TensorHandle() override;
-
-  void Set(Napi::Env env, const at::Tensor& tensor);
-  void Release(Napi::Env env);
-  bool disposed() const { return !tensor_.defined(); }
-  at::Tensor tensor_;
+  // Stores a tensor and returns its handle (an undefined tensor gives -1).
+  static int64_t Add(Napi::Env env, const at::Tensor& tensor);
+  // The tensor behind a handle; throws a TypeError naming `what` for a non-handle or a released handle.
+  static at::Tensor& Get(const Napi::Value& value, const char* what);
+  static at::Tensor& Get(const Napi::Value& value, const std::string& what) { return Get(value, what.c_str()); }
+  static void Release(Napi::Env env, int64_t handle);
+  static bool IsLive(int64_t handle);
+  static int64_t liveTensors;
+  static int64_t liveBytes;
 
  private:
-  int64_t accountedBytes_ = 0;
+  static std::vector<at::Tensor> slots_;
+  static std::vector<int64_t> bytes_;
+  static std::vector<int64_t> free_;
 };
+
+// JS value for a tensor result: its handle, or null for an undefined tensor.
+Napi::Value WrapTensor(Napi::Env env, const at::Tensor& tensor);
 
 void InitTensorFunctions(Napi::Env env, Napi::Object exports);
 

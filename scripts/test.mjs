@@ -23,7 +23,7 @@ if (files.length === 0) {
   console.error(`no test files${filter ? ` matching "${filter}"` : ''}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   cwd: root,
   env: { OMP_NUM_THREADS: '1', MEDSLIP_THREADS: '1', ...process.env },

@@ -1,0 +1,72 @@
+/**
+ * The only module that loads the native addon (native/build/Release/medslip.node). Everything else reaches
+ * libtorch through the typed facade in this folder.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A native tensor handle: the slot number of one at::Tensor reference in the addon's table. */
+export type NativeTensor = number & { readonly __nativeTensor: unique symbol };
+/** An opaque native generator handle. */
+export interface NativeGenerator { readonly __nativeGenerator: unique symbol }
+
+export type NativeValue = NativeTensor | NativeValue[] | number | boolean | string | null;
+
+export interface NativeBinding {
+  fromTypedArray(array: ArrayBufferView, shape: number[], scalarType: number): NativeTensor;
+  toBuffer(tensor: NativeTensor): ArrayBuffer;
+  info(tensor: NativeTensor): [number[], number, string, boolean];
+  strides(tensor: NativeTensor): number[];
+  isContiguous(tensor: NativeTensor): boolean;
+  isLeaf(tensor: NativeTensor): boolean;
+  gradFn(tensor: NativeTensor): string | null;
+  item(tensor: NativeTensor): number;
+  dispose(tensor: NativeTensor): void;
+  isDisposed(tensor: NativeTensor): boolean;
+  sameTensor(a: NativeTensor, b: NativeTensor): boolean;
+  counters(): { tensors: number; bytes: number };
+  opHandle(name: string, overload: string): number;
+  callOp(id: number, args: unknown[]): NativeValue;
+  opSchema(id: number): string;
+  opSignature(id: number): { names: string[]; arguments: string[]; returns: string[] };
+  backward(tensors: NativeTensor[], grads: (NativeTensor | null)[], retainGraph?: boolean, createGraph?: boolean): void;
+  grad(tensor: NativeTensor): NativeTensor | null;
+  setGrad(tensor: NativeTensor, grad: NativeTensor | null): void;
+  setRequiresGrad(tensor: NativeTensor, requiresGrad: boolean): void;
+  retainGrad(tensor: NativeTensor): void;
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+  enterInferenceMode(): void;
+  exitInferenceMode(): void;
+  isInferenceMode(): boolean;
+  createGenerator(seed: number, device: string): NativeGenerator;
+  generatorSeed(generator: NativeGenerator, seed: number): void;
+  manualSeed(seed: number): void;
+  setNumThreads(threads: number): void;
+  getNumThreads(): number;
+  versions(): { libtorch: string; cudaAvailable: boolean; cudaDevices: number; mklAvailable: boolean; openmpAvailable: boolean };
+  buildConfig(): { config: string; parallel: string };
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const addonPath = join(packageRoot, 'native', 'build', 'Release', 'medslip.node');
+
+function load(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  try {
+    return require(addonPath) as NativeBinding;
+  } catch (error) {
+    const reason = existsSync(addonPath) ? (error as Error).message : `${addonPath} does not exist`;
+    throw new Error([
+      `Could not load the medslip libtorch addon: ${reason}`,
+      'Possible solutions:',
+      '- Run `npm run setup` (installs libtorch and builds the addon).',
+      '- Install libtorch: `apt-get install --no-install-recommends libtorch-dev libopenblas0-pthread` (Debian/Ubuntu),',
+      '  or set LIBTORCH to an unpacked libtorch folder, then `npm run build:native`.',
+    ].join('\n'));
+  }
+}
+
+export const native: NativeBinding = load();

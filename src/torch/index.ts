@@ -1,0 +1,11 @@
+/** The typed facade over libtorch. `import * as torch from './torch/index.ts'`. */
+export { Tensor, aten, type Scalar, type TensorOrScalar } from './tensor.ts';
+export { NativeError, schemaOf } from './dispatch.ts';
+export { type DType, DTYPES, isFloatingPoint } from './dtype.ts';
+export { type Device, availableDevices, checkDevice } from './device.ts';
+export { scope, keep, scopeDepth } from './scope.ts';
+export * from './creation.ts';
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
+export { manualSeed, Generator } from './random.ts';
+export { setNumThreads, getNumThreads, counters, libtorchInfo } from './runtime.ts';
+export * as nnf from './functional.ts';

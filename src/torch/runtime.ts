@@ -1,0 +1,36 @@
+/** Threads, versions, build facts and live-tensor counters. */
+import { native } from './binding.ts';
+import { availableParallelism } from 'node:os';
+import { checkInteger } from './check.ts';
+
+/** Sets libtorch's intra-op thread count (Debian's build starts with 1). */
+export function setNumThreads(threads: number): void {
+  native.setNumThreads(checkInteger('threads', threads, 1, 1024));
+}
+export const getNumThreads = (): number => native.getNumThreads();
+
+/** Live native tensors and the bytes they reference: a leak shows as a count that keeps growing. */
+export const counters = (): { tensors: number; bytes: number } => native.counters();
+
+export interface LibtorchInfo {
+  libtorch: string;
+  cudaAvailable: boolean;
+  cudaDevices: number;
+  /** libtorch's build description (compiler, BLAS, LAPACK, CPU capability). */
+  buildConfig: string;
+  /** Thread pools as libtorch reports them. */
+  parallelInfo: string;
+}
+export function libtorchInfo(): LibtorchInfo {
+  const versions = native.versions();
+  const build = native.buildConfig();
+  return { libtorch: versions.libtorch, cudaAvailable: versions.cudaAvailable, cudaDevices: versions.cudaDevices,
+    buildConfig: build.config, parallelInfo: build.parallel };
+}
+
+/**
+ * Thread count at start-up: MEDSLIP_THREADS when set (the test runner pins 1), else every available core
+ * (Debian's libtorch would otherwise start with one intra-op thread).
+ */
+const fromEnv = process.env.MEDSLIP_THREADS;
+native.setNumThreads(fromEnv !== undefined && /^\d+$/.test(fromEnv) && Number(fromEnv) > 0 ? Number(fromEnv) : availableParallelism());
