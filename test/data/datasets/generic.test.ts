@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ReportCsvDataset, type ReportLabeller } from '../../../src/data/datasets/generic.ts';
+import { extractReport } from '../../../src/data/labels/extract.ts';
 import { pretrainTargets } from '../../../src/data/datasets/protocl.ts';
 import { landmarkIndex, observationIndex } from '../../../src/vocabulary.ts';
 import { repoRoot } from '../../helpers.ts';
@@ -37,6 +38,18 @@ test('image/report CSV: reports (multi-line too) become matrices, samples carry 
   assert.equal(second.labelAnatomy[landmarkIndex('left_pleural')], 1);
   assert.equal(second.labelPathology[observationIndex('effusion')], 1);
   assert.equal(second.indexPathology[observationIndex('effusion') * 8], -1);
+});
+
+test('with medslip\'s report labeller plugged in, the fixture reports give the expected entities', async () => {
+  const dataset = await ReportCsvDataset.open(csvPath, { labelReport: (text) => extractReport(text).matrix, loadImage: recordingLoader().loader });
+  const [first, second] = await Promise.all([dataset.get(0), dataset.get(1)]);
+  const entry = (matrix: Float64Array, landmark: string, observation: string) => matrix[landmarkIndex(landmark) * 75 + observationIndex(observation)];
+  assert.equal(entry(first.matrix, 'heart_size', 'normal'), 1);
+  assert.equal(first.labelPathology[observationIndex('effusion')], 0); // "No effusion."
+  assert.equal(first.labelAnatomy[landmarkIndex('heart_size')], 1);
+  assert.equal(entry(second.matrix, 'left_pleural', 'effusion'), 1);
+  assert.equal(second.indexPathology[observationIndex('effusion') * 8], -1);
+  assert.ok(Array.from(second.indexPathology.slice(observationIndex('effusion') * 8 + 1, observationIndex('effusion') * 8 + 8)).every((a) => a !== landmarkIndex('left_pleural')));
 });
 
 test('configurable columns; a labeller returning the wrong thing, or a missing one, is reported', async () => {
