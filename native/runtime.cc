@@ -9,6 +9,7 @@
 #include <torch/version.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
+#include <dlfcn.h>
 
 namespace medslip {
 namespace {
@@ -82,6 +83,23 @@ Napi::Value BuildConfig(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// blasInfo() → which BLAS libtorch's calls land in. OpenBLAS exports its core name and build config; they are
+// looked up at run time so that any BLAS links (a missing symbol just means "not OpenBLAS").
+Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  using NameFn = char* (*)();
+  using IntFn = int (*)();
+  auto corename = reinterpret_cast<NameFn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  auto config = reinterpret_cast<NameFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  auto threads = reinterpret_cast<IntFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  result.Set("openblas", Napi::Boolean::New(env, corename != nullptr));
+  if (corename) result.Set("coreName", Napi::String::New(env, corename()));
+  if (config) result.Set("config", Napi::String::New(env, config()));
+  if (threads) result.Set("threads", Napi::Number::New(env, threads()));
+  return result;
+}
+
 }  // namespace
 
 at::Generator UnwrapGenerator(const Napi::Value& value, const std::string& what) {
@@ -101,6 +119,7 @@ void InitGenerators(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("versions", Napi::Function::New(env, Versions));
   exports.Set("buildConfig", Napi::Function::New(env, BuildConfig));
+  exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
 }
 
 }  // namespace medslip

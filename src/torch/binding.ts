@@ -48,6 +48,7 @@ export interface NativeBinding {
   getNumThreads(): number;
   versions(): { libtorch: string; cudaAvailable: boolean; cudaDevices: number; mklAvailable: boolean; openmpAvailable: boolean };
   buildConfig(): { config: string; parallel: string };
+  blasInfo(): { openblas: boolean; coreName?: string; config?: string; threads?: number };
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -20,12 +20,14 @@ export interface LibtorchInfo {
   buildConfig: string;
   /** Thread pools as libtorch reports them. */
   parallelInfo: string;
+  /** The BLAS behind libtorch's matrix products (OpenBLAS reports the CPU kernel it picked). */
+  blas: { openblas: boolean; coreName?: string; config?: string; threads?: number };
 }
 export function libtorchInfo(): LibtorchInfo {
   const versions = native.versions();
   const build = native.buildConfig();
   return { libtorch: versions.libtorch, cudaAvailable: versions.cudaAvailable, cudaDevices: versions.cudaDevices,
-    buildConfig: build.config, parallelInfo: build.parallel };
+    buildConfig: build.config, parallelInfo: build.parallel, blas: native.blasInfo() };
 }
 
 /**

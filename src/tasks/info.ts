@@ -1,0 +1,53 @@
+/** `medslip info`: versions, where libtorch came from, BLAS, threads and devices. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as torch from '../torch/index.ts';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface MedslipInfo {
+  medslip: string;
+  node: string;
+  libtorch: { version: string; source: string; libDir: string; cuda: boolean };
+  blas: { library: string; openblas: boolean; coreName?: string; threads?: number };
+  threads: number;
+  devices: string[];
+}
+
+export async function collectInfo(): Promise<MedslipInfo> {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const locator = await import(pathToFileURL(join(packageRoot, 'native', 'locate-libtorch.mjs')).href) as {
+    locateLibtorch(): { version: string; source: string; libDir: string; cuda: boolean } | undefined;
+    blasLibrary(): string;
+  };
+  const found = locator.locateLibtorch();
+  const runtime = torch.libtorchInfo();
+  return {
+    medslip: pkg.version,
+    node: process.version,
+    libtorch: {
+      version: runtime.libtorch,
+      source: found?.source ?? 'unknown (the addon was built elsewhere)',
+      libDir: found?.libDir ?? '',
+      cuda: runtime.cudaAvailable,
+    },
+    blas: { library: locator.blasLibrary(), openblas: runtime.blas.openblas, coreName: runtime.blas.coreName, threads: runtime.blas.threads },
+    threads: torch.getNumThreads(),
+    devices: torch.availableDevices(),
+  };
+}
+
+export function formatInfo(info: MedslipInfo): string {
+  const blas = info.blas.openblas
+    ? `OpenBLAS (${info.blas.library}), CPU kernel ${info.blas.coreName}, ${info.blas.threads} thread(s)`
+    : `${info.blas.library} (not OpenBLAS: matrix products may be several times slower; apt-get install libopenblas0-pthread)`;
+  return [
+    `medslip   ${info.medslip}`,
+    `node      ${info.node}`,
+    `libtorch  ${info.libtorch.version} from ${info.libtorch.source}${info.libtorch.libDir ? ` (${info.libtorch.libDir})` : ''}`,
+    `blas      ${blas}`,
+    `threads   ${info.threads} intra-op (set MEDSLIP_THREADS to change)`,
+    `devices   ${info.devices.join(', ')}${info.libtorch.cuda ? '' : ' (this libtorch has no CUDA)'}`,
+  ].join('\n');
+}
