@@ -357,15 +357,21 @@ function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, 
 function statuses(a: SentenceAnalysis): EntityStatus[] {
   const negated = new Uint8Array(a.observations.length);
   const uncertain = new Uint8Array(a.observations.length);
+  // Observations and cues are sorted by position and groups come in order: one pointer each keeps this linear.
+  let nextObs = 0, nextCue = 0;
   for (const [cs, ce] of clauses(a.roles)) {
     for (const [gs, ge] of scopeGroups(a, cs, ce)) {
       const obsIdx: number[] = [];
       const groupCues: CueSpan[] = [];
-      for (let k = 0; k < a.observations.length; k++) {
-        const o = a.observations[k];
-        if (o.start >= gs && o.end <= ge && !o.dropped) obsIdx.push(k);
+      while (nextObs < a.observations.length && a.observations[nextObs].start < gs) nextObs++;
+      for (; nextObs < a.observations.length && a.observations[nextObs].start < ge; nextObs++) {
+        const o = a.observations[nextObs];
+        if (o.end <= ge && !o.dropped) obsIdx.push(nextObs);
       }
-      for (const c of a.cues) if (c.start >= gs && c.end <= ge) groupCues.push(c);
+      while (nextCue < a.cues.length && a.cues[nextCue].start < gs) nextCue++;
+      for (; nextCue < a.cues.length && a.cues[nextCue].start < ge; nextCue++) {
+        if (a.cues[nextCue].end <= ge) groupCues.push(a.cues[nextCue]);
+      }
       if (obsIdx.length === 0 || groupCues.length === 0) continue;
       // Sweep: the first forward-applying cue and the last backward-applying one bound the affected observations.
       let firstPre = { negation: Infinity, uncertainty: Infinity };
@@ -517,11 +523,13 @@ function copularSubject(a: SentenceAnalysis, k: number, lo: number): number[] {
 
 function attach(a: SentenceAnalysis): number[][] {
   const result: number[][] = a.observations.map(() => []);
+  let nextObs = 0;
   for (const [cs, ce] of clauses(a.roles)) {
     const inClause: number[] = [];
-    for (let k = 0; k < a.observations.length; k++) {
-      const o = a.observations[k];
-      if (o.start >= cs && o.end <= ce && !o.dropped) inClause.push(k);
+    while (nextObs < a.observations.length && a.observations[nextObs].start < cs) nextObs++;
+    for (; nextObs < a.observations.length && a.observations[nextObs].start < ce; nextObs++) {
+      const o = a.observations[nextObs];
+      if (o.end <= ce && !o.dropped) inClause.push(nextObs);
     }
     const premod: number[][] = [];
     for (const k of inClause) {
