@@ -1,0 +1,483 @@
+/**
+ * DICOM Part 10 images → pixel values → a displayable `Image`.
+ *
+ * Parsing is dicom-parser's. Pixel data of the first frame is decoded for these transfer syntaxes:
+ *   - Implicit VR Little Endian (1.2.840.10008.1.2), Explicit VR Little/Big Endian (…1.2.1 / …1.2.2),
+ *     Deflated Explicit VR Little Endian (…1.2.1.99, inflated by dicom-parser with node:zlib);
+ *   - JPEG Baseline / Extended 8-bit (…4.50, …4.51) through sharp (libjpeg-turbo);
+ *   - JPEG Lossless (…4.57, …4.70) through jpeg-lossless-decoder-js;
+ *   - JPEG 2000 (…4.90, …4.91) through @cornerstonejs/codec-openjpeg (OpenJPEG compiled to WebAssembly);
+ *   - RLE Lossless (…1.2.5), decoded here (PS3.5 Annex G: PackBits segments, most significant byte first).
+ * Any other transfer syntax (JPEG-LS, JPEG XL, HTJ2K, video…) is rejected with an error that names it.
+ *
+ * From stored values to display (PS3.3 C.7.6.3.1, C.11.1, C.11.2): Rescale Slope/Intercept → modality values;
+ * then the first VOI window (Window Center/Width, with VOI LUT Function LINEAR, LINEAR_EXACT or SIGMOID) when
+ * present, else the stored values unchanged when they already are 8-bit grey levels, else a min–max stretch;
+ * MONOCHROME1 is inverted so that every image displays with bright = dense. Without a window the inversion is
+ * min+max−v, which is what the reference datasets' readers display. VOI LUT and Modality LUT *sequences* are not
+ * applied (rare in chest radiographs; the window, when also present, is used).
+ */
+import { createRequire } from 'node:module';
+import dicomParser from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
+import sharp from 'sharp';
+import type { Image } from './image.ts';
+
+/** What one DICOM file holds, decoded to modality values (rescale applied, no VOI, no inversion). */
+export interface DicomPixels {
+  /** width·height·channels modality values of the first frame, interleaved (HWC). */
+  values: Float32Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** (0028,0004), e.g. MONOCHROME1, MONOCHROME2, RGB. */
+  photometricInterpretation: string;
+  transferSyntaxUid: string;
+  bitsStored: number;
+  /** The first VOI window of (0028,1050)/(0028,1051) in modality units, when present and valid. */
+  window?: { center: number; width: number; function: 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID' };
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  numberOfFrames: number;
+}
+
+export interface DecodeDicomOptions {
+  /** The name used in error messages (the file path). */
+  name?: string;
+  /** Output bit depth of the displayed image (default 8). */
+  bitDepth?: 8 | 16;
+}
+
+interface TransferSyntax {
+  name: string;
+  kind: 'native' | 'jpeg' | 'jpeg-lossless' | 'jpeg2000' | 'rle';
+  bigEndian?: boolean;
+}
+
+/** The transfer syntaxes medslip decodes, by UID. */
+export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntax>> = Object.freeze({
+  '1.2.840.10008.1.2': { name: 'Implicit VR Little Endian', kind: 'native' },
+  '1.2.840.10008.1.2.1': { name: 'Explicit VR Little Endian', kind: 'native' },
+  '1.2.840.10008.1.2.1.99': { name: 'Deflated Explicit VR Little Endian', kind: 'native' },
+  '1.2.840.10008.1.2.2': { name: 'Explicit VR Big Endian', kind: 'native', bigEndian: true },
+  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline (Process 1)', kind: 'jpeg' },
+  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 & 4)', kind: 'jpeg' },
+  '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless, Non-Hierarchical (Process 14)', kind: 'jpeg-lossless' },
+  '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', kind: 'jpeg-lossless' },
+  '1.2.840.10008.1.2.4.90': { name: 'JPEG 2000 Image Compression (Lossless Only)', kind: 'jpeg2000' },
+  '1.2.840.10008.1.2.4.91': { name: 'JPEG 2000 Image Compression', kind: 'jpeg2000' },
+  '1.2.840.10008.1.2.5': { name: 'RLE Lossless', kind: 'rle' },
+});
+
+/** Names of well-known syntaxes medslip does not decode, so that the error can say what the file is. */
+const UNSUPPORTED_NAMES: Readonly<Record<string, string>> = {
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 (Lossless Only)',
+  '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)',
+  '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
+  '1.2.840.10008.1.2.4.100': 'MPEG2 Main Profile / Main Level',
+  '1.2.840.10008.1.2.4.102': 'MPEG-4 AVC/H.264 High Profile',
+};
+
+/** True when the bytes carry the Part 10 "DICM" marker at byte 128. */
+export function isDicom(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+/**
+ * Decodes a DICOM file to a displayable image (see the file header for the display pipeline) and its modality
+ * values.
+ *
+ * @example
+ *   const { image, pixels } = await decodeDicom(await readFile('cr.dcm'), { name: 'cr.dcm' });
+ * @throws {Error} naming the file for an unreadable or truncated file, a missing field, or an unsupported
+ *   transfer syntax (named with its UID).
+ */
+export async function decodeDicom(bytes: Uint8Array, options: DecodeDicomOptions = {}): Promise<{ image: Image; pixels: DicomPixels }> {
+  const pixels = await readDicomPixels(bytes, options);
+  return { image: dicomToImage(pixels, options.bitDepth ?? 8), pixels };
+}
+
+/**
+ * Parses a DICOM file and decodes the first frame to modality values (stored value · slope + intercept).
+ *
+ * @throws {Error} naming the file (see `decodeDicom`).
+ */
+export async function readDicomPixels(bytes: Uint8Array, options: { name?: string } = {}): Promise<DicomPixels> {
+  const name = options.name ?? '<buffer>';
+  const fail = (what: string): Error => new DicomFileError(`${name}: ${what}`);
+  if (bytes.length === 0) throw fail('DICOM file is empty (0 bytes)');
+
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (isDicom(buffer)) {
+    // Check the transfer syntax before parsing the body: a data set in an unknown encoding would only fail
+    // later with a parser message that does not say why.
+    let uid: string | undefined;
+    try {
+      uid = dicomParser.readPart10Header(buffer).string('x00020010');
+    } catch (error) {
+      throw fail(`is not a readable DICOM file, its file meta header is truncated or corrupt (${parserMessage(error)})`);
+    }
+    if (uid !== undefined) checkTransferSyntax(uid.replace(/\0/g, '').trim(), fail);
+  }
+  let dataSet: DataSet;
+  try {
+    // Files without the Part 10 preamble are raw data sets; by the standard they are Implicit VR Little Endian.
+    dataSet = dicomParser.parseDicom(buffer, isDicom(buffer) ? undefined : { TransferSyntaxUID: '1.2.840.10008.1.2' });
+  } catch (error) {
+    throw fail(`is not a readable DICOM file, it is truncated or corrupt (${parserMessage(error)})`);
+  }
+
+  const transferSyntaxUid = (dataSet.string('x00020010') ?? '1.2.840.10008.1.2').replace(/\0/g, '').trim();
+  const syntax = checkTransferSyntax(transferSyntaxUid, fail);
+
+  const rows = requireUint16(dataSet, 'x00280010', 'Rows (0028,0010)', fail);
+  const columns = requireUint16(dataSet, 'x00280011', 'Columns (0028,0011)', fail);
+  const bitsAllocated = requireUint16(dataSet, 'x00280100', 'Bits Allocated (0028,0100)', fail);
+  const bitsStored = dataSet.uint16('x00280101') ?? bitsAllocated;
+  const highBit = dataSet.uint16('x00280102') ?? bitsStored - 1;
+  const signed = (dataSet.uint16('x00280103') ?? 0) === 1;
+  const samplesPerPixel = dataSet.uint16('x00280002') ?? 1;
+  const planar = (dataSet.uint16('x00280006') ?? 0) === 1;
+  const photometricInterpretation = (dataSet.string('x00280004') ?? 'MONOCHROME2').trim().toUpperCase();
+  const numberOfFrames = Math.max(1, dataSet.intString('x00280008') ?? 1);
+  if (rows === 0 || columns === 0) throw fail(`image has zero size (Rows ${rows}, Columns ${columns})`);
+  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
+    throw fail(`Bits Allocated (0028,0100) is ${bitsAllocated}; expected 8, 16 or 32`);
+  }
+  if (bitsStored < 1 || bitsStored > bitsAllocated || highBit < bitsStored - 1 || highBit >= bitsAllocated) {
+    throw fail(`Bits Stored ${bitsStored} / High Bit ${highBit} do not fit Bits Allocated ${bitsAllocated}`);
+  }
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw fail(`Samples per Pixel (0028,0002) is ${samplesPerPixel}; expected 1 or 3`);
+  const channels: 1 | 3 = samplesPerPixel;
+  if (channels === 1 && !photometricInterpretation.startsWith('MONOCHROME')) {
+    throw fail(`Photometric Interpretation (0028,0004) ${photometricInterpretation} is not supported with 1 sample per pixel (expected MONOCHROME1 or MONOCHROME2)`);
+  }
+  if (channels === 3 && !['RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT'].includes(photometricInterpretation)) {
+    throw fail(`Photometric Interpretation (0028,0004) ${photometricInterpretation} is not supported (expected RGB or YBR_*)`);
+  }
+
+  const pixelElement = dataSet.elements.x7fe00010;
+  if (pixelElement === undefined) throw fail('has no Pixel Data (7FE0,0010)');
+  const pixelCount = rows * columns;
+  const layout: SampleLayout = { bitsAllocated, bitsStored, highBit, signed, channels, planar, bigEndian: syntax.bigEndian === true };
+
+  let stored: Float32Array;
+  if (syntax.kind === 'native') {
+    const frameBytes = (pixelCount * channels * bitsAllocated) / 8;
+    if (pixelElement.encapsulatedPixelData) throw fail(`Pixel Data is encapsulated, which ${syntax.name} does not allow`);
+    const available = Math.min(pixelElement.length, dataSet.byteArray.length - pixelElement.dataOffset);
+    if (available < frameBytes) {
+      throw fail(`Pixel Data (7FE0,0010) holds ${Math.max(0, available)} bytes; expected ${frameBytes} for ${columns}×${rows}×${channels} samples of ${bitsAllocated} bits (truncated file?)`);
+    }
+    stored = unpackSamples(dataSet.byteArray.subarray(pixelElement.dataOffset, pixelElement.dataOffset + frameBytes), pixelCount, layout);
+  } else {
+    const fragment = firstFrameFragment(dataSet, pixelElement, numberOfFrames, syntax, fail);
+    stored = await decodeCompressed(fragment, syntax, transferSyntaxUid, { rows, columns, pixelCount, layout, photometricInterpretation }, fail);
+  }
+  if (channels === 3 && photometricInterpretation === 'YBR_FULL' && syntax.kind !== 'jpeg' && syntax.kind !== 'jpeg2000') {
+    ybrFullToRgb(stored);
+  }
+
+  // Rescale applies to grey images only (PS3.3 C.11.1); "DS" strings may be missing or malformed, then identity.
+  const slopeValue = dataSet.floatString('x00281053');
+  const interceptValue = dataSet.floatString('x00281052');
+  const rescaleSlope = channels === 1 && slopeValue !== undefined && Number.isFinite(slopeValue) && slopeValue !== 0 ? slopeValue : 1;
+  const rescaleIntercept = channels === 1 && interceptValue !== undefined && Number.isFinite(interceptValue) ? interceptValue : 0;
+  if (rescaleSlope !== 1 || rescaleIntercept !== 0) {
+    for (let i = 0; i < stored.length; i++) stored[i] = stored[i] * rescaleSlope + rescaleIntercept;
+  }
+
+  const centre = dataSet.floatString('x00281050', 0);
+  const widthValue = dataSet.floatString('x00281051', 0);
+  const voiFunction = (dataSet.string('x00281056') ?? 'LINEAR').trim().toUpperCase();
+  let window: DicomPixels['window'];
+  if (channels === 1 && centre !== undefined && widthValue !== undefined && Number.isFinite(centre) && Number.isFinite(widthValue)) {
+    const fn = voiFunction === 'LINEAR_EXACT' || voiFunction === 'SIGMOID' ? voiFunction : 'LINEAR';
+    // LINEAR needs width ≥ 1, the others width > 0 (C.11.2.1.2); an invalid window is ignored (min–max instead).
+    if (fn === 'LINEAR' ? widthValue >= 1 : widthValue > 0) window = { center: centre, width: widthValue, function: fn };
+  }
+
+  return {
+    values: stored, width: columns, height: rows, channels, photometricInterpretation, transferSyntaxUid, bitsStored,
+    window, rescaleSlope, rescaleIntercept, numberOfFrames,
+  };
+}
+
+/**
+ * Modality values → displayed grey levels (8 or 16 bit): VOI window when present, else stored 8-bit grey levels
+ * as they are, else min–max; MONOCHROME1 inverted. Colour images: 8-bit samples as they are, deeper ones scaled
+ * from their Bits Stored range.
+ */
+export function dicomToImage(pixels: DicomPixels, bitDepth: 8 | 16 = 8): Image {
+  if (bitDepth !== 8 && bitDepth !== 16) throw new RangeError(`Expected 8 or 16 for bitDepth but received ${String(bitDepth)}`);
+  const { values, width, height, channels } = pixels;
+  const outMax = bitDepth === 8 ? 255 : 65535;
+  const data = bitDepth === 8 ? new Uint8Array(values.length) : new Uint16Array(values.length);
+  const invert = pixels.photometricInterpretation === 'MONOCHROME1';
+
+  if (channels === 3) {
+    const scale = pixels.bitsStored <= 8 ? outMax / 255 : outMax / (2 ** pixels.bitsStored - 1);
+    for (let i = 0; i < values.length; i++) data[i] = clamp(Math.round(values[i] * scale), 0, outMax);
+    return { data, width, height, channels, bitDepth };
+  }
+
+  let min = Infinity, max = -Infinity, integral8 = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integral8 && (v < 0 || v > 255 || !Number.isInteger(v))) integral8 = false;
+  }
+
+  if (pixels.window !== undefined) {
+    const voi = voiFunction(pixels.window, outMax);
+    for (let i = 0; i < values.length; i++) {
+      const d = voi(values[i]);
+      data[i] = Math.round(invert ? outMax - d : d);
+    }
+  } else if (integral8 && pixels.bitsStored <= 8) {
+    // Already display grey levels: keep them (×257 for 16-bit output). MONOCHROME1: min+max−v keeps the range.
+    const scale = outMax / 255;
+    for (let i = 0; i < values.length; i++) data[i] = (invert ? min + max - values[i] : values[i]) * scale;
+  } else if (max > min) {
+    const scale = outMax / (max - min);
+    for (let i = 0; i < values.length; i++) data[i] = Math.round((invert ? max - values[i] : values[i] - min) * scale);
+  }
+  // A constant image with no window stays 0 everywhere (the typed array's initial value).
+  return { data, width, height, channels, bitDepth };
+}
+
+/** The VOI LUT functions of PS3.3 C.11.2.1.2, mapping modality values to [0, outMax] (not yet rounded). */
+function voiFunction(window: NonNullable<DicomPixels['window']>, outMax: number): (x: number) => number {
+  const { center: c, width: w } = window;
+  if (window.function === 'SIGMOID') return (x) => outMax / (1 + Math.exp((-4 * (x - c)) / w));
+  if (window.function === 'LINEAR_EXACT') {
+    return (x) => (x <= c - w / 2 ? 0 : x > c + w / 2 ? outMax : ((x - c) / w + 0.5) * outMax);
+  }
+  return (x) => (x <= c - 0.5 - (w - 1) / 2 ? 0 : x > c - 0.5 + (w - 1) / 2 ? outMax : ((x - (c - 0.5)) / (w - 1) + 0.5) * outMax);
+}
+
+interface SampleLayout {
+  bitsAllocated: number;
+  bitsStored: number;
+  highBit: number;
+  signed: boolean;
+  channels: 1 | 3;
+  planar: boolean;
+  bigEndian: boolean;
+}
+
+/** Packed samples (8/16/32 bits, either byte order, planar or interleaved) → stored values, interleaved. */
+function unpackSamples(bytes: Uint8Array, pixelCount: number, layout: SampleLayout): Float32Array {
+  const { bitsAllocated, bitsStored, highBit, signed, channels, planar, bigEndian } = layout;
+  const sampleCount = pixelCount * channels;
+  const out = new Float32Array(sampleCount);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shift = highBit + 1 - bitsStored;
+  const mask = bitsStored === 32 ? 0xffffffff : 2 ** bitsStored - 1;
+  const signBit = 2 ** (bitsStored - 1);
+  for (let s = 0; s < sampleCount; s++) {
+    // Planar data is stored RRR…GGG…BBB…; the output is interleaved RGBRGB….
+    const source = planar && channels === 3 ? (s % 3) * pixelCount + Math.floor(s / 3) : s;
+    let raw: number;
+    if (bitsAllocated === 8) raw = view.getUint8(source);
+    else if (bitsAllocated === 16) raw = view.getUint16(source * 2, !bigEndian);
+    else raw = view.getUint32(source * 4, !bigEndian);
+    let value = bitsStored === 32 && shift === 0 ? raw : Math.floor(raw / 2 ** shift) % (mask + 1);
+    if (signed && value >= signBit) value -= 2 * signBit;
+    out[s] = value;
+  }
+  return out;
+}
+
+function firstFrameFragment(dataSet: DataSet, element: Element, frames: number, syntax: TransferSyntax, fail: (what: string) => Error): Uint8Array {
+  const fragments = element.fragments ?? [];
+  if (!element.encapsulatedPixelData || fragments.length === 0) throw fail(`Pixel Data is not encapsulated, which ${syntax.name} requires`);
+  try {
+    if (frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length);
+    const offsets = element.basicOffsetTable && element.basicOffsetTable.length > 0
+      ? element.basicOffsetTable
+      : syntax.kind === 'jpeg' || syntax.kind === 'jpeg-lossless'
+        ? dicomParser.createJPEGBasicOffsetTable(dataSet, element)
+        : fragments.map((f) => f.offset); // one fragment per frame: the usual layout when there is no table
+    return dicomParser.readEncapsulatedImageFrame(dataSet, element, 0, offsets);
+  } catch (error) {
+    throw fail(`cannot read the encapsulated Pixel Data fragments, the file is truncated or corrupt (${parserMessage(error)})`);
+  }
+}
+
+interface FrameGeometry {
+  rows: number;
+  columns: number;
+  pixelCount: number;
+  layout: SampleLayout;
+  photometricInterpretation: string;
+}
+
+async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, uid: string, frame: FrameGeometry, fail: (what: string) => Error): Promise<Float32Array> {
+  const { rows, columns, pixelCount, layout } = frame;
+  const expectSize = (width: number, height: number, components: number): void => {
+    if (width !== columns || height !== rows || components !== layout.channels) {
+      throw fail(`${syntax.name} data is ${width}×${height}×${components}, but the header says ${columns}×${rows}×${layout.channels}`);
+    }
+  };
+  try {
+    if (syntax.kind === 'jpeg') {
+      if (layout.bitsStored > 8) throw fail(`12-bit ${syntax.name} (${uid}) is not supported; only 8-bit JPEG is`);
+      const { data, info } = await sharp(fragment, { failOn: 'warning' })
+        .toColourspace(layout.channels === 1 ? 'b-w' : 'srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      expectSize(info.width, info.height, info.channels);
+      return Float32Array.from(data);
+    }
+    if (syntax.kind === 'jpeg-lossless') {
+      const decoded = new (losslessDecoder().Decoder)().decompress(fragment.buffer.slice(fragment.byteOffset, fragment.byteOffset + fragment.length));
+      const bytesPerSample = decoded.byteLength / (pixelCount * layout.channels);
+      if (bytesPerSample !== 1 && bytesPerSample !== 2) throw fail(`${syntax.name} data has ${decoded.byteLength} bytes for ${columns}×${rows}×${layout.channels} samples`);
+      // The decoder writes samples interleaved, in the machine's (little-endian) byte order.
+      return unpackSamples(new Uint8Array(decoded), pixelCount, { ...layout, bitsAllocated: bytesPerSample * 8, highBit: layout.bitsStored - 1, planar: false, bigEndian: false });
+    }
+    if (syntax.kind === 'jpeg2000') {
+      const codec = await openJpeg();
+      const decoder = new codec.J2KDecoder();
+      try {
+        decoder.getEncodedBuffer(fragment.length).set(fragment);
+        decoder.decode();
+        const info = decoder.getFrameInfo();
+        if (info.width === 0 || info.height === 0) {
+          throw fail(`cannot decode ${syntax.name} (${uid}) pixel data, it is truncated or corrupt (the decoder returned an empty image)`);
+        }
+        expectSize(info.width, info.height, info.componentCount);
+        const bytesPerSample = info.bitsPerSample > 8 ? 2 : 1;
+        const decoded = decoder.getDecodedBuffer().slice(); // copy out of the WebAssembly heap
+        return unpackSamples(decoded, pixelCount, {
+          ...layout, bitsAllocated: bytesPerSample * 8, bitsStored: Math.min(info.bitsPerSample, bytesPerSample * 8),
+          highBit: Math.min(info.bitsPerSample, bytesPerSample * 8) - 1, signed: info.isSigned, planar: false, bigEndian: false,
+        });
+      } finally {
+        decoder.delete();
+      }
+    }
+    return unpackSamples(decodeRle(fragment, pixelCount, layout, fail), pixelCount, { ...layout, planar: layout.channels === 3, bigEndian: false });
+  } catch (error) {
+    if (error instanceof DicomFileError) throw error;
+    throw fail(`cannot decode ${syntax.name} (${uid}) pixel data, it is truncated or corrupt (${parserMessage(error)})`);
+  }
+}
+
+/**
+ * RLE Lossless (PS3.5 Annex G): a 64-byte header of 16 little-endian uint32 (segment count, then offsets); one
+ * PackBits segment per byte plane, most significant byte first, per sample. Returns little-endian planar bytes.
+ */
+function decodeRle(fragment: Uint8Array, pixelCount: number, layout: SampleLayout, fail: (what: string) => Error): Uint8Array {
+  const bytesPerSample = layout.bitsAllocated / 8;
+  const expectedSegments = bytesPerSample * layout.channels;
+  if (fragment.length < 64) throw fail(`RLE fragment holds ${fragment.length} bytes, fewer than its 64-byte header`);
+  const header = new DataView(fragment.buffer, fragment.byteOffset, 64);
+  const segments = header.getUint32(0, true);
+  if (segments !== expectedSegments) throw fail(`RLE header lists ${segments} segments; expected ${expectedSegments} for ${layout.channels} sample(s) of ${layout.bitsAllocated} bits`);
+  const out = new Uint8Array(pixelCount * expectedSegments);
+  for (let segment = 0; segment < segments; segment++) {
+    const start = header.getUint32(4 + 4 * segment, true);
+    const end = segment + 1 < segments ? header.getUint32(8 + 4 * segment, true) : fragment.length;
+    if (start < 64 || end > fragment.length || end < start) throw fail(`RLE segment ${segment + 1} spans bytes ${start}–${end} outside the fragment's ${fragment.length}`);
+    const sample = Math.floor(segment / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (segment % bytesPerSample); // segments go most significant first
+    const stride = bytesPerSample;
+    let o = 0;
+    const base = sample * pixelCount * bytesPerSample + byteInSample;
+    let i = start;
+    while (i < end && o < pixelCount) {
+      const n = fragment[i++];
+      if (n < 128) {
+        const count = n + 1;
+        if (i + count > end) throw fail(`RLE segment ${segment + 1} ends inside a literal run`);
+        for (let k = 0; k < count && o < pixelCount; k++) out[base + stride * o++] = fragment[i + k];
+        i += count;
+      } else if (n > 128) {
+        const count = 257 - n;
+        if (i >= end) throw fail(`RLE segment ${segment + 1} ends inside a replicate run`);
+        const value = fragment[i++];
+        for (let k = 0; k < count && o < pixelCount; k++) out[base + stride * o++] = value;
+      } // n = 128 (−128): no operation
+    }
+    if (o < pixelCount) throw fail(`RLE segment ${segment + 1} decodes to ${o} bytes; expected ${pixelCount}`);
+  }
+  return out;
+}
+
+/** YBR_FULL → RGB in place (PS3.3 C.7.6.3.1.2), for uncompressed and RLE data; JPEG decoders convert themselves. */
+function ybrFullToRgb(values: Float32Array): void {
+  for (let i = 0; i < values.length; i += 3) {
+    const y = values[i], cb = values[i + 1] - 128, cr = values[i + 2] - 128;
+    values[i] = clamp(Math.round(y + 1.402 * cr), 0, 255);
+    values[i + 1] = clamp(Math.round(y - 0.344136 * cb - 0.714136 * cr), 0, 255);
+    values[i + 2] = clamp(Math.round(y + 1.772 * cb), 0, 255);
+  }
+}
+
+function checkTransferSyntax(uid: string, fail: (what: string) => Error): TransferSyntax {
+  const syntax = TRANSFER_SYNTAXES[uid];
+  if (syntax !== undefined) return syntax;
+  const known = UNSUPPORTED_NAMES[uid];
+  throw fail(`transfer syntax ${uid}${known ? ` (${known})` : ''} is not supported; medslip decodes ` +
+    Object.entries(TRANSFER_SYNTAXES).map(([id, s]) => `${s.name} (${id})`).join(', '));
+}
+
+/** An error already worded for the user (names the file); decoder failures get wrapped, these pass through. */
+class DicomFileError extends Error {
+  override name = 'Error';
+}
+
+function requireUint16(dataSet: DataSet, tag: string, what: string, fail: (what: string) => Error): number {
+  const value = dataSet.uint16(tag);
+  if (value === undefined) throw fail(`is missing ${what}`);
+  return value;
+}
+
+/** dicom-parser throws strings, Errors and `{ exception, dataSet }` objects: one message from each. */
+function parserMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null && 'exception' in error) return parserMessage((error as { exception: unknown }).exception);
+  return String(error);
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return value < low ? low : value > high ? high : value;
+}
+
+// ---- lazily loaded codecs (CommonJS/Emscripten modules without type declarations) ----
+
+interface LosslessModule {
+  Decoder: new () => { decompress(buffer: ArrayBuffer | SharedArrayBuffer, offset?: number, length?: number): ArrayBuffer };
+}
+interface OpenJpegCodec {
+  J2KDecoder: new () => {
+    getEncodedBuffer(length: number): Uint8Array;
+    decode(): void;
+    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
+    getDecodedBuffer(): Uint8Array;
+    delete(): void;
+  };
+}
+
+const require = createRequire(import.meta.url);
+let lossless: LosslessModule | undefined;
+let openJpegCodec: Promise<OpenJpegCodec> | undefined;
+
+function losslessDecoder(): LosslessModule {
+  lossless ??= require('jpeg-lossless-decoder-js') as LosslessModule;
+  return lossless;
+}
+
+function openJpeg(): Promise<OpenJpegCodec> {
+  // The WebAssembly build (decoder only) starts once per process, on first use.
+  // print/printErr silence OpenJPEG's "[INFO] …" progress lines; failures still surface as exceptions.
+  const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (module: object) => Promise<OpenJpegCodec>;
+  openJpegCodec ??= factory({ print: () => undefined, printErr: () => undefined });
+  return openJpegCodec;
+}
