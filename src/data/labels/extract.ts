@@ -99,6 +99,9 @@ const STATEMENT_STARTERS = new Set(['small', 'moderate', 'large', 'mild', 'minim
   'new', 'persistent', 'stable', 'increased', 'decreased', 'unchanged', 'improved', 'improving', 'worsening',
   'worsened', 'residual', 'extensive', 'slight', 'subtle', 'marked', 'interval', 'overall', 'otherwise', 'also']);
 
+/** Inflections whose lemma is an observation name but whose meaning is not ("leading to"). */
+const NOT_OBSERVATIONS = new Set(['leading', 'lowered', 'expanding', 'clearing', 'pressures', 'processing']);
+
 function isMentionable(lemma: string): boolean {
   return KEPT_OBSERVATIONS.has(lemma) || TAIL_FINDINGS.has(lemma) || lemma === 'change';
 }
@@ -187,6 +190,7 @@ function analyse(sentence: string): SentenceAnalysis {
     if (roles[i] !== 'word') continue;
     const w = tokens[i].word;
     if (MODIFIERS.has(w)) { roles[i] = 'mod'; continue; }
+    if (NOT_OBSERVATIONS.has(w)) continue;
     const lemma = correctLemma(OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w));
     if (isMentionable(lemma)) addObservation(i, i + 1, lemma);
   }
@@ -401,6 +405,8 @@ function statuses(a: SentenceAnalysis): EntityStatus[] {
 // ---------------------------------------------------------------------------------------------------------------
 
 const WINDOW = 14;
+const APPOSITIVE_LINKS = new Set(['consistent', 'compatible', 'with', 'in', 'keeping', 'representing', 'reflecting',
+  'due', 'to', 'from']);
 const PREDICATE_CUE_WORDS = new Set(['not', 'no', 'longer', 'possibly', 'probably', 'likely', 'may', 'might', 'could',
   'be', 'questionably', 'perhaps', 'potentially']);
 
@@ -443,6 +449,8 @@ function coordinatedWithPrevious(a: SentenceAnalysis, k: number): number {
       const w = a.tokens[t].word;
       if (COORDINATORS.has(w) || w === 'versus' || w === 'vs') { sawCoordinator = true; continue; }
       if (a.roles[t] === 'mod' || a.roles[t] === 'cue' || DETERMINERS.has(w) || a.anatomyAt[t] >= 0 || a.roles[t] === 'obs') continue;
+      // An appositive restating the finding: "right lower lobe consolidation, consistent with pneumonia".
+      if (APPOSITIVE_LINKS.has(w) && sawCoordinator) continue;
       return -1;
     }
     return sawCoordinator ? p : -1;

@@ -135,7 +135,7 @@ export const TAIL_FINDINGS: ReadonlySet<string> = new Set([
   'elongation', 'thrombus', 'embolism', 'ards', 'bronchitis', 'bronchiolitis', 'aicd', 'icd', 'defibrillator',
   'kerley line', 'cephalization', 'bronchogram', 'air-fluid level', 'plaque', 'pneumopericardium', 'atherosclerosis',
   'spondylosis', 'osteophyte', 'sclerosis', 'splinting', 'difficult to assess', 'granulomatous', 'calcinosis',
-  'pneumatocele', 'empyema', 'copd', 'hydrothorax', 'hemothorax', 'cardiomyopathy',
+  'pneumatocele', 'empyema', 'copd', 'midline', 'flatten', 'flattening', 'hydrothorax', 'hemothorax', 'cardiomyopathy',
 ]);
 
 /** Change and status words that are observations only when nothing else carries the finding ("changes"). */

@@ -91,6 +91,17 @@ const CASES: [string, string[]][] = [
   ['Bilateral pneumothoraces.', ['pneumothorax@unspecified:present']],
   ['Small left apical pneumothorax.', ['pneumothorax@left_apical_lung:present']],
   ['A 1.5 cm nodule in the right upper lobe.', ['nodule@upper_right_lobe:present']],
+  ['The trachea is midline.', ['tail_abnorm_obs@trachea:present']], // "midline" is not one of the 73 named observations
+  ['Lungs are hyperexpanded with flattening of the diaphragms.',
+    ['hyperinflate@lung_volumes:present', 'tail_abnorm_obs@diaphragm_unspec:present']],
+  ['Right mid lung consolidation, consistent with pneumonia.',
+    ['consolidation@right_mid_lung:present', 'pneumonia@right_mid_lung:present']],
+  ['Bibasilar opacities, likely atelectasis, though infection cannot be excluded.',
+    ['atelectasis@lung_bases:uncertain', 'opacity@lung_bases:present', 'pneumonia@unspecified:uncertain']],
+  ['There is mild blunting of the left costophrenic angle which may be due to a small effusion or pleural thickening.',
+    ['blunt@left_costophrenic:present', 'effusion@unspecified:uncertain', 'thicken@pleural_unspec:uncertain']],
+  ['The endotracheal tube is 3 cm above the carina and the nasogastric tube courses below the diaphragm.',
+    ['tube@diaphragm_unspec:present', 'tube@other:present']],
   ['Mild thickening of the left pleura.', ['thicken@left_pleural:present']],
 ];
 
