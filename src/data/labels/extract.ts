@@ -20,7 +20,7 @@
  *     subject of a copula ("the lungs are clear"); coordinated observations share it ("no pleural effusion or
  *     pneumothorax"); otherwise `unspecified`.
  */
-import type { Landmark, Observation } from '../../vocabulary.ts';
+import { OBSERVATIONS, type Landmark, type Observation } from '../../vocabulary.ts';
 import { landmarkOf } from './landmarks.ts';
 import { correctLemma, obsGroup, lemmatiseWord } from './observations.ts';
 import { emptyLabelMatrix, applyMention } from './matrix.ts';
@@ -31,7 +31,6 @@ import {
   WEAK_HEADS, MODIFIERS, COPULAS, VERBS, PREPOSITIONS, DETERMINERS, ADVERBS, COORDINATORS, CLAUSE_BREAKS, CUE_PHRASES,
   type Cue,
 } from './lexicon.ts';
-import { OBSERVATIONS } from '../../vocabulary.ts';
 
 export type EntityStatus = 'present' | 'absent' | 'uncertain';
 
@@ -252,7 +251,9 @@ function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySpan[]): 
     const between = next ? tokens.slice(run.end, next.start).map((t) => t.word) : [];
     if (!run.hasHead) {
       // Elided coordinate: "right [and] left lower lobes" → right lower lobe, left lower lobe.
-      if (next && next.hasHead && between.length >= 1 && between.length <= 2 && between.every((w) => COORDINATORS.has(w))) {
+      const coordinated = between.some((w) => COORDINATORS.has(w))
+        && between.every((w) => COORDINATORS.has(w) || MODIFIERS.has(w));
+      if (next && next.hasHead && between.length >= 1 && between.length <= 3 && coordinated) {
         const heads = next.words.filter((w) => ANATOMY_HEADS.has(w));
         const root = heads[heads.length - 1];
         const ownLevel = run.words.some((w) => LEVEL_WORDS.has(w));
@@ -566,11 +567,17 @@ function attach(a: SentenceAnalysis): number[][] {
     for (const k of inClause) {
       if (result[k].length === 0) result[k] = copularSubject(a, k, cs);
     }
-    // "NG tube tip is in the stomach": the device is where its tip is.
+    // "NG tube tip is in the stomach", "tip of the right IJ line projects over the SVC": a device and its tip are
+    // in the same place.
     for (let idx = 0; idx + 1 < inClause.length; idx++) {
       const k = inClause[idx], next = inClause[idx + 1];
-      if (result[k].length === 0 && a.observations[k].device && a.observations[next].lemma === 'tip'
-        && a.observations[next].start === a.observations[k].end) result[k] = result[next];
+      const first = a.observations[k], second = a.observations[next];
+      const gap = a.tokens.slice(first.end, second.start).map((t) => t.word);
+      const close = gap.length <= 5 && gap.every((w, g) => w === 'of' || w === 'the' || a.anatomyAt[first.end + g] >= 0
+        || a.roles[first.end + g] === 'mod');
+      if (!close) continue;
+      if (first.device && second.lemma === 'tip' && gap.length === 0 && result[k].length === 0) result[k] = result[next];
+      if (first.lemma === 'tip' && second.device && gap[0] === 'of' && result[k].length === 0) result[k] = result[next];
     }
   }
   return result;

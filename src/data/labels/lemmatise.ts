@@ -160,7 +160,7 @@ function verbStem(word: string, suffix: 'ed' | 'ing'): string {
   for (const c of candidates) if (KNOWN_LEMMAS.has(c)) return c;
   // Doubled final consonant (clipped, scarring) → single; consonant-vowel-consonant-ish endings that take an "e".
   if (candidates.length === 3) return candidates[2];
-  if (/(at|iz|is|ur|ar|rg|ag|ov|ud|bl|pl|tl|dl|gl|c|ag|uc|as|ys|er?s)$/.test(bare) && !/(ss)$/.test(bare)) return `${bare}e`;
+  if (/(at|iz|is|ur|ar|rg|ag|ov|ud|bl|pl|tl|dl|gl|c|uc|as|ys)$/.test(bare)) return `${bare}e`;
   if (bare.length >= 2 && !isVowel(last) && isVowel(bare[bare.length - 2]) && !isVowel(bare[bare.length - 3])
     && bare.length <= 4) return `${bare}e`;
   return bare;
@@ -193,10 +193,7 @@ export function lemmatiseWord(word: string): string {
   if (w.endsWith('ied') && w.length > 5) return `${w.slice(0, -3)}y`;
   if (w.endsWith('ed') && w.length > 4) return verbStem(w, 'ed');
   if (w.endsWith('ing') && w.length > 5) return verbStem(w, 'ing');
-  if (w.endsWith('s')) {
-    const s = singular(w);
-    return s;
-  }
+  if (w.endsWith('s')) return singular(w);
   return w;
 }
 

@@ -102,6 +102,9 @@ const CASES: [string, string[]][] = [
     ['blunt@left_costophrenic:present', 'effusion@unspecified:uncertain', 'thicken@pleural_unspec:uncertain']],
   ['The endotracheal tube is 3 cm above the carina and the nasogastric tube courses below the diaphragm.',
     ['tube@diaphragm_unspec:present', 'tube@other:present']],
+  ['Moderate right and small left pleural effusions are similar.', ['effusion@left_pleural:present', 'effusion@right_pleural:present']],
+  ['Tip of the right IJ line projects over the cavoatrial junction.',
+    ['line@cavoatrial_junction:present', 'tip@cavoatrial_junction:present']],
   ['Mild thickening of the left pleura.', ['thicken@left_pleural:present']],
 ];
 
