@@ -357,8 +357,16 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
           ...layout, bitsAllocated: bytesPerSample * 8, bitsStored: Math.min(info.bitsPerSample, bytesPerSample * 8),
           highBit: Math.min(info.bitsPerSample, bytesPerSample * 8) - 1, signed: info.isSigned, planar: false, bigEndian: false,
         });
+      } catch (error) {
+        // An Emscripten abort leaves the module unusable: drop it so that the next file gets a fresh instance.
+        if (error instanceof WebAssembly.RuntimeError) openJpegCodec = undefined;
+        throw error;
       } finally {
-        decoder.delete();
+        try {
+          decoder.delete();
+        } catch {
+          // The instance may already be gone after an abort.
+        }
       }
     }
     return unpackSamples(decodeRle(fragment, pixelCount, layout, fail), pixelCount, { ...layout, planar: layout.channels === 3, bigEndian: false });
