@@ -398,6 +398,14 @@ function statuses(a: SentenceAnalysis): EntityStatus[] {
       }
     }
   }
+  // Alternatives outside a negation are a differential: "atelectasis or consolidation" states neither.
+  for (let k = 0; k < a.observations.length; k++) {
+    if (a.observations[k].dropped) continue;
+    const p = coordinatedWithPrevious(a, k);
+    if (p < 0 || negated[k] || negated[p]) continue;
+    const gap = a.tokens.slice(a.observations[p].end, a.observations[k].start);
+    if (gap.some((t) => t.word === 'or')) { uncertain[k] = 1; uncertain[p] = 1; }
+  }
   return a.observations.map((_, k) => (uncertain[k] ? 'uncertain' : negated[k] ? 'absent' : 'present'));
 }
 

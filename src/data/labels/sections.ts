@@ -34,6 +34,9 @@ const KNOWN_HEADER = new RegExp(
   `(^|[\\s.;])(${Object.keys(HEADER_ALIASES).sort((a, b) => b.length - a.length)
     .map((h) => h.replace(/[()]/g, '\\$&')).join('|')})\\s*:`, 'gi');
 const LINE_HEADER = /(^|\n)[ \t]*([A-Z][A-Z /&()-]{2,40}):/g;
+// A known header alone on its line, without a colon ("FINDINGS\n...").
+const BARE_HEADER = new RegExp(`(^|\\n)[ \\t]*(${Object.keys(HEADER_ALIASES).sort((a, b) => b.length - a.length)
+  .map((h) => h.replace(/[()]/g, '\\$&')).join('|')})[ \\t]*(?=\\r?\\n)`, 'gi');
 
 /**
  * Replaces bytes that are not text (control characters, replacement characters, lone surrogates) with spaces and
@@ -49,6 +52,10 @@ export function cleanReportText(text: string): string {
 export function splitSections(text: string): Section[] {
   const marks: { index: number; end: number; name: string }[] = [];
   for (const m of text.matchAll(KNOWN_HEADER)) {
+    const start = (m.index ?? 0) + m[1].length;
+    marks.push({ index: start, end: (m.index ?? 0) + m[0].length, name: HEADER_ALIASES[m[2].toLowerCase()] });
+  }
+  for (const m of text.matchAll(BARE_HEADER)) {
     const start = (m.index ?? 0) + m[1].length;
     marks.push({ index: start, end: (m.index ?? 0) + m[0].length, name: HEADER_ALIASES[m[2].toLowerCase()] });
   }
@@ -98,7 +105,7 @@ const ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'vs', 'e.g', 'i.e', 'app
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   // Blank lines and list items start a new sentence.
-  const blocks = text.split(/\n[ \t]*\n|\n(?=[ \t]*(?:\d{1,2}[.)]\s|[-•*]\s))/);
+  const blocks = text.split(/\n[ \t]*\n|\n(?=[ \t]*(?:\d{1,2}[.)]\s|[-•*]\s))/).flatMap(splitUnpunctuatedLines);
   for (const block of blocks) {
     const flat = block.replace(/\s+/g, ' ').trim();
     if (flat === '') continue;
@@ -122,6 +129,35 @@ export function splitSentences(text: string): string[] {
     pushSentence(sentences, flat.slice(start));
   }
   return sentences;
+}
+
+/** Words after which a line break continues the sentence even before a capital ("effusion or\nPneumothorax"). */
+const CONTINUING_WORDS = new Set(['and', 'or', 'of', 'the', 'a', 'an', 'with', 'without', 'in', 'at', 'to', 'for', 'no',
+  'is', 'are', 'was', 'were', 'by', 'from', 'on', 'than', 'as', 'dr', 'not']);
+
+/**
+ * Single line breaks are line wraps, except where a line without final punctuation is followed by a capitalised
+ * line ("No effusion\nCardiomegaly"): a list of unpunctuated statements, each a sentence. A line that ends with a
+ * word that cannot end a sentence ("effusion or\nPneumothorax") still continues.
+ */
+function splitUnpunctuatedLines(block: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of block.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (current === '') { current = trimmed; continue; }
+    const tail = current.slice(-40);
+    const lastWord = /([A-Za-z]+)$/.exec(tail)?.[1]?.toLowerCase();
+    if (lastWord !== undefined && !CONTINUING_WORDS.has(lastWord) && /^[A-Z][a-z]/.test(trimmed)) {
+      out.push(current);
+      current = trimmed;
+    } else {
+      current = `${current} ${trimmed}`;
+    }
+  }
+  if (current !== '') out.push(current);
+  return out;
 }
 
 function pushSentence(out: string[], raw: string): void {
