@@ -158,6 +158,10 @@ export async function readDicomPixels(bytes: Uint8Array, options: { name?: strin
     throw fail(`Photometric Interpretation (0028,0004) ${photometricInterpretation} is not supported (expected RGB or YBR_*)`);
   }
 
+  if (photometricInterpretation === 'YBR_FULL_422' && (syntax.kind === 'native' || syntax.kind === 'rle')) {
+    throw fail(`Photometric Interpretation YBR_FULL_422 (chroma-subsampled samples) is not supported in ${syntax.name}`);
+  }
+
   const pixelElement = dataSet.elements.x7fe00010;
   if (pixelElement === undefined) throw fail('has no Pixel Data (7FE0,0010)');
   const pixelCount = rows * columns;

@@ -244,6 +244,22 @@ test('rescale, signed samples, VOI window, MONOCHROME1 and the 16-bit path', asy
   assert.deepEqual(Array.from(minMax.data), [255, Math.round((2200 * 255) / 3000), Math.round((1200 * 255) / 3000), Math.round((1000 * 255) / 3000), Math.round((800 * 255) / 3000), 0]);
 });
 
+test('a data set without the Part 10 header is read as Implicit VR Little Endian; bitDepth 16 keeps 8-bit data ×257', async () => {
+  const file = writeDicom({
+    transferSyntax: '1.2.840.10008.1.2',
+    elements: { ...imageElements({ rows: ROWS, columns: COLUMNS, bitsAllocated: 16, bitsStored: 12 }), '7fe00010': { vr: 'OW', bytes: words(pattern) } },
+  });
+  const metaLength = file.readUInt32LE(132 + 8);
+  const raw = file.subarray(132 + 12 + metaLength);
+  assert.equal(isDicom(raw), false);
+  assert.deepEqual(Array.from((await readDicomPixels(raw, { name: 'raw' })).values), pattern);
+
+  const eight = await readImage(join(samples, 'nih-dx-uncompressed.dcm'));
+  const sixteen = await readImage(join(samples, 'nih-dx-uncompressed.dcm'), { bitDepth: 16 });
+  assert.equal(sixteen.bitDepth, 16);
+  for (const i of [0, 4097, 523_000, 1024 * 1024 - 1]) assert.equal(sixteen.data[i], eight.data[i] * 257);
+});
+
 test('8-bit RGB, interleaved and planar, reads as RGB', async () => {
   const rgb = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
   const planar = [10, 40, 70, 100, 20, 50, 80, 110, 30, 60, 90, 120];
@@ -271,6 +287,12 @@ test('bad DICOM files: unsupported transfer syntax, missing field, truncated pix
   await assert.rejects(readDicomPixels(short, { name: 'short.dcm' }), {
     message: 'short.dcm: Pixel Data (7FE0,0010) holds 200 bytes; expected 2560 for 40×32×1 samples of 16 bits (truncated file?)',
   });
+
+  const subsampled = writeDicom({
+    transferSyntax: '1.2.840.10008.1.2.1',
+    elements: { ...imageElements({ rows: 2, columns: 2, bitsAllocated: 8, bitsStored: 8, samples: 3, photometric: 'YBR_FULL_422', planar: 0 }), '7fe00010': { vr: 'OB', bytes: new Uint8Array(8) } },
+  });
+  await assert.rejects(readDicomPixels(subsampled, { name: 'ybr.dcm' }), /^Error: ybr\.dcm: Photometric Interpretation YBR_FULL_422/);
 
   const broken = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.90', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(J2K_BASE64, 'base64').subarray(0, 60)] } } });
   await assert.rejects(readDicomPixels(broken, { name: 'j2k.dcm' }), (error: Error) => error.message.startsWith('j2k.dcm: cannot decode JPEG 2000'));
