@@ -3,17 +3,18 @@
  * whose GLOBAL + REDUCE opcodes can call any importable function (`os.system`, `builtins.eval`), which is why
  * loading an untrusted checkpoint with plain `torch.load` can run code. Here nothing is ever called: a global is
  * resolved only through an allow-list of pure constructors written in TypeScript below (tensor rebuilds, storage
- * types, OrderedDict, torch.Size, set/frozenset), and any other global stops loading with an error naming it.
+ * types, OrderedDict, torch.Size, set/frozenset, numpy scalars and numeric arrays), and any other global stops loading with an error naming it.
  *
  * Python values become: None → null, bool → boolean, int → number (bigint beyond 2^53), float → number,
  * str → string, bytes/bytearray → Uint8Array, list → Array, tuple → frozen Array, dict/OrderedDict → Map,
- * set/frozenset → Set. Tensors become `TorchTensorReference`s (storage + offset + shape + stride) that
+ * set/frozenset → Set, numpy scalar → number/bigint/boolean, numpy array → RawTensor. Tensors become `TorchTensorReference`s (storage + offset + shape + stride) that
  * `pth.ts` turns into RawTensors once the storage bytes are known. Instance attributes set by BUILD on a dict
  * (the `_metadata` a state dict carries) are dropped: medslip never needs them.
  *
  * Opcode semantics follow CPython's `Lib/pickle.py` (`_Unpickler.load_*`) and `pickletools` descriptions.
  */
 import type { DType } from './raw-tensor.ts';
+import { numpyDType, numpyReconstruct, numpyScalar } from './pickle-numpy.ts';
 
 /** A storage class named in a pickle (`torch.FloatStorage`, …): only its element dtype matters. */
 export class TorchStorageType {
@@ -141,6 +142,13 @@ function buildTorchGlobals(): Map<string, PyGlobal> {
   add('torch.Size', (args) => Object.freeze(expectIntList(args[0] ?? [], 'torch.Size')));
   for (const [name] of STORAGE_DTYPES) add(`torch.${name}`);
   add('collections.OrderedDict', orderedDict);
+  // NumPy scalars and arrays (module renamed numpy._core in NumPy 2); see pickle-numpy.ts.
+  for (const core of ['numpy.core.multiarray', 'numpy._core.multiarray']) {
+    add(`${core}.scalar`, numpyScalar);
+    add(`${core}._reconstruct`, numpyReconstruct);
+  }
+  add('numpy.dtype', numpyDType);
+  add('numpy.ndarray');
   // Protocols 0–2 write Python 3 bytes as _codecs.encode(text, 'latin1'): a pure conversion, safe to honour.
   add('_codecs.encode', (args) => {
     const [text, encoding] = args;

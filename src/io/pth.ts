@@ -249,18 +249,33 @@ function isRawTensor(value: unknown): value is RawTensor {
     && ArrayBuffer.isView((value as RawTensor).data);
 }
 
-/** Dicts with string keys → plain objects, recursively; tensors, arrays and everything else kept. */
-export function toPlain(value: unknown): unknown {
-  if (isRawTensor(value)) return value;
+/**
+ * Dicts with string keys → plain objects, recursively; tensors, arrays and everything else kept. Shared and
+ * cyclic references (which pickles can hold) convert once and stay shared.
+ */
+export function toPlain(value: unknown, converted = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null || isRawTensor(value)) return value;
+  if (converted.has(value)) return converted.get(value);
   if (value instanceof Map) {
-    const converted = new Map([...value].map(([k, v]) => [k, toPlain(v)]));
-    return [...converted.keys()].every((k) => typeof k === 'string')
-      ? Object.fromEntries(converted)
-      : converted;
+    if ([...value.keys()].every((k) => typeof k === 'string')) {
+      const object: Record<string, unknown> = {};
+      converted.set(value, object);
+      // defineProperty, so that a key such as "__proto__" stays an ordinary entry.
+      for (const [k, v] of value) {
+        Object.defineProperty(object, k as string, { value: toPlain(v, converted), enumerable: true, writable: true, configurable: true });
+      }
+      return object;
+    }
+    const map = new Map<unknown, unknown>();
+    converted.set(value, map);
+    for (const [k, v] of value) map.set(k, toPlain(v, converted));
+    return map;
   }
   if (Array.isArray(value)) {
-    const converted = value.map(toPlain);
-    return Object.isFrozen(value) ? Object.freeze(converted) : converted;
+    const array: unknown[] = [];
+    converted.set(value, array);
+    for (const item of value) array.push(toPlain(item, converted));
+    return Object.isFrozen(value) ? Object.freeze(array) : array;
   }
   return value;
 }

@@ -138,3 +138,15 @@ test('files that are not torch checkpoints, and damaged ones, fail with the file
     /views-zip\.pth: expected a state dict, or a dict with a "model" or "state_dict" entry; found keys tensors, epoch, config/);
   assert.throws(() => readTorchFile(42 as unknown as string), TypeError);
 });
+
+test('numpy scalars and arrays in a checkpoint load as numbers and RawTensors; object arrays are refused', () => {
+  const checkpoint = loadCheckpoint(join(fixtures, 'numpy-values.pth'));
+  const { cyclic, table, ids, ...scalars } = checkpoint.entries;
+  assert.deepEqual(scalars, { best_auc: 0.9375, step: 2n ** 60n, done: true, f32: 0.5 });
+  assert.deepEqual({ ...(table as RawTensor) }, { dtype: 'float32', shape: [2, 3], data: Float32Array.from([0, 1, 2, 3, 4, 5]) });
+  assert.deepEqual({ ...(ids as RawTensor) }, { dtype: 'int64', shape: [2], data: BigInt64Array.from([3n, -1n]) });
+  const list = cyclic as unknown[];
+  assert.equal(list[0], 1);
+  assert.equal(list[1], list, 'a self-referencing list stays self-referencing');
+  assert.throws(() => readTorchFile(join(fixtures, 'numpy-object.pth')), /numpy arrays of dtype O8 \(objects\) are not supported/);
+});
