@@ -79,7 +79,8 @@ const PUNCT_BREAKS = new Set([';', ':', '(', ')', '[', ']', '?', '!', '.', '"'])
 const MAX_PHRASE = 7;
 
 function tokenize(sentence: string): Token[] {
-  const lower = sentence.toLowerCase();
+  // "air space" is one modifier ("air space opacity"); the same-length rewrite keeps offsets into the sentence.
+  const lower = sentence.toLowerCase().replace(/\bair space\b/g, 'airspace ');
   const out: Token[] = [];
   for (const m of lower.matchAll(TOKEN_RE)) {
     const start = m.index ?? 0;
@@ -301,7 +302,9 @@ function dropModifyingObservations(tokens: Token[], roles: Role[], observations:
     let t = o.end;
     while (t < tokens.length && (roles[t] === 'mod' || anatomyAt[t] >= 0)) t++;
     const next = observations[k + 1];
-    if (next.start !== t || next.adjectival) continue;
+    if (next.start !== t) continue;
+    // "borderline enlarged": a degree of the adjective that follows.
+    if (next.adjectival) { if (o.lemma === 'borderline' && t === o.end) o.dropped = true; continue; }
     if (WEAK_HEADS.has(tokens[next.end - 1].word) || next.lemma === 'change') next.dropped = true;
     else o.dropped = true;
   }

@@ -23,6 +23,9 @@ const CASES: [string, string[]][] = [
   ['The costophrenic angles are sharp.', ['sharp@costophrenic_unspec:present']],
   ['Normal heart size.', ['normal@heart_size:present']],
   ['Heart size is top normal.', ['normal@heart_size:present']],
+  ['The heart is borderline enlarged.', ['enlarge@heart_size:present']],
+  ['Heart size is borderline.', ['borderline@heart_size:present']],
+  ['Heart size and pulmonary vascularity appear within normal limits.', ['normal@heart_size:present', 'normal@pulmonary:present']],
   // Negation and its scope
   ['No pleural effusion or pneumothorax.', ['effusion@pleural_unspec:absent', 'pneumothorax@pleural_unspec:absent']],
   ['No focal consolidation, pleural effusion, or pneumothorax.',
@@ -87,6 +90,7 @@ const CASES: [string, string[]][] = [
   ['The lungs are hyperinflated.', ['hyperinflate@lung_volumes:present']],
   ['Opacity at the base of the left lung.', ['opacity@left_lower_lung:present']],
   ['Airspace disease in the right middle lobe.', ['disease@middle_right_lobe:present']],
+  ['Air space opacity at the left base.', ['opacity@left_lower_lung:present']],
   ['Stable left perihilar mass.', ['mass@left_hilar:present']],
   // Devices and synonyms
   ['ET tube terminates 4 cm above the carina.', ['tube@other:present']],
