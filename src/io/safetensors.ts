@@ -20,7 +20,7 @@ const DTYPE_NAME: Readonly<Record<DType, string>> = Object.freeze(
 const MAX_HEADER_BYTES = 100_000_000;
 
 export interface SafetensorsFile {
-  /** Tensors in the order of their data offsets (the file order). */
+  /** Tensors in the order the header lists them. */
   tensors: Map<string, RawTensor>;
   metadata: Record<string, string>;
 }
@@ -85,10 +85,10 @@ export function readSafetensors(input: FileInput): SafetensorsFile {
     entries.push({ key, dtype, shape: [...(shape as number[])], begin, end });
   }
 
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   const dataLength = bytes.byteLength - dataStart;
   let position = 0;
-  for (const entry of entries) {
+  for (const entry of byOffset) {
     if (entry.begin !== position) {
       fail(`entry "${entry.key}" starts at byte ${entry.begin} of the data but the previous entry ends at ${position} (gap or overlap)`);
     }
@@ -109,8 +109,9 @@ export function readSafetensors(input: FileInput): SafetensorsFile {
 }
 
 /**
- * Writes tensors (and optional string metadata) as a safetensors file, atomically. Entries are laid out in the
- * order given; the header is padded with spaces to a multiple of 8 bytes so the data stays aligned.
+ * Writes tensors (and optional string metadata) as a safetensors file, atomically. The header lists them in the
+ * order given; the data is laid out widest item size first (stable) after a header padded to 8 bytes, so every
+ * tensor starts aligned to its item size and a reader may view the file's bytes in place.
  * @example writeSafetensors('books.safetensors', { pathology, anatomy }, { format: 'pt' })
  * @throws TypeError for a malformed tensor or metadata value; RangeError for an empty or reserved name
  */
@@ -129,13 +130,17 @@ export function writeSafetensors(
     }
     header.__metadata__ = { ...metadata };
   }
-  let offset = 0;
-  const chunks: Uint8Array[] = [];
   for (const [key, tensor] of list) {
     if (key.length === 0 || key === '__metadata__') {
       throw new RangeError(`Expected a non-empty tensor name other than "__metadata__" but received ${JSON.stringify(key)}`);
     }
     checkRawTensor(tensor, `tensors["${key}"]`);
+    header[key] = null; // reserves the header position; filled in below
+  }
+  const layout = [...list].sort(([, a], [, b]) => ITEM_SIZE[b.dtype] - ITEM_SIZE[a.dtype]);
+  let offset = 0;
+  const chunks: Uint8Array[] = [];
+  for (const [key, tensor] of layout) {
     const bytes = bytesOf(tensor);
     header[key] = { dtype: DTYPE_NAME[tensor.dtype], shape: tensor.shape, data_offsets: [offset, offset + bytes.byteLength] };
     chunks.push(bytes);

@@ -77,6 +77,14 @@ test('write then read round-trips every dtype, empty and scalar tensors, and met
     const back = readSafetensors(path);
     assert.deepEqual(back.metadata, { format: 'pt', note: 'medslip' });
     assert.deepEqual(Object.fromEntries(back.tensors), tensors);
+    assert.deepEqual([...back.tensors.keys()], Object.keys(tensors), 'header order kept');
+    // Data laid out widest item first: every tensor starts at a multiple of its item size.
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+    const itemSize: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+    for (const [key, entry] of Object.entries(header) as [string, { dtype: string; data_offsets: number[] }][]) {
+      if (key !== '__metadata__') assert.equal(entry.data_offsets[0] % itemSize[entry.dtype], 0, `${key} aligned`);
+    }
+    assert.deepEqual(header.f64.data_offsets, [0, 8]);
     assert.deepEqual(readdirSync(dir), ['all.safetensors'], 'no temp file left');
     // A Map works too, and a rewrite replaces the file.
     writeSafetensors(path, new Map([['only', tensors.f32]]));
@@ -109,8 +117,8 @@ test('corrupt or truncated files fail with the file named and the problem stated
       ['not-json', withHeader('x').fill(0x7b, 8, 9), /the header is not JSON/],
       ['dtype', withHeader({ ...header, a: { ...header.a, dtype: 'C64' } }), /entry "a" has dtype "C64"; expected one of F64, F32/],
       ['span', withHeader({ ...header, a: { ...header.a, shape: [3] } }), /entry "a" spans 8 bytes but shape \[3\] of F32 needs 12/],
-      ['gap', withHeader({ ...header, b: { ...header.b, data_offsets: [9, 17] } }, Buffer.concat([bytes.subarray(8 + headerLength), Buffer.alloc(1)])),
-        /entry "b" starts at byte 9 of the data but the previous entry ends at 8 \(gap or overlap\)/],
+      ['gap', withHeader({ ...header, a: { ...header.a, data_offsets: [9, 17] } }, Buffer.concat([bytes.subarray(8 + headerLength), Buffer.alloc(1)])),
+        /entry "a" starts at byte 9 of the data but the previous entry ends at 8 \(gap or overlap\)/],
       ['extra', withHeader(header, Buffer.concat([bytes.subarray(8 + headerLength), Buffer.alloc(8)])), /the file holds 24 bytes of data but the entries cover only 16/],
       ['metadata', withHeader({ ...header, __metadata__: { n: 1 } }), /"__metadata__" must map strings to strings/],
     ];
