@@ -1,0 +1,398 @@
+/**
+ * Radiology reports for synthetic radiographs, with their ground truth. Every sentence carries the
+ * (landmark, observation, label) statements it makes, as the reference pre-processing would read them from a
+ * RadGraph parse (Shef-AIRE/MeDSLIP `radgraph_parsed.py` + `adj_matrix.py`, REFERENCE.md §1.2–1.3):
+ *  - the landmark is what the sentence's anatomy words map to under the §1.3 rules ("right lower lobe" →
+ *    lower_right_lobe, "left base" → left_lower_lung, "bibasilar" → lung_bases, "pleural" → pleural_unspec,
+ *    "pulmonary" → pulmonary, "lungs" → lung_volumes, no anatomy word → unspecified);
+ *  - the observation is the lemma's column ("enlarged" → enlarge, "hyperinflated" → hyperinflate, "pacer" and
+ *    "pacemaker" → pacemaker); size and severity words only modify and add nothing;
+ *  - the label is present (1), negated (0) or uncertain ("possible", "concerning for": no effect).
+ * The matrix is then built with the reference semantics (`labelMatrix`). A location is only named when the
+ * finding's mask lies inside that landmark's mask.
+ */
+import { type Landmark, NUM_LANDMARKS, NUM_OBSERVATIONS, type Observation, landmarkIndex, observationIndex } from '../vocabulary.ts';
+import type { Random } from '../util/random.ts';
+import { FILM_WIDTH_MM, type Finding, type FindingKind } from './findings.ts';
+
+/** A finding as the report sees it: with every landmark whose mask contains it. */
+export interface ReportedFinding extends Finding {
+  landmarks: readonly Landmark[];
+}
+
+export type StatementLabel = 'present' | 'absent' | 'uncertain';
+
+export interface Statement {
+  landmark: Landmark;
+  observation: Observation;
+  label: StatementLabel;
+}
+
+export interface Sentence {
+  section: 'findings' | 'impression';
+  text: string;
+  statements: Statement[];
+}
+
+export interface Report {
+  /** "FINDINGS: …\n\nIMPRESSION: …" */
+  text: string;
+  sentences: Sentence[];
+  /** 51×75 row-major, values −1 / 0 / 1 with the reference semantics */
+  matrix: Float64Array;
+}
+
+/**
+ * The 51×75 matrix of a list of statements, as the reference builds it: start at −1; "present" sets 1;
+ * "absent" sets max(value, 0); "uncertain" changes nothing.
+ */
+export function labelMatrix(statements: readonly Statement[]): Float64Array {
+  const matrix = new Float64Array(NUM_LANDMARKS * NUM_OBSERVATIONS).fill(-1);
+  for (const s of statements) {
+    const k = landmarkIndex(s.landmark) * NUM_OBSERVATIONS + observationIndex(s.observation);
+    if (s.label === 'present') matrix[k] = 1;
+    else if (s.label === 'absent') matrix[k] = Math.max(matrix[k], 0);
+  }
+  return matrix;
+}
+
+/** Location words, each mapping to one landmark under the reference rules. */
+interface Place {
+  /** before a noun: "right lower lobe consolidation" */
+  adjective: string[];
+  /** after a noun: "consolidation in the right lower lobe" */
+  locative: string[];
+}
+
+const PLACES: Partial<Record<Landmark, Place>> = {
+  upper_right_lobe: { adjective: ['right upper lobe'], locative: ['in the right upper lobe'] },
+  middle_right_lobe: { adjective: ['right middle lobe'], locative: ['in the right middle lobe'] },
+  lower_right_lobe: { adjective: ['right lower lobe'], locative: ['in the right lower lobe'] },
+  upper_left_lobe: { adjective: ['left upper lobe'], locative: ['in the left upper lobe'] },
+  lower_left_lobe: { adjective: ['left lower lobe'], locative: ['in the left lower lobe'] },
+  right_upper_lung: { adjective: ['right upper lung'], locative: ['in the right upper lung'] },
+  left_upper_lung: { adjective: ['left upper lung'], locative: ['in the left upper lung'] },
+  right_mid_lung: { adjective: ['right mid lung'], locative: ['in the right mid lung'] },
+  left_mid_lung: { adjective: ['left mid lung'], locative: ['in the left mid lung', 'in the left midlung'] },
+  right_lower_lung: { adjective: ['right basilar', 'right lower lung'], locative: ['at the right base', 'at the right lung base', 'in the right lower lung'] },
+  left_lower_lung: { adjective: ['left basilar', 'left lower lung'], locative: ['at the left base', 'at the left lung base', 'in the left lower lung'] },
+  right_apical_lung: { adjective: ['right apical'], locative: ['at the right apex'] },
+  left_apical_lung: { adjective: ['left apical'], locative: ['at the left apex'] },
+  right_lung_unspec: { adjective: ['right'], locative: ['in the right lung'] },
+  left_lung_unspec: { adjective: ['left'], locative: ['in the left lung'] },
+  lung_bases: { adjective: ['bibasilar'], locative: ['at both bases', 'at the lung bases'] },
+};
+
+const LUNG_LOCATIONS: readonly Landmark[] = [
+  'upper_right_lobe', 'middle_right_lobe', 'lower_right_lobe', 'upper_left_lobe', 'lower_left_lobe', 'right_upper_lung',
+  'left_upper_lung', 'right_mid_lung', 'left_mid_lung', 'right_lower_lung', 'left_lower_lung',
+];
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) || /^\d*8/.test(word) || /^(11|18)\b/.test(word) ? 'an' : 'a';
+}
+
+class ReportWriter {
+  readonly sentences: Sentence[] = [];
+  constructor(readonly rng: Random) {}
+
+  say(section: Sentence['section'], text: string, ...statements: Array<[Landmark, Observation, StatementLabel]>): void {
+    this.sentences.push({
+      section,
+      text: capitalise(text.trim()),
+      statements: statements.map(([landmark, observation, label]) => ({ landmark, observation, label })),
+    });
+  }
+
+  /** A location landmark of the finding among `allowed` (first those it was drawn in), and its words. */
+  place(f: ReportedFinding, allowed: readonly Landmark[]): { landmark: Landmark; adjective: string; locative: string } {
+    const options = allowed.filter((l) => f.landmarks.includes(l) && PLACES[l]);
+    const preferred = options.includes(f.site) && this.rng.next() < 0.6 ? f.site : undefined;
+    const landmark = preferred ?? (options.length > 0 ? this.rng.choice(options) : undefined);
+    if (!landmark) throw new Error(`No reportable location for ${f.kind} at ${f.site}`);
+    const words = PLACES[landmark] as Place;
+    return { landmark, adjective: this.rng.choice(words.adjective), locative: this.rng.choice(words.locative) };
+  }
+}
+
+const SEVERITY_ADJECTIVE = { small: 'small', moderate: 'moderate', large: 'large' } as const;
+const SEVERITY_DEGREE = { small: 'mild', moderate: 'moderate', large: 'severe' } as const;
+const SEVERITY_ADVERB = { small: 'mildly', moderate: 'moderately', large: 'markedly' } as const;
+
+/** Sentences about one present finding (findings section, then impression). */
+function describe(w: ReportWriter, f: ReportedFinding): void {
+  const { rng } = w;
+  const side = f.laterality === 'left' || f.laterality === 'right' ? f.laterality : undefined;
+  switch (f.kind) {
+    case 'effusion': {
+      const size = SEVERITY_ADJECTIVE[f.severity];
+      if (!side) {
+        const bases = f.landmarks.includes('lung_bases');
+        if (bases && rng.next() < 0.3) w.say('findings', `${capitalise(size)} amount of fluid at both bases.`, ['lung_bases', 'fluid', 'present']);
+        else w.say('findings', rng.choice([`${size} bilateral pleural effusions.`, `there are ${size} bilateral pleural effusions.`]), ['pleural_unspec', 'effusion', 'present']);
+        if (rng.next() < 0.8) w.say('impression', `${size} bilateral pleural effusions.`, ['pleural_unspec', 'effusion', 'present']);
+        return;
+      }
+      const pleural: Landmark = `${side}_pleural`;
+      const choice = rng.next();
+      if (choice < 0.6) {
+        w.say('findings', rng.choice([`there is ${article(size)} ${size} ${side} pleural effusion.`, `${size} ${side} pleural effusion.`]), [pleural, 'effusion', 'present']);
+      } else if (choice < 0.8 && f.landmarks.includes(`${side}_lung_unspec`)) {
+        w.say('findings', `${size} ${side} effusion.`, [`${side}_lung_unspec`, 'effusion', 'present']);
+      } else if (f.landmarks.includes(`${side}_lower_lung`)) {
+        w.say('findings', `${size} amount of fluid at the ${side} base.`, [`${side}_lower_lung`, 'fluid', 'present']);
+      } else {
+        w.say('findings', `there is ${article(size)} ${size} ${side} pleural effusion.`, [pleural, 'effusion', 'present']);
+      }
+      if (f.landmarks.includes(`${side}_costophrenic`) && rng.next() < 0.5) {
+        w.say('findings', `there is blunting of the ${side} costophrenic angle.`, [`${side}_costophrenic`, 'blunt', 'present']);
+      }
+      if (rng.next() < 0.85) w.say('impression', `${size} ${side} pleural effusion.`, [pleural, 'effusion', 'present']);
+      return;
+    }
+    case 'pneumothorax': {
+      const size = SEVERITY_ADJECTIVE[f.severity];
+      const s = side as 'left' | 'right';
+      const apical: Landmark = `${s}_apical_lung`;
+      if (f.landmarks.includes(apical) && rng.next() < 0.7) {
+        const text = rng.choice([`there is ${article(size)} ${size} ${s} apical pneumothorax.`, `${size} pneumothorax at the ${s} apex.`]);
+        w.say('findings', text, [apical, 'pneumothorax', 'present']);
+        if (rng.next() < 0.85) w.say('impression', `${size} ${s} apical pneumothorax.`, [apical, 'pneumothorax', 'present']);
+      } else {
+        w.say('findings', rng.choice([`there is ${article(size)} ${size} ${s} pneumothorax.`, `${size} ${s} pneumothorax.`]), [`${s}_lung_unspec`, 'pneumothorax', 'present']);
+        if (rng.next() < 0.85) w.say('impression', `${size} ${s} pneumothorax.`, [`${s}_lung_unspec`, 'pneumothorax', 'present']);
+      }
+      return;
+    }
+    case 'consolidation': {
+      const at = w.place(f, LUNG_LOCATIONS);
+      if (f.uncertain) {
+        w.say('findings', `possible subtle opacity ${at.locative}.`, [at.landmark, 'opacity', 'uncertain']);
+        if (rng.next() < 0.7) w.say('impression', `possible early ${at.adjective} pneumonia.`, [at.landmark, 'pneumonia', 'uncertain']);
+        return;
+      }
+      const noun = rng.choice(['consolidation', 'consolidation', 'focal consolidation', 'opacity', 'patchy opacity'] as const);
+      const observation: Observation = noun.endsWith('opacity') ? 'opacity' : 'consolidation';
+      if (rng.next() < 0.5) w.say('findings', `there is ${noun === 'opacity' ? 'an opacity' : noun} ${at.locative}.`, [at.landmark, observation, 'present']);
+      else w.say('findings', `${at.adjective} ${noun}.`, [at.landmark, observation, 'present']);
+      const r = rng.next();
+      if (r < 0.45) w.say('impression', `${at.adjective} pneumonia.`, [at.landmark, 'pneumonia', 'present']);
+      else if (r < 0.75) w.say('impression', `${at.adjective} ${observation}, concerning for pneumonia.`, [at.landmark, observation, 'present'], [at.landmark, 'pneumonia', 'uncertain']);
+      else w.say('impression', `${at.adjective} ${observation}, consistent with pneumonia.`, [at.landmark, observation, 'present'], [at.landmark, 'pneumonia', 'present']);
+      return;
+    }
+    case 'atelectasis': {
+      if (f.laterality === 'bilateral') {
+        const at = w.place(f, ['lung_bases']);
+        if (rng.next() < 0.6) w.say('findings', `${rng.choice(['mild', 'minimal', 'linear'])} bibasilar atelectasis.`, ['lung_bases', 'atelectasis', 'present']);
+        else w.say('findings', `${rng.choice(['linear', 'plate-like', 'subsegmental'])} atelectasis ${at.locative}.`, ['lung_bases', 'atelectasis', 'present']);
+        if (rng.next() < 0.6) w.say('impression', 'bibasilar atelectasis.', ['lung_bases', 'atelectasis', 'present']);
+        return;
+      }
+      const at = w.place(f, [`${side as 'left' | 'right'}_lower_lung`]);
+      if (f.uncertain) {
+        w.say('findings', `possible atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'uncertain']);
+        return;
+      }
+      w.say('findings', `${rng.choice(['linear', 'plate-like', 'subsegmental', 'mild'])} atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'present']);
+      if (rng.next() < 0.6) w.say('impression', `${at.adjective} atelectasis.`, [at.landmark, 'atelectasis', 'present']);
+      return;
+    }
+    case 'cardiomegaly': {
+      const degree = SEVERITY_DEGREE[f.severity];
+      const r = rng.next();
+      if (r < 0.3) w.say('findings', `the heart is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
+      else if (r < 0.5) w.say('findings', 'the cardiac silhouette is enlarged.', ['heart_size', 'enlarge', 'present']);
+      else if (r < 0.7) w.say('findings', `heart size is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
+      else w.say('findings', `there is ${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
+      if (rng.next() < 0.8) w.say('impression', `${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
+      else w.say('impression', 'cardiac enlargement.', ['heart_size', 'enlarge', 'present']);
+      return;
+    }
+    case 'edema': {
+      const degree = SEVERITY_DEGREE[f.severity];
+      const r = rng.next();
+      if (r < 0.35) w.say('findings', `${degree} pulmonary edema.`, ['pulmonary', 'edema', 'present']);
+      else if (r < 0.55) w.say('findings', `there is ${degree} interstitial edema.`, ['interstitium', 'edema', 'present']);
+      else if (r < 0.8 && f.landmarks.includes('hilar_unspec')) {
+        w.say('findings', 'bilateral perihilar opacities consistent with pulmonary edema.', ['hilar_unspec', 'opacity', 'present'], ['pulmonary', 'edema', 'present']);
+      } else w.say('findings', `pulmonary vascular congestion and ${degree} pulmonary edema.`, ['pulmonary', 'congestion', 'present'], ['pulmonary', 'edema', 'present']);
+      if (rng.next() < 0.85) w.say('impression', `${degree} pulmonary edema.`, ['pulmonary', 'edema', 'present']);
+      return;
+    }
+    case 'nodule': {
+      const at = w.place(f, LUNG_LOCATIONS);
+      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.014) * FILM_WIDTH_MM));
+      if (f.uncertain) {
+        w.say('findings', rng.choice([`possible small nodule ${at.locative}.`, `there is a questionable nodule ${at.locative}.`]), [at.landmark, 'nodule', 'uncertain']);
+        if (rng.next() < 0.6) w.say('impression', `possible ${at.adjective} nodule.`, [at.landmark, 'nodule', 'uncertain']);
+        return;
+      }
+      if (rng.next() < 0.6) w.say('findings', `there is ${article(String(mm))} ${mm} mm nodule ${at.locative}.`, [at.landmark, 'nodule', 'present']);
+      else w.say('findings', `${mm} mm ${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
+      if (rng.next() < 0.8) w.say('impression', `${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
+      return;
+    }
+    case 'mass': {
+      const at = w.place(f, LUNG_LOCATIONS);
+      const cm = (2 * (f.radius ?? 0.045) * FILM_WIDTH_MM / 10).toFixed(1);
+      if (rng.next() < 0.6) w.say('findings', `there is ${article(cm)} ${cm} cm mass ${at.locative}.`, [at.landmark, 'mass', 'present']);
+      else w.say('findings', `${at.adjective} mass measuring ${cm} cm.`, [at.landmark, 'mass', 'present']);
+      w.say('impression', `${at.adjective} mass, concerning for malignancy.`, [at.landmark, 'mass', 'present']);
+      return;
+    }
+    case 'endotracheal_tube': {
+      const cm = rng.int(3, 6);
+      w.say('findings', rng.choice([`endotracheal tube terminates in the trachea, ${cm} cm above the carina.`, 'an endotracheal tube is in place in the trachea.']), ['trachea', 'tube', 'present']);
+      return;
+    }
+    case 'nasogastric_tube':
+      w.say('findings', rng.choice(['a nasogastric tube extends into the stomach.', 'enteric tube terminates in the stomach.', 'nasogastric tube terminates in the stomach.']), ['stomach', 'tube', 'present']);
+      return;
+    case 'central_line':
+      if (rng.next() < 0.5) w.say('findings', rng.choice(['a right-sided central venous catheter terminates in the SVC.', 'central venous catheter terminates in the SVC.']), ['svc', 'catheter', 'present']);
+      else w.say('findings', rng.choice(['a central venous line terminates in the SVC.', 'central line terminates in the SVC.']), ['svc', 'line', 'present']);
+      return;
+    case 'pacemaker':
+      w.say('findings', rng.choice(['a pacemaker is present with leads in the right atrium and right ventricle.', 'dual-chamber pacemaker with leads terminating in the right atrium and right ventricle.']),
+        ['unspecified', 'pacemaker', 'present'], ['right_atrium', 'lead', 'present'], ['right_ventricle', 'lead', 'present']);
+      if (rng.next() < 0.4) w.say('impression', 'pacemaker in place.', ['unspecified', 'pacemaker', 'present']);
+      return;
+    case 'fracture': {
+      const rib = `${side as string} ${ORDINALS[(f.ribBreak?.rib ?? 4) + 2]} rib`;
+      if (f.uncertain) {
+        w.say('findings', `possible nondisplaced fracture of the ${rib}.`, ['rib', 'fracture', 'uncertain']);
+        return;
+      }
+      w.say('findings', rng.choice([`there is an acute fracture of the ${rib}.`, `nondisplaced fracture of the ${rib}.`, `acute ${rib} fracture.`]), ['rib', 'fracture', 'present']);
+      if (rng.next() < 0.6) w.say('impression', `acute ${rib} fracture.`, ['rib', 'fracture', 'present']);
+      return;
+    }
+    case 'emphysema':
+      if (rng.next() < 0.6) {
+        w.say('findings', 'the lungs are hyperinflated, consistent with emphysema.', ['lung_volumes', 'hyperinflate', 'present'], ['unspecified', 'emphysema', 'present']);
+      } else {
+        w.say('findings', 'hyperinflated lungs.', ['lung_volumes', 'hyperinflate', 'present']);
+      }
+      w.say('impression', 'emphysema.', ['unspecified', 'emphysema', 'present']);
+      return;
+  }
+}
+
+type Option = [string, ...Array<[Landmark, Observation, StatementLabel]>];
+
+/** Negations of absent findings, each a list of phrasings. */
+const NEGATIONS = {
+  effusion: [
+    ['no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
+    ['there is no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
+    ['no pleural effusions.', ['pleural_unspec', 'effusion', 'absent']],
+    ['no effusion.', ['unspecified', 'effusion', 'absent']],
+  ],
+  pneumothorax: [
+    ['no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
+    ['there is no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
+    ['no evidence of pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
+  ],
+  consolidation: [
+    ['no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
+    ['there is no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
+    ['no evidence of pneumonia.', ['unspecified', 'pneumonia', 'absent']],
+  ],
+  edema: [
+    ['no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
+    ['there is no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
+    ['no edema.', ['unspecified', 'edema', 'absent']],
+  ],
+  cardiomegaly: [
+    ['no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
+    ['the heart is not enlarged.', ['heart_size', 'enlarge', 'absent']],
+  ],
+  atelectasis: [['no atelectasis.', ['unspecified', 'atelectasis', 'absent']]],
+  nodule: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]],
+  mass: [['no mass.', ['unspecified', 'mass', 'absent']]],
+  fracture: [
+    ['no acute fracture.', ['unspecified', 'fracture', 'absent']],
+    ['no displaced rib fracture.', ['rib', 'fracture', 'absent']],
+  ],
+} satisfies Partial<Record<FindingKind, Option[]>>;
+
+/**
+ * Writes the report of a sample with the given findings (an empty list gives a normal report).
+ * @example const { text, matrix } = writeReport([], new Random(1)); // "FINDINGS: The lungs are clear. …"
+ */
+export function writeReport(findings: readonly ReportedFinding[], rng: Random): Report {
+  const w = new ReportWriter(rng);
+  const present = new Set(findings.map((f) => f.kind));
+  const devices = findings.filter((f) => ['endotracheal_tube', 'nasogastric_tube', 'central_line', 'pacemaker'].includes(f.kind));
+  const clinical = findings.filter((f) => !devices.includes(f));
+  for (const f of devices) describe(w, f);
+  for (const f of clinical) describe(w, f);
+
+  // normal statements and negations after the positive findings, in the usual reading order (lungs, pleura,
+  // heart and mediastinum, bones), shuffled within each group
+  const groups: Option[][] = [[], [], [], []];
+  const [lungs, pleura, heart, bones] = groups;
+  const has = (...kinds: FindingKind[]) => kinds.some((k) => present.has(k));
+  const add = (group: Option[], p: number, options: Option[]) => { if (rng.next() < p) group.push(rng.choice(options)); };
+  if (!has('consolidation', 'atelectasis', 'edema', 'nodule', 'mass', 'emphysema', 'effusion', 'pneumothorax')) {
+    add(lungs, 0.8, [
+      ['the lungs are clear.', ['lung_volumes', 'clear', 'present']],
+      ['lungs are clear.', ['lung_volumes', 'clear', 'present']],
+      ['the lungs are well expanded and clear.', ['lung_volumes', 'expand', 'present'], ['lung_volumes', 'clear', 'present']],
+    ]);
+  }
+  if (!has('cardiomegaly')) {
+    add(heart, 0.7, [
+      ['heart size is normal.', ['heart_size', 'normal', 'present']],
+      ['the heart size is normal.', ['heart_size', 'normal', 'present']],
+      ['the cardiac silhouette is normal in size.', ['heart_size', 'normal', 'present']],
+    ]);
+    add(heart, 0.4, [
+      ['the cardiomediastinal silhouette is normal.', ['mediastinal', 'normal', 'present']],
+      ['the mediastinal contours are normal.', ['mediastinal', 'normal', 'present']],
+    ]);
+  }
+  if (!has('edema', 'mass')) add(heart, 0.2, [['the hila are normal.', ['hilar_unspec', 'normal', 'present']]]);
+  if (!has('effusion')) add(pleura, 0.3, [['the costophrenic angles are sharp.', ['costophrenic_unspec', 'sharp', 'present']]]);
+  if (!has('fracture')) add(bones, 0.2, [['the ribs are intact.', ['rib', 'intact', 'present']]]);
+  const groupOf: Record<keyof typeof NEGATIONS, Option[]> = {
+    consolidation: lungs, edema: lungs, atelectasis: lungs, nodule: lungs, mass: lungs, effusion: pleura,
+    pneumothorax: pleura, cardiomegaly: heart, fracture: bones,
+  };
+  for (const [kind, options] of Object.entries(NEGATIONS) as Array<[keyof typeof NEGATIONS, Option[]]>) {
+    if (kind === 'nodule' && !has('nodule', 'mass') && rng.next() < 0.5) {
+      add(lungs, 0.5, [['no pulmonary nodules or masses.', ['pulmonary', 'nodule', 'absent'], ['pulmonary', 'mass', 'absent']]]);
+      continue;
+    }
+    if (!has(kind)) add(groupOf[kind], kind === 'effusion' || kind === 'pneumothorax' ? 0.6 : 0.3, options);
+  }
+  for (const group of groups) for (const [text, ...statements] of rng.shuffle(group)) w.say('findings', text, ...statements);
+
+  if (clinical.length === 0) {
+    const [text, ...statements] = rng.choice<Option>([
+      ['no acute cardiopulmonary process.', ['cardiopulmonary', 'process', 'absent']],
+      ['no acute cardiopulmonary abnormality.', ['cardiopulmonary', 'abnormality', 'absent']],
+    ]);
+    w.say('impression', text, ...statements);
+  }
+  if (!w.sentences.some((s) => s.section === 'impression')) {
+    // every clinical finding skipped its impression line: restate the first finding sentence
+    const first = w.sentences.find((s) => s.section === 'findings') as Sentence;
+    w.sentences.push({ ...first, section: 'impression' });
+  }
+  const sentences = [...w.sentences.filter((s) => s.section === 'findings'), ...w.sentences.filter((s) => s.section === 'impression')];
+  const findingsText = sentences.filter((s) => s.section === 'findings').map((s) => s.text).join(' ');
+  const impressionText = sentences.filter((s) => s.section === 'impression').map((s) => s.text).join(' ');
+  return {
+    text: `FINDINGS: ${findingsText}\n\nIMPRESSION: ${impressionText}`,
+    sentences,
+    matrix: labelMatrix(sentences.flatMap((s) => s.statements)),
+  };
+}
