@@ -7,8 +7,9 @@
  *   - JPEG Baseline / Extended 8-bit (…4.50, …4.51) through sharp (libjpeg-turbo);
  *   - JPEG Lossless (…4.57, …4.70) through jpeg-lossless-decoder-js;
  *   - JPEG 2000 (…4.90, …4.91) through @cornerstonejs/codec-openjpeg (OpenJPEG compiled to WebAssembly);
+ *   - JPEG-LS (…4.80, …4.81) through @cornerstonejs/codec-charls (CharLS compiled to WebAssembly);
  *   - RLE Lossless (…1.2.5), decoded here (PS3.5 Annex G: PackBits segments, most significant byte first).
- * Any other transfer syntax (JPEG-LS, JPEG XL, HTJ2K, video…) is rejected with an error that names it.
+ * Any other transfer syntax (12-bit JPEG, HTJ2K, JPEG XL, video…) is rejected with an error that names it.
  *
  * From stored values to display (PS3.3 C.7.6.3.1, C.11.1, C.11.2): Rescale Slope/Intercept → modality values;
  * then the first VOI window (Window Center/Width, with VOI LUT Function LINEAR, LINEAR_EXACT or SIGMOID) when
@@ -50,7 +51,7 @@ export interface DecodeDicomOptions {
 
 interface TransferSyntax {
   name: string;
-  kind: 'native' | 'jpeg' | 'jpeg-lossless' | 'jpeg2000' | 'rle';
+  kind: 'native' | 'jpeg' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'rle';
   bigEndian?: boolean;
 }
 
@@ -64,6 +65,8 @@ export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntax>> = Objec
   '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 & 4)', kind: 'jpeg' },
   '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless, Non-Hierarchical (Process 14)', kind: 'jpeg-lossless' },
   '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', kind: 'jpeg-lossless' },
+  '1.2.840.10008.1.2.4.80': { name: 'JPEG-LS Lossless', kind: 'jpeg-ls' },
+  '1.2.840.10008.1.2.4.81': { name: 'JPEG-LS Near-Lossless', kind: 'jpeg-ls' },
   '1.2.840.10008.1.2.4.90': { name: 'JPEG 2000 Image Compression (Lossless Only)', kind: 'jpeg2000' },
   '1.2.840.10008.1.2.4.91': { name: 'JPEG 2000 Image Compression', kind: 'jpeg2000' },
   '1.2.840.10008.1.2.5': { name: 'RLE Lossless', kind: 'rle' },
@@ -71,8 +74,11 @@ export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntax>> = Objec
 
 /** Names of well-known syntaxes medslip does not decode, so that the error can say what the file is. */
 const UNSUPPORTED_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.52': 'JPEG Extended (Process 3 & 5, retired)',
+  '1.2.840.10008.1.2.4.53': 'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8, retired)',
+  '1.2.840.10008.1.2.4.55': 'JPEG Full Progression, Non-Hierarchical (Process 10 & 12, retired)',
+  '1.2.840.10008.1.2.4.110': 'JPEG XL Lossless',
+  '1.2.840.10008.1.2.4.112': 'JPEG XL',
   '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 (Lossless Only)',
   '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)',
   '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
@@ -344,9 +350,10 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
       // The decoder writes samples interleaved, in the machine's (little-endian) byte order.
       return unpackSamples(new Uint8Array(decoded), pixelCount, { ...layout, bitsAllocated: bytesPerSample * 8, highBit: layout.bitsStored - 1, planar: false, bigEndian: false });
     }
-    if (syntax.kind === 'jpeg2000') {
-      const codec = await openJpeg();
-      const decoder = new codec.J2KDecoder();
+    if (syntax.kind === 'jpeg2000' || syntax.kind === 'jpeg-ls') {
+      const jpeg2000 = syntax.kind === 'jpeg2000';
+      const codec = jpeg2000 ? await openJpeg() : await charLs();
+      const decoder = jpeg2000 ? new (codec as OpenJpegCodec).J2KDecoder() : new (codec as CharLsCodec).JpegLSDecoder();
       try {
         decoder.getEncodedBuffer(fragment.length).set(fragment);
         decoder.decode();
@@ -357,13 +364,19 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
         expectSize(info.width, info.height, info.componentCount);
         const bytesPerSample = info.bitsPerSample > 8 ? 2 : 1;
         const decoded = decoder.getDecodedBuffer().slice(); // copy out of the WebAssembly heap
+        // Both decoders write samples interleaved in little-endian order. JPEG 2000 reports its precision and
+        // signedness; JPEG-LS codes unsigned values, so Bits Stored and Pixel Representation of the header apply.
+        const bitsStored = jpeg2000 ? Math.min(info.bitsPerSample, bytesPerSample * 8) : Math.min(layout.bitsStored, bytesPerSample * 8);
+        const signed = jpeg2000 ? (info as FrameInfo & { isSigned: boolean }).isSigned : layout.signed;
         return unpackSamples(decoded, pixelCount, {
-          ...layout, bitsAllocated: bytesPerSample * 8, bitsStored: Math.min(info.bitsPerSample, bytesPerSample * 8),
-          highBit: Math.min(info.bitsPerSample, bytesPerSample * 8) - 1, signed: info.isSigned, planar: false, bigEndian: false,
+          ...layout, bitsAllocated: bytesPerSample * 8, bitsStored, highBit: bitsStored - 1, signed, planar: false, bigEndian: false,
         });
       } catch (error) {
         // An Emscripten abort leaves the module unusable: drop it so that the next file gets a fresh instance.
-        if (error instanceof WebAssembly.RuntimeError) openJpegCodec = undefined;
+        if (error instanceof WebAssembly.RuntimeError) {
+          if (jpeg2000) openJpegCodec = undefined;
+          else charLsCodec = undefined;
+        }
         throw error;
       } finally {
         try {
@@ -467,19 +480,26 @@ function clamp(value: number, low: number, high: number): number {
 interface LosslessModule {
   Decoder: new () => { decompress(buffer: ArrayBuffer | SharedArrayBuffer, offset?: number, length?: number): ArrayBuffer };
 }
+/** The shape shared by the Cornerstone WebAssembly decoders (embind classes). */
+interface WasmDecoder<Info> {
+  getEncodedBuffer(length: number): Uint8Array;
+  decode(): void;
+  getFrameInfo(): Info;
+  getDecodedBuffer(): Uint8Array;
+  delete(): void;
+}
+interface FrameInfo { width: number; height: number; bitsPerSample: number; componentCount: number }
 interface OpenJpegCodec {
-  J2KDecoder: new () => {
-    getEncodedBuffer(length: number): Uint8Array;
-    decode(): void;
-    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
-    getDecodedBuffer(): Uint8Array;
-    delete(): void;
-  };
+  J2KDecoder: new () => WasmDecoder<FrameInfo & { isSigned: boolean }>;
+}
+interface CharLsCodec {
+  JpegLSDecoder: new () => WasmDecoder<FrameInfo>;
 }
 
 const require = createRequire(import.meta.url);
 let lossless: LosslessModule | undefined;
 let openJpegCodec: Promise<OpenJpegCodec> | undefined;
+let charLsCodec: Promise<CharLsCodec> | undefined;
 
 function losslessDecoder(): LosslessModule {
   lossless ??= require('jpeg-lossless-decoder-js') as LosslessModule;
@@ -492,4 +512,10 @@ function openJpeg(): Promise<OpenJpegCodec> {
   const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (module: object) => Promise<OpenJpegCodec>;
   openJpegCodec ??= factory({ print: () => undefined, printErr: () => undefined });
   return openJpegCodec;
+}
+
+function charLs(): Promise<CharLsCodec> {
+  const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (module: object) => Promise<CharLsCodec>;
+  charLsCodec ??= factory({ print: () => undefined, printErr: () => undefined });
+  return charLsCodec;
 }

@@ -95,7 +95,7 @@ function words(values: ArrayLike<number>, bigEndian = false): Uint8Array {
 }
 
 // The 40×32 12-bit test pattern that the compressed fragments below encode (made with GDCM 3.0.21 gdcmconv
-// --jpeg / --j2k / --rle from a PGM of this pattern): v = 200 + 60x + 40y + (x·y mod 7).
+// --jpeg / --j2k / --jpegls / --rle from a PGM of this pattern): v = 200 + 60x + 40y + (x·y mod 7).
 const ROWS = 32, COLUMNS = 40;
 const pattern = Array.from({ length: ROWS * COLUMNS }, (_, i) => {
   const x = i % COLUMNS, y = Math.floor(i / COLUMNS);
@@ -129,6 +129,17 @@ const J2K_BASE64 =
   'qCy76F/cxSvtdIS9DRRRpKAVAioYKXB3clPF1fNF5lDN1OIjpqwx7niNGXkGEbOzaTKsOdSRLvIF5lu8iSMJcDiyhkt8a8f8I1Bx0xQnxx/03P' +
   'GBKaLIiR74EQ2h1lJnZU1igXz3tcXowzS9nKw9Bm/PvrN3GiBwqbCd0B25FlhrjrQ4x2sagjRgqWM2GejCUV9J3eCvtCb5fFfas1T69c4Oga6f' +
   'JbgLtxD6jGQxa7RgM6qZh+JCzMZ5J7BzGBxEWx8LuA4RY5BtFGsf77hHJtxfdcCQIkDYF0l1CVHEj7RpT0B2PvzwP//ZAA==';
+
+const JLS_BASE64 =
+  '/9j/9wALEAAgACgBAREA//gADQH//wASAEMBFABA/9oACAEBAAAAAFj47x1jvHWc5xt9ttdps9lsdhr+7t7Ovq6ejn5uXk4+Lh4N/e3dzb2tnZ' +
+  '2MUIpRSlKUqlUqJRKJRMTExLa2tra2traoqKioqKiqnLl69gwYqlaxYixSqVq0qZOoUKVSRKmTp1ClGkSpk6dQiRpFVl10Uk1FVl0SKKKobopJ' +
+  'qKobopJqKI7IIpJqI+QlS2J8jCVLVlSVL4nyEqXxPkJUvifISpfE+Rik9qpik9IkVnouYrPRcxWei5is9FzFZ6LmKz6hGRl9mRl9mRl9mRl9mR' +
+  'l9mRqBDldfYcrr7DldbMV19mK6+zFdZ9kYhhBsjEMYSZGIYSZEYhrMjENZkpVmR19mR19mR19mR19mR19mSdWYrL7MVl9mKy+zFZfZisvswdGs' +
+  'Bo5PYdHJ7Do5PYdHJ7Ds5vYdrazFZfZisvsxWX2YpF9mKRfZi4U2R182R182Ia+ZENfEiGfiRWWBldfYDK6+w5XWzFdfZiuvsxXWwyMQwg0yMQ' +
+  'wkyMQxrMjENZkYhrMl5ZkKvsyOvsyOvsyOvsyOvsyVliDZfZg2X2YNl9mDZfZisvsxbiw6OT2HRyew6OT2HRyew6OT2HSosxWX2YrL7MVl9mKy' +
+  '+zFZfZi2k2R182R182R182Ia+SIZuSKkwMN19hyuvsOV19h3X2Yrr7MV1osjEMINkYhDCTIxDCTIjENZkYhrMldZkdfZkdfZkdfZkdfZkdfZkn' +
+  'rIMS+xBsvsQbL7MGy+zFZfYg6qwGjk9h0cnsOjk9h0c3sOzm9h2mrMVl9mKy+zFZfZisvsxWX2YtRZkdfZkdbMiOtmRHWzEQ1sRFMYGV19hyuv' +
+  'sOV/ZiuvsxXX2YrrYyMQwg2yMQwkyMQwkyIxDWZGIazJksyOvsyOvsyOvsyOvsyOvsyVrEGy+xBsvsgxL7EGy+xBsvsweID/2QA=';
 
 const RLE_BASE64 =
   'AgAAAEAAAADKAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/AH9Av0D/QT8Bf0G/Qf8CP' +
@@ -205,8 +216,10 @@ test('uncompressed syntaxes (implicit LE, explicit LE, explicit BE, deflated) de
   }
 });
 
-test('JPEG Lossless, JPEG 2000 and RLE fragments decode to the exact 12-bit pattern', async () => {
-  const cases: [string, string][] = [['1.2.840.10008.1.2.4.70', JLL_BASE64], ['1.2.840.10008.1.2.4.90', J2K_BASE64], ['1.2.840.10008.1.2.5', RLE_BASE64]];
+test('JPEG Lossless, JPEG 2000, JPEG-LS and RLE fragments decode to the exact 12-bit pattern', async () => {
+  const cases: [string, string][] = [
+    ['1.2.840.10008.1.2.4.70', JLL_BASE64], ['1.2.840.10008.1.2.4.90', J2K_BASE64], ['1.2.840.10008.1.2.4.80', JLS_BASE64], ['1.2.840.10008.1.2.5', RLE_BASE64],
+  ];
   for (const [transferSyntax, base64] of cases) {
     const file = writeDicom({
       transferSyntax,
@@ -275,9 +288,11 @@ test('8-bit RGB, interleaved and planar, reads as RGB', async () => {
 
 test('bad DICOM files: unsupported transfer syntax, missing field, truncated pixel data', async () => {
   const base = imageElements({ rows: ROWS, columns: COLUMNS, bitsAllocated: 16, bitsStored: 12 });
-  const jpegLs = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [new Uint8Array(10)] } } });
-  await assert.rejects(readDicomPixels(jpegLs, { name: 'ls.dcm' }), (error: Error) =>
-    error.message.startsWith('ls.dcm: transfer syntax 1.2.840.10008.1.2.4.80 (JPEG-LS Lossless) is not supported; medslip decodes Implicit VR Little Endian'));
+  const htj2k = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.203', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [new Uint8Array(10)] } } });
+  await assert.rejects(readDicomPixels(htj2k, { name: 'ht.dcm' }), (error: Error) =>
+    error.message.startsWith('ht.dcm: transfer syntax 1.2.840.10008.1.2.4.203 (High-Throughput JPEG 2000) is not supported; medslip decodes Implicit VR Little Endian'));
+  const unknown = writeDicom({ transferSyntax: '1.2.840.113619.5.2', elements: { ...base, '7fe00010': { vr: 'OW', bytes: words(pattern) } } });
+  await assert.rejects(readDicomPixels(unknown, { name: 'ge.dcm' }), /^Error: ge\.dcm: transfer syntax 1\.2\.840\.113619\.5\.2 is not supported/);
 
   const { '00280010': _rows, ...withoutRows } = base;
   const noRows = writeDicom({ transferSyntax: '1.2.840.10008.1.2.1', elements: { ...withoutRows, '7fe00010': { vr: 'OW', bytes: words(pattern) } } });
@@ -296,6 +311,11 @@ test('bad DICOM files: unsupported transfer syntax, missing field, truncated pix
 
   const broken = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.90', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(J2K_BASE64, 'base64').subarray(0, 60)] } } });
   await assert.rejects(readDicomPixels(broken, { name: 'j2k.dcm' }), (error: Error) => error.message.startsWith('j2k.dcm: cannot decode JPEG 2000'));
+  const brokenLs = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(JLS_BASE64, 'base64').subarray(0, 40)] } } });
+  await assert.rejects(readDicomPixels(brokenLs, { name: 'jls.dcm' }), (error: Error) => error.message.startsWith('jls.dcm: cannot decode JPEG-LS Lossless'));
+  // The decoders stay usable after a failure.
+  const good = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(JLS_BASE64, 'base64')] } } });
+  assert.deepEqual(Array.from((await readDicomPixels(good)).values), pattern);
 
   const truncated = readFileSync(join(samples, 'nih-dx-uncompressed.dcm')).subarray(0, 600);
   await assert.rejects(readImage(truncated, { name: 'cut.dcm' }), (error: Error) => error.message.startsWith('cut.dcm: '));
