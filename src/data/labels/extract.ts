@@ -71,6 +71,8 @@ interface AnatomySpan { start: number; end: number; tokens: string[]; landmark: 
 interface ObservationSpan {
   start: number; end: number; lemma: string; observation: Observation; adjectival: boolean; device: boolean;
   dropped: boolean;
+  /** A change/degree word in predicate position ("contours are unchanged"): kept only with an anatomy subject. */
+  predicate: boolean;
 }
 interface CueSpan { start: number; end: number; cue: Cue }
 
@@ -98,6 +100,25 @@ const KEPT_OBSERVATIONS: ReadonlySet<string> = new Set(OBSERVATIONS.slice(0, OBS
 const STATEMENT_STARTERS = new Set(['small', 'moderate', 'large', 'mild', 'minimal', 'tiny', 'trace', 'severe',
   'new', 'persistent', 'stable', 'increased', 'decreased', 'unchanged', 'improved', 'improving', 'worsening',
   'worsened', 'residual', 'extensive', 'slight', 'subtle', 'marked', 'interval', 'overall', 'otherwise', 'also']);
+
+/**
+ * Change and degree words that RadGraph annotates as an observation located at the anatomy they are said of
+ * ("the mediastinal contours are unchanged", "heart size is increased"); before a noun they only modify it.
+ */
+const PREDICATE_MODIFIERS = new Set(['unchanged', 'increased', 'decreased', 'improved', 'worsened', 'similar', 'new',
+  'changed']);
+
+/** After a copula (and adverbs), at the end of the clause or before "in size", "compared", "since", "from". */
+function isPredicatePosition(tokens: Token[], roles: Role[], i: number): boolean {
+  let b = i - 1;
+  // Back over adverbs and earlier predicate observations ("is normal and unchanged").
+  while (b >= 0 && !COPULAS.has(tokens[b].word) && (ADVERBS.has(tokens[b].word) || roles[b] === 'obs'
+    || tokens[b].word === 'and' || tokens[b].word === ',')) b--;
+  if (b < 0 || !COPULAS.has(tokens[b].word)) return false;
+  const next = tokens[i + 1]?.word;
+  return next === undefined || roles[i + 1] === 'break' || next === ',' || next === 'in' || next === 'compared'
+    || next === 'since' || next === 'from' || next === 'and' || next === 'but';
+}
 
 /** Inflections whose lemma is an observation name but whose meaning is not ("leading to"). */
 const NOT_OBSERVATIONS = new Set(['leading', 'lowered', 'expanding', 'clearing', 'pressures', 'processing']);
@@ -144,12 +165,12 @@ function analyse(sentence: string): SentenceAnalysis {
   const anatomies: AnatomySpan[] = [];
   const cues: CueSpan[] = [];
 
-  const addObservation = (start: number, end: number, lemma: string, deviceName = false): void => {
+  const addObservation = (start: number, end: number, lemma: string, deviceName = false, predicate = false): void => {
     const corrected = correctLemma(lemma);
     const device = deviceName || DEVICE_OBSERVATIONS.has(corrected);
     const surface = tokens[end - 1].word;
     const adjectival = ADJECTIVE_WORDS.has(surface) || (ADJECTIVE_RE.test(surface) && end - start === 1);
-    observations.push({ start, end, lemma: corrected, observation: obsGroup(corrected), adjectival, device, dropped: false });
+    observations.push({ start, end, lemma: corrected, observation: obsGroup(corrected), adjectival, device, dropped: false, predicate });
     for (let k = start; k < end; k++) roles[k] = 'obs';
   };
 
@@ -189,6 +210,10 @@ function analyse(sentence: string): SentenceAnalysis {
   for (let i = 0; i < n; i++) {
     if (roles[i] !== 'word') continue;
     const w = tokens[i].word;
+    if (PREDICATE_MODIFIERS.has(w) && isPredicatePosition(tokens, roles, i)) {
+      addObservation(i, i + 1, lemmatiseWord(w), false, true);
+      continue;
+    }
     if (MODIFIERS.has(w)) { roles[i] = 'mod'; continue; }
     if (NOT_OBSERVATIONS.has(w)) continue;
     const lemma = correctLemma(OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w));
@@ -609,6 +634,7 @@ export function extractSentence(sentence: string, sentenceIndex = 0): ReportEnti
   a.observations.forEach((o, k) => {
     if (o.dropped) return;
     const text = textOf(o.start, o.end);
+    if (o.predicate && anatomy[k].length === 0) return; // "the effusion is unchanged": only modifies the finding
     if (anatomy[k].length === 0) {
       entities.push({ observation: o.observation, anatomy: 'unspecified', status: status[k], text, anatomyText: '', sentence: sentenceIndex });
       return;
