@@ -19,6 +19,15 @@
  *     ("enlarged cardiac silhouette"), one reached through a preposition ("opacity in the right lower lobe"), the
  *     subject of a copula ("the lungs are clear"); coordinated observations share it ("no pleural effusion or
  *     pneumothorax"); otherwise `unspecified`.
+ *
+ * Where medslip reads more than the reference's RadGraph path would (deliberately, so that user reports get
+ * useful labels): coordinated observations share an anatomy (RadGraph often leaves the second one unattached);
+ * elided coordinates become separate singular anatomies ("right and left lower lobes" → lower_right_lobe and
+ * lower_left_lobe, where one RadGraph anatomy `lobes|right|left|lower` would map to `other`); "pleura" reads as
+ * "pleural", "superior vena cava" as "svc", "CP angle" as "costophrenic angle"; a few synonyms and common
+ * misspellings map to the observation a reader means (`lexicon.ts`: "hyperexpanded" → hyperinflate, "opacified" →
+ * opacity, "emphysematous" → emphysema, ...); alternatives joined by "or" outside a negation ("atelectasis or
+ * consolidation") and "no definite X" are uncertain.
  */
 import { OBSERVATIONS, type Landmark, type Observation } from '../../vocabulary.ts';
 import { landmarkOf } from './landmarks.ts';

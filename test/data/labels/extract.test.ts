@@ -122,6 +122,10 @@ const CASES: [string, string[]][] = [
   ['Moderate right and small left pleural effusions are similar.', ['effusion@left_pleural:present', 'effusion@right_pleural:present']],
   ['Tip of the right IJ line projects over the cavoatrial junction.',
     ['line@cavoatrial_junction:present', 'tip@cavoatrial_junction:present']],
+  ['The catheter tip is at the cavoatrial junction.', ['catheter@cavoatrial_junction:present', 'tip@cavoatrial_junction:present']],
+  ['Central line tip in the superior vena cava.', ['line@svc:present', 'tip@svc:present']],
+  ['Blunting of the left CP angle.', ['blunt@left_costophrenic:present']],
+  ['Small effusion on the left side.', ['effusion@left_lung_unspec:present']],
   ['Mild thickening of the left pleura.', ['thicken@left_pleural:present']],
 ];
 
