@@ -29,7 +29,10 @@ function finish(tensor: Tensor, options: CreationOptions): Tensor {
  * @throws RangeError when the array does not fill the shape.
  */
 export function fromTypedArray(array: ArrayBufferView, shape?: readonly number[], options: CreationOptions = {}): Tensor {
-  const arrayDtype = dtypeOfTypedArray(array);
+  // Uint16Array holds raw float16/bfloat16 bit patterns, Uint8Array may hold bools: taken as they are.
+  const rawBits = (array instanceof Uint16Array && (options.dtype === 'float16' || options.dtype === 'bfloat16'))
+    || (array instanceof Uint8Array && options.dtype === 'bool');
+  const arrayDtype = rawBits ? options.dtype! : dtypeOfTypedArray(array);
   const dims = checkShape('shape', shape ? [...shape] : [(array as unknown as { length: number }).length]);
   let handle;
   try {
@@ -44,6 +47,25 @@ export function fromTypedArray(array: ArrayBufferView, shape?: readonly number[]
     result = converted;
   }
   return finish(result, options);
+}
+
+/** The engine-free tensor of the file readers (src/io): dtype, shape and a contiguous typed array. */
+export interface RawTensorLike { dtype: DType; shape: readonly number[]; data: ArrayBufferView }
+
+/** A tensor holding a copy of a file reader's raw tensor (any dtype, float16/bfloat16 bits included). */
+export function fromRaw(raw: RawTensorLike, options: CreationOptions = {}): Tensor {
+  const converted = fromTypedArray(raw.data, raw.shape, { dtype: raw.dtype });
+  if (options.dtype && options.dtype !== raw.dtype) {
+    const cast = converted.to(options.dtype);
+    converted.dispose();
+    return finish(cast, { ...options, dtype: undefined });
+  }
+  return finish(converted, options);
+}
+
+/** Copies a tensor out as a raw tensor (for the file writers). */
+export function toRaw(tensor: Tensor): { dtype: DType; shape: number[]; data: ArrayBufferView } {
+  return { dtype: tensor.dtype, shape: [...tensor.shape], data: tensor.toArray() };
 }
 
 type Nested = number | boolean | bigint | Nested[];

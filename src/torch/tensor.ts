@@ -409,6 +409,14 @@ export class Tensor {
   /** this += weight · (end − this) */
   lerp_(end: Tensor, weight: number): this { return this.#inPlace(aten('aten::lerp_.Scalar', this, end, weight)); }
   copy_(source: Tensor): this { return this.#inPlace(aten('aten::copy_', this, source, false)); }
+  /** Replaces this tensor's data with another's (same handle; PyTorch's `param.data = …`, used to move modules). */
+  setData_(source: Tensor): this {
+    aten('aten::set_data', this, source);
+    this.#shape = undefined;
+    this.#dtype = undefined;
+    this.#device = undefined;
+    return this;
+  }
   zero_(): this { return this.#inPlace(aten('aten::zero_', this)); }
   fill_(value: Scalar): this { return this.#inPlace(aten('aten::fill_.Scalar', this, value)); }
   clamp_(min: number | null, max: number | null = null): this { return this.#inPlace(aten('aten::clamp_', this, min, max)); }
