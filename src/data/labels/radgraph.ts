@@ -15,6 +15,8 @@
  *  - Reports are keyed by their full RadGraph key; `subjectId`/`studyId` are parsed from it when it has the MIMIC
  *    form `pXX/pSUBJECT/sSTUDY.txt`.
  *  - Malformed input raises an error naming the file, report, entity and field instead of being skipped silently.
+ *  - Also accepted: the spelled-out labels of the newer `radgraph` package ("Observation::definitely absent", ...)
+ *    and RadGraph's test-split layout, whose reports hold `labeler_1`/`labeler_2` annotations (the first is used).
  */
 import { readFileSync } from 'node:fs';
 import type { Landmark, Observation } from '../../vocabulary.ts';
@@ -23,7 +25,13 @@ import { observationOf } from './observations.ts';
 import { emptyLabelMatrix, applyMention, type MentionStatus } from './matrix.ts';
 
 export type RadGraphLabel = 'ANAT-DP' | 'OBS-DP' | 'OBS-DA' | 'OBS-U';
-const LABELS: ReadonlySet<string> = new Set(['ANAT-DP', 'OBS-DP', 'OBS-DA', 'OBS-U']);
+
+/** RadGraph 1.0 labels, and the spelled-out labels of the newer `radgraph` package (RadGraph-XL) they stand for. */
+const LABEL_ALIASES: Readonly<Record<string, RadGraphLabel>> = Object.freeze({
+  'ANAT-DP': 'ANAT-DP', 'OBS-DP': 'OBS-DP', 'OBS-DA': 'OBS-DA', 'OBS-U': 'OBS-U',
+  'Anatomy::definitely present': 'ANAT-DP', 'Observation::definitely present': 'OBS-DP',
+  'Observation::definitely absent': 'OBS-DA', 'Observation::uncertain': 'OBS-U',
+});
 const OBS_LABELS: ReadonlySet<string> = new Set(['OBS-DP', 'OBS-DA', 'OBS-U']);
 
 export interface RadGraphEntity {
@@ -102,17 +110,20 @@ function sentenceOfWords(text: string): Int32Array {
   return out;
 }
 
-function validateReport(id: string, report: unknown, where: string): RadGraphReport {
+function validateReport(id: string, raw: unknown, where: string): RadGraphReport {
   const at = `${where}: report "${id}"`;
-  if (!isRecord(report)) throw new Error(`${at}: expected an object with "text" and "entities" but received ${describe(report)}`);
+  if (!isRecord(raw)) throw new Error(`${at}: expected an object with "text" and "entities" but received ${describe(raw)}`);
+  // RadGraph's test split holds two annotations per report (labeler_1, labeler_2): the first is used.
+  const report = raw.entities === undefined && isRecord(raw.labeler_1) ? { ...raw, entities: raw.labeler_1.entities } : raw;
   if (typeof report.text !== 'string') throw new Error(`${at}: expected field "text" to be a string but received ${describe(report.text)}`);
   if (!isRecord(report.entities)) throw new Error(`${at}: expected field "entities" to be an object but received ${describe(report.entities)}`);
   for (const [eid, e] of Object.entries(report.entities)) {
     const ent = `${at} entity "${eid}"`;
     if (!isRecord(e)) throw new Error(`${ent}: expected an object but received ${describe(e)}`);
     if (typeof e.tokens !== 'string') throw new Error(`${ent}: expected field "tokens" to be a string but received ${describe(e.tokens)}`);
-    if (typeof e.label !== 'string' || !LABELS.has(e.label)) {
-      throw new Error(`${ent}: expected field "label" to be one of ANAT-DP, OBS-DP, OBS-DA, OBS-U but received ${JSON.stringify(e.label)}`);
+    if (typeof e.label !== 'string' || LABEL_ALIASES[e.label] === undefined) {
+      throw new Error(`${ent}: expected field "label" to be one of ANAT-DP, OBS-DP, OBS-DA, OBS-U (or the `
+        + `"Anatomy::…"/"Observation::…" forms) but received ${JSON.stringify(e.label)}`);
     }
     for (const f of ['start_ix', 'end_ix'] as const) {
       if (!Number.isInteger(e[f]) || (e[f] as number) < 0) {
@@ -137,7 +148,7 @@ function itemise(report: RadGraphReport): Row[] {
   const rows: Row[] = [];
   for (const [id, e] of Object.entries(report.entities)) {
     const sentence = e.start_ix < sentenceOf.length ? sentenceOf[e.start_ix] : last;
-    const base = { source: id, token: e.tokens.toLowerCase(), label: e.label, sentence };
+    const base = { source: id, token: e.tokens.toLowerCase(), label: LABEL_ALIASES[e.label], sentence };
     const relations = e.relations as ([string, string] | null)[];
     if (relations.length === 0 || relations[0] === null) {
       rows.push({ ...base, relation: null, target: null });

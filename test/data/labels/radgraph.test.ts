@@ -95,6 +95,26 @@ test('malformed documents raise errors that name the file, report, entity and fi
   }
 });
 
+test('spelled-out labels of the radgraph package and the two-labeler test layout are read', () => {
+  const [xl] = parseRadGraph({ 0: {
+    text: 'No evidence of pneumothorax following chest tube removal .', data_source: null, data_split: 'inference',
+    entities: {
+      1: { tokens: 'pneumothorax', label: 'Observation::definitely absent', start_ix: 3, end_ix: 3, relations: [] },
+      2: { tokens: 'chest', label: 'Anatomy::definitely present', start_ix: 5, end_ix: 5, relations: [] },
+      3: { tokens: 'tube', label: 'Observation::definitely present', start_ix: 6, end_ix: 6, relations: [['located_at', '2']] },
+    },
+  } });
+  assert.equal(matrixValue(xl.matrix, 'other', 'tube'), 1); // "chest" → other
+  assert.equal(matrixValue(xl.matrix, 'unspecified', 'pneumothorax'), 0);
+  assert.equal(Array.from(xl.matrix).filter((v) => v !== -1).length, 2);
+  const [twoLabelers] = parseRadGraph({ r: {
+    text: 'Cardiomegaly .',
+    labeler_1: { entities: { 1: { tokens: 'Cardiomegaly', label: 'OBS-DP', start_ix: 0, end_ix: 0, relations: [] } } },
+    labeler_2: { entities: {} },
+  } });
+  assert.equal(matrixValue(twoLabelers.matrix, 'unspecified', 'cardiomegaly'), 1);
+});
+
 test('a null first relation counts as no relation; MIMIC keys parse', () => {
   const [s] = parseRadGraph({ k: { text: 'effusion .', entities: { 1: { tokens: 'effusion', label: 'OBS-DA', start_ix: 0, end_ix: 0, relations: [null] } } } });
   assert.equal(matrixValue(s.matrix, 'unspecified', 'effusion'), 0);
