@@ -147,7 +147,8 @@ export async function readDicomPixels(bytes: Uint8Array, options: { name?: strin
   const samplesPerPixel = dataSet.uint16('x00280002') ?? 1;
   const planar = (dataSet.uint16('x00280006') ?? 0) === 1;
   const photometricInterpretation = (dataSet.string('x00280004') ?? 'MONOCHROME2').trim().toUpperCase();
-  const numberOfFrames = Math.max(1, dataSet.intString('x00280008') ?? 1);
+  const framesValue = dataSet.intString('x00280008');
+  const numberOfFrames = framesValue !== undefined && Number.isInteger(framesValue) && framesValue >= 1 ? framesValue : 1;
   if (rows === 0 || columns === 0) throw fail(`image has zero size (Rows ${rows}, Columns ${columns})`);
   if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
     throw fail(`Bits Allocated (0028,0100) is ${bitsAllocated}; expected 8, 16 or 32`);
@@ -333,6 +334,12 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
       throw fail(`${syntax.name} data is ${width}×${height}×${components}, but the header says ${columns}×${rows}×${layout.channels}`);
     }
   };
+  if (syntax.kind !== 'rle') {
+    // Check the codestream's own frame size first: a corrupt one could make a decoder allocate gigabytes.
+    const size = codestreamSize(fragment, syntax.kind === 'jpeg2000');
+    if (size === undefined) throw fail(`cannot decode ${syntax.name} (${uid}) pixel data: no frame header found, the data is truncated or corrupt`);
+    expectSize(size.width, size.height, size.components);
+  }
   try {
     if (syntax.kind === 'jpeg') {
       if (layout.bitsStored > 8) throw fail(`12-bit ${syntax.name} (${uid}) is not supported; only 8-bit JPEG is`);
@@ -394,6 +401,37 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
 }
 
 /**
+ * Width, height and component count from a codestream header: the SIZ segment of JPEG 2000 (right after SOC)
+ * or the first SOFn segment of JPEG / JPEG-LS (baseline, extended, progressive, lossless, SOF55).
+ */
+function codestreamSize(data: Uint8Array, jpeg2000: boolean): { width: number; height: number; components: number } | undefined {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (jpeg2000) {
+    // SOC FF4F, SIZ FF51, Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz, Csiz.
+    if (data.length < 42 || view.getUint16(0) !== 0xff4f || view.getUint16(2) !== 0xff51) return undefined;
+    return { width: view.getUint32(8) - view.getUint32(16), height: view.getUint32(12) - view.getUint32(20), components: view.getUint16(40) };
+  }
+  let i = 2; // after SOI
+  if (data.length < 4 || view.getUint16(0) !== 0xffd8) return undefined;
+  while (i + 4 <= data.length) {
+    if (data[i] !== 0xff) return undefined;
+    const marker = data[i + 1];
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    const length = view.getUint16(i + 2);
+    const isFrame = (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
+    if (isFrame) {
+      if (i + 10 > data.length) return undefined;
+      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7), components: data[i + 9] };
+    }
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+/**
  * RLE Lossless (PS3.5 Annex G): a 64-byte header of 16 little-endian uint32 (segment count, then offsets); one
  * PackBits segment per byte plane, most significant byte first, per sample. Returns little-endian planar bytes.
  */
@@ -401,6 +439,10 @@ function decodeRle(fragment: Uint8Array, pixelCount: number, layout: SampleLayou
   const bytesPerSample = layout.bitsAllocated / 8;
   const expectedSegments = bytesPerSample * layout.channels;
   if (fragment.length < 64) throw fail(`RLE fragment holds ${fragment.length} bytes, fewer than its 64-byte header`);
+  // PackBits expands two bytes to at most 128: a header size beyond that is corrupt (and must not be allocated).
+  if (pixelCount * expectedSegments > 64 * fragment.length) {
+    throw fail(`RLE data of ${fragment.length} bytes cannot hold ${pixelCount} pixels × ${expectedSegments} byte planes; the header size is wrong`);
+  }
   const header = new DataView(fragment.buffer, fragment.byteOffset, 64);
   const segments = header.getUint32(0, true);
   if (segments !== expectedSegments) throw fail(`RLE header lists ${segments} segments; expected ${expectedSegments} for ${layout.channels} sample(s) of ${layout.bitsAllocated} bits`);

@@ -313,6 +313,10 @@ test('bad DICOM files: unsupported transfer syntax, missing field, truncated pix
   await assert.rejects(readDicomPixels(broken, { name: 'j2k.dcm' }), (error: Error) => error.message.startsWith('j2k.dcm: cannot decode JPEG 2000'));
   const brokenLs = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(JLS_BASE64, 'base64').subarray(0, 40)] } } });
   await assert.rejects(readDicomPixels(brokenLs, { name: 'jls.dcm' }), (error: Error) => error.message.startsWith('jls.dcm: cannot decode JPEG-LS Lossless'));
+  const hugeSof = Buffer.from(JLS_BASE64, 'base64');
+  hugeSof.writeUInt16BE(0xffff, 9); // the codestream claims 65535 columns: rejected before any decoding
+  const huge = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [hugeSof] } } });
+  await assert.rejects(readDicomPixels(huge, { name: 'huge.dcm' }), { message: 'huge.dcm: JPEG-LS Lossless data is 65535×32×1, but the header says 40×32×1' });
   // The decoders stay usable after a failure.
   const good = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.80', elements: { ...base, '7fe00010': { vr: 'OB', fragments: [Buffer.from(JLS_BASE64, 'base64')] } } });
   assert.deepEqual(Array.from((await readDicomPixels(good)).values), pattern);
