@@ -80,7 +80,10 @@ interface AnatomySpan { start: number; end: number; tokens: string[]; landmark: 
 interface ObservationSpan {
   start: number; end: number; lemma: string; observation: Observation; adjectival: boolean; device: boolean;
   dropped: boolean;
-  /** A change/degree word in predicate position ("contours are unchanged"): kept only with an anatomy subject. */
+  /**
+   * A change word that only says something of an anatomy: in predicate position ("contours are unchanged") or the
+   * noun "increase". Kept only when it is attached to an anatomy.
+   */
   predicate: boolean;
 }
 interface CueSpan { start: number; end: number; cue: Cue }
@@ -226,7 +229,8 @@ function analyse(sentence: string): SentenceAnalysis {
     if (MODIFIERS.has(w)) { roles[i] = 'mod'; continue; }
     if (NOT_OBSERVATIONS.has(w)) continue;
     const lemma = correctLemma(OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w));
-    if (isMentionable(lemma)) addObservation(i, i + 1, lemma);
+    // "increase in the right effusion" says the effusion grew; "increase in heart size" is an enlarged heart.
+    if (isMentionable(lemma)) addObservation(i, i + 1, lemma, false, w === 'increase' || w === 'increases');
   }
   observations.sort((a, b) => a.start - b.start);
 

@@ -13,7 +13,8 @@
  *    so entity indices always agree with the words; the reference re-tokenises with NLTK, whose word count can
  *    disagree with RadGraph's indices and then puts entities in the wrong sentence or raises.
  *  - Reports are keyed by their full RadGraph key; `subjectId`/`studyId` are parsed from it when it has the MIMIC
- *    form `pXX/pSUBJECT/sSTUDY.txt`.
+ *    form `pXX/pSUBJECT/sSTUDY.txt`. Every report gets a matrix, in input order; the reference's matrix file has
+ *    no row for a report without entities (it never reaches the itemised CSV), here that row is all −1.
  *  - Malformed input raises an error naming the file, report, entity and field instead of being skipped silently.
  *  - Also accepted: the spelled-out labels of the newer `radgraph` package ("Observation::definitely absent", ...)
  *    and RadGraph's test-split layout, whose reports hold `labeler_1`/`labeler_2` annotations (the first is used).

@@ -27,6 +27,8 @@ const CASES: [string, string[]][] = [
   ['Heart size is normal and unchanged.', ['excluded_obs@heart_size:present', 'normal@heart_size:present']],
   ['The left effusion is unchanged in size.', ['effusion@left_lung_unspec:present']],
   ['Heart size is increased.', ['enlarge@heart_size:present']],
+  ['Interval increase in right pleural effusion.', ['effusion@right_pleural:present']],
+  ['Interval increase in the size of the cardiac silhouette.', ['enlarge@heart_size:present']],
   ['The heart is borderline enlarged.', ['enlarge@heart_size:present']],
   ['Heart size is borderline.', ['borderline@heart_size:present']],
   ['Heart size and pulmonary vascularity appear within normal limits.', ['normal@heart_size:present', 'normal@pulmonary:present']],
