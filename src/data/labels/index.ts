@@ -17,4 +17,4 @@ export {
   parseRadGraph, readRadGraphFile, parseMimicKey, type RadGraphStudy, type RadGraphTuple, type RadGraphReport,
   type RadGraphEntity, type RadGraphLabel,
 } from './radgraph.ts';
-export { labelReports, type ReportInput, type LabelledReports } from './label-reports.ts';
+export { labelReports, radgraphLabels, type ReportInput, type LabelledReports } from './label-reports.ts';

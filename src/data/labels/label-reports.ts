@@ -4,6 +4,7 @@
  */
 import { extractReport, type ExtractOptions, type ReportEntity } from './extract.ts';
 import { MATRIX_SIZE } from './matrix.ts';
+import type { RadGraphStudy } from './radgraph.ts';
 
 export interface ReportInput { id: string; text: string }
 
@@ -40,4 +41,20 @@ export function labelReports(inputs: readonly ReportInput[], options: ExtractOpt
 
 function compact(e: ReportEntity): ReportEntity {
   return { observation: e.observation, anatomy: e.anatomy, status: e.status, text: e.text, anatomyText: e.anatomyText, sentence: e.sentence };
+}
+
+/**
+ * The same output for RadGraph-labelled reports (`parseRadGraph` / `readRadGraphFile`): ids are the RadGraph keys,
+ * and each JSON line lists the report's (sentence, anatomy, landmark, observation, lemma, group, label) tuples.
+ *
+ * @example radgraphLabels(readRadGraphFile('MIMIC-CXR_graphs.json')).matrices // N · 3825 values
+ */
+export function radgraphLabels(studies: readonly RadGraphStudy[]): LabelledReports {
+  const matrices = new Float64Array(studies.length * MATRIX_SIZE);
+  const lines: string[] = [];
+  studies.forEach((s, i) => {
+    matrices.set(s.matrix, i * MATRIX_SIZE);
+    lines.push(`${JSON.stringify({ id: s.id, tuples: s.tuples })}\n`);
+  });
+  return { ids: studies.map((s) => s.id), matrices, jsonl: lines.join('') };
 }

@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { repoRoot } from '../../helpers.ts';
 import { readRadGraphFile, parseRadGraph, parseMimicKey } from '../../../src/data/labels/radgraph.ts';
-import { matrixValue, isValidLabelMatrix } from '../../../src/data/labels/matrix.ts';
+import { matrixValue, isValidLabelMatrix, MATRIX_SIZE } from '../../../src/data/labels/matrix.ts';
+import { radgraphLabels } from '../../../src/data/labels/label-reports.ts';
 import type { Landmark, Observation } from '../../../src/vocabulary.ts';
 
 const fixture = join(repoRoot, 'test', 'data', 'fixtures', 'radgraph-3reports.json');
@@ -120,4 +121,16 @@ test('a null first relation counts as no relation; MIMIC keys parse', () => {
   assert.equal(matrixValue(s.matrix, 'unspecified', 'effusion'), 0);
   assert.deepEqual(parseMimicKey('p18/p18004941/s58821758.txt'), { subjectId: '18004941', studyId: '58821758' });
   assert.equal(parseMimicKey('report.txt'), undefined);
+});
+
+test('radgraphLabels stacks the matrices in input order with one JSON line per report', () => {
+  const studies = readRadGraphFile(fixture);
+  const out = radgraphLabels(studies);
+  assert.deepEqual(out.ids, ['p10/p10000032/s50414267.txt', 'p11/p11000011/s51000011.txt', 'custom-report-3']);
+  assert.equal(out.matrices.length, 3 * MATRIX_SIZE);
+  studies.forEach((s, i) => assert.deepEqual(out.matrices.subarray(i * MATRIX_SIZE, (i + 1) * MATRIX_SIZE), s.matrix));
+  const lines = out.jsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; tuples: unknown[] });
+  assert.deepEqual(lines.map((l) => [l.id, l.tuples.length]), [
+    ['p10/p10000032/s50414267.txt', 4], ['p11/p11000011/s51000011.txt', 6], ['custom-report-3', 9],
+  ]);
 });
