@@ -14,3 +14,7 @@ export { equalizeHistogram, equalizeHistogramValues } from './equalize-histogram
 export { normalize, IMAGENET_MEAN, IMAGENET_STD, type NormalizeOptions } from './normalize.ts';
 export { trainTransform, testTransform, type ImageTransform, type TrainTransformOptions, type TestTransformOptions } from './pipelines.ts';
 export { checkImage8 } from './check.ts';
+export {
+  resizeMask, segmentationTrainTransform, segmentationTestTransform,
+  type SegmentationSample, type SegmentationTransform, type SegmentationTrainOptions,
+} from './segmentation.ts';
