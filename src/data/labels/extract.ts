@@ -511,7 +511,10 @@ function coordinatedWithPrevious(a: SentenceAnalysis, k: number): number {
 /** Rule a: anatomy right before the observation. */
 function preModifier(a: SentenceAnalysis, o: ObservationSpan, lo: number): number[] {
   let t = o.start - 1;
-  while (t >= lo && (a.roles[t] === 'mod' || (a.observationAt[t] >= 0 && a.observations[a.observationAt[t]].dropped))) t--;
+  // A telegraphic predicate ("heart not enlarged", "lungs otherwise clear") may have adverbs between.
+  const skipsAdverbs = o.adjectival;
+  while (t >= lo && (a.roles[t] === 'mod' || (a.observationAt[t] >= 0 && a.observations[a.observationAt[t]].dropped)
+    || (skipsAdverbs && (ADVERBS.has(a.tokens[t].word) && a.tokens[t].word !== 'the')))) t--;
   if (t < lo || a.anatomyAt[t] < 0) return [];
   return coordinatedAnatomies(a, a.anatomyAt[t], -1, lo, o.start);
 }

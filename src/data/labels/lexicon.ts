@@ -23,7 +23,7 @@ export const ANATOMY_HEADS: ReadonlySet<string> = new Set([
   'field', 'fields', 'region', 'cardiophrenic', 'sulcus', 'sulci', 'shoulder', 'shoulders', 'neck', 'jugular',
   'subclavian', 'axilla', 'axillary', 'sternum', 'sternal', 'humerus', 'humeral', 'scapula', 'esophagus', 'airway',
   'airways', 'bronchus', 'bronchi', 'paratracheal', 'subcutaneous', 'junction', 'mediastinal', 'paraspinal',
-  'subpulmonic', 'fissure', 'hila', 'thoracic', 'segment', 'segments', 'brachiocephalic', 'innominate', 'atria',
+  'subpulmonic', 'fissure', 'hila', 'thoracic', 'space', 'spaces', 'segment', 'segments', 'brachiocephalic', 'innominate', 'atria',
 ]);
 
 /** Words that only modify an anatomy root. */
@@ -109,6 +109,9 @@ export const OBSERVATION_SYNONYMS: Readonly<Record<string, string>> = Object.fre
   effussion: 'effusion', atelectsis: 'atelectasis', consolidaton: 'consolidation', opacites: 'opacity',
   pacemakers: 'pacemaker', pacers: 'pacer', expansion: 'expand', collapsed: 'collapse', scarring: 'scar',
   shifted: 'shift', atelectases: 'atelectasis', clear: 'clear', sharp: 'sharp', blunted: 'blunt',
+  // British spellings and usage.
+  oedema: 'edema', oedematous: 'edema', haemorrhage: 'hemorrhage', shadowing: 'opacity', shadowings: 'opacity',
+  haziness: 'haziness',
 });
 
 /** Device nouns, and the words that can precede them inside the device's name ("nasogastric tube"). */

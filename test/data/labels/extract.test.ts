@@ -128,6 +128,10 @@ const CASES: [string, string[]][] = [
   ['Central line tip in the superior vena cava.', ['line@svc:present', 'tip@svc:present']],
   ['Blunting of the left CP angle.', ['blunt@left_costophrenic:present']],
   ['Small effusion on the left side.', ['effusion@left_lung_unspec:present']],
+  ['Heart not enlarged.', ['enlarge@heart_size:absent']],
+  ['Lungs and pleural spaces are clear.', ['clear@lung_volumes:present', 'clear@pleural_unspec:present']],
+  ['The heart is enlarged, the lungs otherwise clear.', ['clear@lung_volumes:present', 'enlarge@heart_size:present']],
+  ['Pulmonary oedema.', ['edema@pulmonary:present']],
   ['Mild thickening of the left pleura.', ['thicken@left_pleural:present']],
 ];
 
