@@ -38,8 +38,12 @@ const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 /**
  * Reads a PNG, JPEG or DICOM image from a path or an in-memory file.
  *
- * A file is read as DICOM when its extension is .dcm/.dicom or it has the "DICM" marker at byte 128; as PNG or
- * JPEG when it starts with their signatures. Alpha is dropped (X-rays have none that matters).
+ * A file is read as PNG or JPEG when it starts with their signatures, else as DICOM when it has the "DICM" marker
+ * at byte 128 or the extension .dcm/.dicom. Alpha is dropped (X-rays have none that matters). Decoding is
+ * strict: a PNG or JPEG with a decoder warning (a truncated file, a bad checksum) is rejected rather than
+ * returned half grey. EXIF orientation is not applied.
+ *
+ * DICOM decoding (transfer syntaxes, rescale, VOI window, MONOCHROME1) is described in `./dicom.ts`.
  *
  * @example
  *   const image = await readImage('images/00000129_000.png', { channels: 3 });  // 256×256×3, 8-bit
@@ -65,10 +69,12 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
 
   let image: Image;
   const extension = typeof source === 'string' ? extname(source).toLowerCase() : '';
-  if (extension === '.dcm' || extension === '.dicom' || isDicom(bytes)) {
-    image = (await decodeDicom(bytes, { name, bitDepth: options.bitDepth ?? 8 })).image;
-  } else if (startsWith(bytes, PNG_MAGIC) || startsWith(bytes, JPEG_MAGIC)) {
+  // Signatures first, so that a PNG saved under a .dcm name still reads; then DICOM by marker or extension
+  // (a data set without the Part 10 header has no marker).
+  if (startsWith(bytes, PNG_MAGIC) || startsWith(bytes, JPEG_MAGIC)) {
     image = await decodeWithSharp(bytes, name, startsWith(bytes, PNG_MAGIC) ? 'PNG' : 'JPEG');
+  } else if (isDicom(bytes) || extension === '.dcm' || extension === '.dicom') {
+    image = (await decodeDicom(bytes, { name, bitDepth: options.bitDepth ?? 8 })).image;
   } else {
     throw new Error(`${name}: is not a PNG, JPEG or DICOM image (no PNG/JPEG signature, no DICM marker at byte 128)`);
   }

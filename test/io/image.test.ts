@@ -101,6 +101,10 @@ test('bad files give errors that name the file', withTempDir(async (dir) => {
   writeFileSync(truncated, readFileSync(nihPng).subarray(0, 5000));
   await assert.rejects(readImage(truncated), (error: Error) => error.message.startsWith(`${truncated}: cannot decode PNG image, the file is truncated or corrupt`));
 
+  const misnamed = join(dir, 'actually-a-png.dcm');
+  writeFileSync(misnamed, readFileSync(nihPng));
+  assert.equal((await readImage(misnamed)).width, 256);
+
   const missing = join(dir, 'missing.png');
   await assert.rejects(readImage(missing), { message: `${missing}: cannot read image file (ENOENT)` });
   await assert.rejects(readImage(Buffer.from([1, 2, 3]), { name: 'upload.bin' }), /^Error: upload\.bin: is not a PNG, JPEG or DICOM image/);
