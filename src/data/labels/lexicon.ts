@@ -22,8 +22,8 @@ export const ANATOMY_HEADS: ReadonlySet<string> = new Set([
   'volumes', 'chest', 'osseous', 'bony', 'bones', 'bone', 'structures', 'structure', 'tissues', 'tissue', 'zone', 'zones',
   'field', 'fields', 'region', 'cardiophrenic', 'sulcus', 'sulci', 'shoulder', 'shoulders', 'neck', 'jugular',
   'subclavian', 'axilla', 'axillary', 'sternum', 'sternal', 'humerus', 'humeral', 'scapula', 'esophagus', 'airway',
-  'airways', 'bronchus', 'bronchi', 'paratracheal', 'subcutaneous', 'junction', 'mediastinal', 'paraspinal',
-  'subpulmonic', 'fissure', 'hila', 'thoracic', 'space', 'spaces', 'segment', 'segments', 'brachiocephalic', 'innominate', 'atria',
+  'airways', 'bronchus', 'bronchi', 'paratracheal', 'subcutaneous', 'junction', 'paraspinal',
+  'subpulmonic', 'fissure', 'thoracic', 'space', 'spaces', 'segment', 'segments', 'brachiocephalic', 'innominate', 'atria',
 ]);
 
 /** Words that only modify an anatomy root. */
@@ -193,7 +193,7 @@ export const ADVERBS: ReadonlySet<string> = new Set(['not', 'otherwise', 'well',
   'mildly', 'moderately', 'markedly', 'minimally', 'severely', 'borderline', 'normally', 'appropriately',
   'relatively', 'unchanged', 'stable', 'at', 'the', 'rather',
   'quite', 'very', 'fairly', 'largely', 'mostly', 'more', 'less', 'significantly', 'newly', 'previously', 'currently',
-  'clearly', 'definitely', 'unchanged']);
+  'clearly', 'definitely']);
 
 /** Word-level coordinators inside a list of findings. */
 export const COORDINATORS: ReadonlySet<string> = new Set(['and', 'or', 'nor', 'and/or', ',']);
