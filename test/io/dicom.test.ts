@@ -273,6 +273,21 @@ test('a data set without the Part 10 header is read as Implicit VR Little Endian
   for (const i of [0, 4097, 523_000, 1024 * 1024 - 1]) assert.equal(sixteen.data[i], eight.data[i] * 257);
 });
 
+test('Bits Stored / High Bit: samples are shifted and masked, signed ones sign-extended from Bits Stored', async () => {
+  // 12 bits stored in the high bits (High Bit 15) with junk in the low 4 bits.
+  const high = writeDicom({
+    transferSyntax: '1.2.840.10008.1.2.1',
+    elements: { ...imageElements({ rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 12 }), '00280102': { vr: 'US', us: 15 }, '7fe00010': { vr: 'OW', bytes: words([(5 << 4) | 3, (4095 << 4) | 15, 7]) } },
+  });
+  assert.deepEqual(Array.from((await readDicomPixels(high)).values), [5, 4095, 0]);
+  // Signed 12-bit in 16: 0x0FFF is −1, 0x0800 is −2048, bits above Bits Stored are ignored.
+  const signed = writeDicom({
+    transferSyntax: '1.2.840.10008.1.2.2',
+    elements: { ...imageElements({ rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 12, signed: true }), '7fe00010': { vr: 'OW', bytes: words([0x0fff, 0xf800, 0x07ff], true) } },
+  });
+  assert.deepEqual(Array.from((await readDicomPixels(signed)).values), [-1, -2048, 2047]);
+});
+
 test('8-bit RGB, interleaved and planar, reads as RGB', async () => {
   const rgb = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
   const planar = [10, 40, 70, 100, 20, 50, 80, 110, 30, 60, 90, 120];
