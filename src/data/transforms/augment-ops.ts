@@ -8,6 +8,7 @@
  */
 import type { Image } from '../../io/image.ts';
 import { checkImage8 } from './check.ts';
+import { roundHalfEven } from './rounding.ts';
 
 /** Applies a 256-entry table to every channel of every pixel. */
 function applyTable(image: Image, table: Uint8Array | ((channel: number) => Uint8Array)): Image {
@@ -112,38 +113,26 @@ export function sharpness(image: Image, factor: number, options: SharpnessOption
   const overflow = options.overflow ?? 'clip';
   if (overflow !== 'clip' && overflow !== 'wrap') throw new RangeError(`Expected 'clip' or 'wrap' for overflow but received ${String(overflow)}`);
   const { width, height, channels } = image;
-  const source = image.data;
-  const data = new Uint8Array(source);
-  if (factor === 0) return { ...image, data: blur3x3Everywhere(image) }; // the reference's degenerate image
-  if (factor === 1 || width < 3 || height < 3) return { ...image, data };
-  const side = Math.fround(1 / 13), centre = Math.fround(5 / 13), f = Math.fround(factor);
-  const row = width * channels;
+  const blurred = blur3x3(image);
+  if (factor === 0) return { ...image, data: blurred }; // the reference's degenerate image, border included
+  const data = new Uint8Array(image.data);
+  if (factor === 1) return { ...image, data };
+  const f = Math.fround(factor);
   for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      for (let c = 0; c < channels; c++) {
-        const i = y * row + x * channels + c;
-        // Row-major taps, float32 accumulation (OpenCV's Filter2D for 8U), then round-half-even to uint8.
-        let sum = 0;
-        sum = Math.fround(sum + Math.fround(side * source[i - row - channels]));
-        sum = Math.fround(sum + Math.fround(side * source[i - row]));
-        sum = Math.fround(sum + Math.fround(side * source[i - row + channels]));
-        sum = Math.fround(sum + Math.fround(side * source[i - channels]));
-        sum = Math.fround(sum + Math.fround(centre * source[i]));
-        sum = Math.fround(sum + Math.fround(side * source[i + channels]));
-        sum = Math.fround(sum + Math.fround(side * source[i + row - channels]));
-        sum = Math.fround(sum + Math.fround(side * source[i + row]));
-        sum = Math.fround(sum + Math.fround(side * source[i + row + channels]));
-        const blur = Math.min(255, Math.max(0, roundHalfEven(sum)));
-        const value = Math.trunc(Math.fround(blur + Math.fround(f * (source[i] - blur))));
-        data[i] = overflow === 'wrap' ? ((value % 256) + 256) % 256 : Math.min(255, Math.max(0, value));
-      }
+    for (let i = (y * width + 1) * channels; i < (y * width + width - 1) * channels; i++) {
+      // float32 like the reference: blur + factor·(v − blur), then a truncating cast.
+      const value = Math.trunc(Math.fround(blurred[i] + Math.fround(f * (image.data[i] - blurred[i]))));
+      data[i] = overflow === 'wrap' ? ((value % 256) + 256) % 256 : Math.min(255, Math.max(0, value));
     }
   }
   return { ...image, data };
 }
 
-/** cv2.filter2D with the sharpness kernel and BORDER_REFLECT_101, every pixel (for factor 0 only). */
-function blur3x3Everywhere(image: Image): Uint8Array {
+/**
+ * cv2.filter2D(image, -1, [[1,1,1],[1,5,1],[1,1,1]]/13) with BORDER_REFLECT_101: float32 taps in row-major order
+ * accumulated in float32 (OpenCV's Filter2D for 8U), rounded half to even and saturated to uint8.
+ */
+function blur3x3(image: Image): Uint8Array {
   const { width, height, channels } = image;
   const out = new Uint8Array(image.data.length);
   const side = Math.fround(1 / 13), centre = Math.fround(5 / 13);
@@ -237,15 +226,6 @@ export function rotate(image: Image, degrees: number, fill = 128): Image {
   const alpha = Math.cos(angle), beta = Math.sin(angle);
   const cx = Math.fround(image.width / 2), cy = Math.fround(image.height / 2);
   return warpAffine(image, [alpha, beta, (1 - alpha) * cx - beta * cy, -beta, alpha, beta * cx + (1 - alpha) * cy], fill);
-}
-
-/** Round half to even, as cvRound / saturate_cast<int>(double) (lrint in the default rounding mode). */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const diff = value - floor;
-  if (diff < 0.5) return floor;
-  if (diff > 0.5) return floor + 1;
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 function checkFinite(value: number, name: string): void {

@@ -10,6 +10,7 @@ import type { Image } from '../../io/image.ts';
 import type { Random } from '../../util/random.ts';
 import { checkImage8 } from './check.ts';
 import { crop, resize, type ResizeMode } from './resize.ts';
+import { roundHalfEven } from './rounding.ts';
 
 export interface RandomResizedCropOptions {
   /** Output side (square) or [width, height] (default 224). */
@@ -81,12 +82,4 @@ export function randomResizedCrop(image: Image, rng: Random, options: RandomResi
   const [outWidth, outHeight] = typeof size === 'number' ? [size, size] : size;
   const box = randomResizedCropBox(image.width, image.height, rng, options);
   return resize(crop(image, box.left, box.top, box.width, box.height), outWidth, outHeight, options.mode ?? 'bicubic');
-}
-
-/** Python's round(): halves go to the even neighbour. */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const diff = value - floor;
-  if (diff !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
 }
