@@ -85,8 +85,8 @@ export interface ChestGeometry {
 }
 
 /** Half-widths of the heart relative to the chest for a normal heart (cardiothoracic ratio ≈ 0.40–0.47). */
-const HEART_RX = 0.17;
-const HEART_RY = 0.125;
+const HEART_RX = 0.18;
+const HEART_RY = 0.13;
 
 /** Draws a normal anatomy with the variation of a real population (size, lung height, heart size, pose, film). */
 export function sampleGeometry(rng: Random): ChestGeometry {
@@ -110,7 +110,8 @@ export function sampleGeometry(rng: Random): ChestGeometry {
   const right = lung('right', cpRight, rng.uniform(0.085, 0.11));
   const left = lung('left', cpRight + rng.uniform(0.012, 0.03), rng.uniform(0.075, 0.1));
   right.domeV -= rng.uniform(0.012, 0.025);
-  const heartCv = left.domeV - HEART_RY * heartScale * 0.9;
+  // the lower part of the heart hides in the diaphragm shadow, as on a real film
+  const heartCv = left.domeV - HEART_RY * heartScale * 0.78;
   const tracheaCu = 0.5 + rng.uniform(-0.006, 0.006);
   const carinaV = apexV + 0.25 * lungHeight;
   return {
@@ -187,6 +188,52 @@ export function lungHullMargin(g: ChestGeometry, lung: LungGeometry, u: number, 
   return Math.min(top, lateral, bottom, medial);
 }
 
+/**
+ * `lungHullMargin` on a pixel grid, for the lung on each pixel's own side of the midline. Each term of the margin
+ * depends on the column only (apex curve, diaphragm, medial border) or the row only (lateral wall), so they are
+ * tabulated once and a pixel costs a few comparisons.
+ */
+export class HullGrid {
+  readonly distance: Float32Array;
+  readonly isLeft: Uint8Array;
+  readonly top: Float32Array;
+  readonly bottom: Float32Array;
+  readonly medial: Float32Array;
+  readonly lateral: Record<Side, Float32Array>;
+
+  constructor(g: ChestGeometry, readonly size: number) {
+    this.distance = new Float32Array(size);
+    this.isLeft = new Uint8Array(size);
+    this.top = new Float32Array(size);
+    this.bottom = new Float32Array(size);
+    this.medial = new Float32Array(size);
+    for (let x = 0; x < size; x++) {
+      const du = (x + 0.5) / size - g.midline;
+      const lung = g.lungs[du < 0 ? 'right' : 'left'];
+      const d = Math.abs(du);
+      const dd = d - lung.apexD;
+      this.distance[x] = d;
+      this.isLeft[x] = du < 0 ? 0 : 1;
+      this.top[x] = lung.apexV + lung.apexCurvature * dd * dd;
+      this.bottom[x] = diaphragmV(lung, d);
+      this.medial[x] = d - lung.medialD;
+    }
+    this.lateral = { right: new Float32Array(size), left: new Float32Array(size) };
+    for (let y = 0; y < size; y++) {
+      const v = (y + 0.5) / size;
+      this.lateral.right[y] = lateralWallD(g.lungs.right, v);
+      this.lateral.left[y] = lateralWallD(g.lungs.left, v);
+    }
+  }
+
+  /** The hull margin of pixel (x, y) for the lung on its side; equals lungHullMargin at the pixel centre. */
+  margin(x: number, y: number): number {
+    const v = (y + 0.5) / this.size;
+    const lateral = (this.isLeft[x] ? this.lateral.left[y] : this.lateral.right[y]) - this.distance[x];
+    return Math.min(v - this.top[x], lateral, this.bottom[x] - v, this.medial[x]);
+  }
+}
+
 /** Signed margin of an ellipse (approximately a distance near the boundary). */
 export function ellipseMargin(e: Ellipse, u: number, v: number): number {
   const cos = e.cos ?? Math.cos(e.angle), sin = e.sin ?? Math.sin(e.angle);
@@ -200,16 +247,23 @@ export function mediastinumMargin(g: ChestGeometry, u: number, v: number): numbe
   const top = g.lungs.right.apexV - 0.02;
   const bottom = g.heart.cv;
   const widen = Math.max(0, (v - g.trachea.carinaV) / (bottom - g.trachea.carinaV + 1e-6));
-  const halfWidth = g.mediastinumHalfWidth + 0.02 * Math.min(1, widen);
+  const halfWidth = g.mediastinumHalfWidth + 0.035 * Math.min(1, widen);
   const band = Math.min(halfWidth - Math.abs(u - g.midline), v - top, bottom + 0.05 - v);
   const ku = u - g.aorticKnob.cu, kv = v - g.aorticKnob.cv;
   const knob = g.aorticKnob.r - Math.sqrt(ku * ku + kv * kv);
   return Math.max(band, knob);
 }
 
+/** The cardiac silhouette: an ellipse cut off just below the diaphragm it sits on. */
+export function heartMargin(g: ChestGeometry, u: number, v: number): number {
+  const du = u - g.midline;
+  const floor = diaphragmV(g.lungs[du < 0 ? 'right' : 'left'], Math.abs(du)) + 0.015;
+  return Math.min(ellipseMargin(g.heart, u, v), floor - v);
+}
+
 /** Margin of the lung field proper: the hull minus the heart and the mediastinum. */
 export function lungMargin(g: ChestGeometry, lung: LungGeometry, u: number, v: number): number {
-  return Math.min(lungHullMargin(g, lung, u, v), -ellipseMargin(g.heart, u, v), -mediastinumMargin(g, u, v));
+  return Math.min(lungHullMargin(g, lung, u, v), -heartMargin(g, u, v), -mediastinumMargin(g, u, v));
 }
 
 /** Half-width of the body silhouette at height v: neck, sloping shoulders, chest. */

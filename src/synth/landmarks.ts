@@ -11,7 +11,7 @@
 import { LANDMARKS, type Landmark, landmarkIndex } from '../vocabulary.ts';
 import type { PoseMap } from './raster.ts';
 import {
-  type ChestGeometry, SIDES, diaphragmV, ellipseMargin, lungHeight, lungHullMargin, lungMargin,
+  type ChestGeometry, SIDES, heartMargin as heartMarginAt, diaphragmV, ellipseMargin, lungHeight, HullGrid,
   mediastinumMargin, sideSign,
 } from './geometry.ts';
 
@@ -120,6 +120,7 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
   const top = Math.min(g.lungs.left.apexV, g.lungs.right.apexV) - 0.01;
   const bottom = Math.max(g.lungs.left.costophrenicV, g.lungs.right.costophrenicV) + 0.02;
   const within = (du: number, dv: number, r: number): boolean => du * du + dv * dv < r * r;
+  const hullGrid = new HullGrid(g, size);
   const heartReach = Math.max(heart.rx, heart.ry) + 0.02;
   const bubble = g.stomachBubble;
   const bubbleReach = Math.max(bubble.rx, bubble.ry) + 0.02;
@@ -138,7 +139,7 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
       low = 0;
       high = 0;
       const nearHeart = Math.abs(u - heart.cu) < heartReach && Math.abs(v - heart.cv) < heartReach;
-      const heartMargin = nearHeart ? ellipseMargin(heart, u, v) : -1;
+      const heartMargin = nearHeart ? heartMarginAt(g, u, v) : -1;
       const inHeart = heartMargin > 0;
       if (inHeart) {
         mark(L.heart_size);
@@ -146,7 +147,8 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
         if (v > heart.cv && u >= heart.cu - 0.35 * heart.rx && u <= heart.cu + 0.5 * heart.rx) mark(L.right_ventricle);
       }
       if (Math.abs(heartMargin) < 0.012) mark(L.heart_border);
-      if (Math.abs(u - g.midline) < mediastinumReach && mediastinumMargin(g, u, v) > 0) mark(L.mediastinal);
+      const inMediastinum = Math.abs(u - g.midline) < mediastinumReach && mediastinumMargin(g, u, v) > 0;
+      if (inMediastinum) mark(L.mediastinal);
       if (Math.abs(u - trachea.cu) < trachea.halfWidth + 0.012 && v < trachea.carinaV + 0.01) mark(L.trachea);
       if (Math.abs(u - bubble.cu) < bubbleReach && Math.abs(v - bubble.cv) < bubbleReach && ellipseMargin(bubble, u, v) > -0.012) mark(L.stomach);
       if (within(u - knob.cu, v - knob.cv, knob.r + 0.01)
@@ -162,7 +164,7 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
           const d = sideSign(side) * (u - g.midline);
           if (d < lung.medialD - 0.02 || d > lung.lateralD + 0.02) continue;
           const sulcus = sulci[k];
-          const hull = lungHullMargin(g, lung, u, v) > 0;
+          const hull = hullGrid.margin(x, y) > 0;
           if (within(u - sulcus.u, v - sulcus.v, 0.04) && (hull || inHeart)) mark(L.cardiophrenic_sulcus);
           if (d > lung.medialD - 0.01 && d < lung.lateralD + 0.01 && Math.abs(v - diaphragmV(lung, d)) < 0.018) {
             mark(bits.diaphragm);
@@ -172,7 +174,8 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
           mark(bits.pleural);
           mark(L.pleural_unspec);
           if (side === 'left' && inHeart) mark(L.retrocardiac);
-          if (!(lungMargin(g, lung, u, v) > 0)) continue;
+          // the lung field proper: the hull minus the heart and the mediastinum (as lungMargin, reusing the margins)
+          if (heartMargin >= 0 || inMediastinum) continue;
           inAnyLung = true;
           const hilum = g.hila[side];
           const ex = (u - hilum.cu) / 0.1, ey = (v - hilum.cv) / 0.13;

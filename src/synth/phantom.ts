@@ -11,11 +11,11 @@
 import { Random } from '../util/random.ts';
 import {
   type ChestGeometry, type Side, SIDES, anteriorRib, bodyHalfWidthAt, clavicle, diaphragmV, ellipseMargin,
-  lungHeight, lungHullMargin, mediastinumMargin, posteriorRib, sampleGeometry, sideSign,
+  HullGrid, heartMargin, lungHeight, mediastinumMargin, posteriorRib, sampleGeometry, sideSign,
 } from './geometry.ts';
 import { type BoneMasks, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
 import {
-  clamp01, gaussianBlur, poseMap, sampleCurve, smoothField, softEdge, strokePolyline, strokeSegment,
+  clamp01, gaussianBlur, pixelRange, poseMap, sampleCurve, smoothField, softEdge, strokePolyline, strokeSegment,
   warpBilinear, type PoseMap,
 } from './raster.ts';
 
@@ -61,6 +61,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
   const fine = smoothField(rng, size, 23);
   const { heart, trachea } = g;
 
+  const hullGrid = new HullGrid(g, size);
   // bounding boxes keep the per-pixel work to the shapes that can reach a pixel
   const heartReach = Math.max(heart.rx, heart.ry) + 2 * px;
   const bubble = g.stomachBubble;
@@ -82,7 +83,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       const lung = g.lungs[side];
       value += body * ABDOMEN * softEdge(v - diaphragmV(lung, d), 2 * px);
       const hull = d > lung.lateralD + 0.01 || v < lung.apexV - 0.01 || v > lung.costophrenicV + 0.01
-        ? 0 : softEdge(lungHullMargin(g, lung, u, v), 1.2 * px);
+        ? 0 : softEdge(hullGrid.margin(x, y), 1.2 * px);
       if (hull > 0) {
         const r = (v - lung.apexV) / lungHeight(lung);
         // lungs are most lucent in the mid zones; the apices and bases carry more overlying soft tissue
@@ -96,7 +97,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       const mediastinum = d < Math.max(mediastinumReach, knobReach) ? softEdge(mediastinumMargin(g, u, v), 1.5 * px) : 0;
       value += (MEDIASTINUM - value) * mediastinum;
       const heartAlpha = Math.abs(u - heart.cu) < heartReach && Math.abs(v - heart.cv) < heartReach
-        ? softEdge(ellipseMargin(heart, u, v), 1.2 * px) : 0;
+        ? softEdge(heartMargin(g, u, v), 1.2 * px) : 0;
       value += (HEART + 0.03 * (v - heart.cv) / heart.ry - value) * heartAlpha;
       if (v < trachea.carinaV + 2 * px && Math.abs(u - trachea.cu) < trachea.halfWidth + 2 * px) {
         const airway = softEdge(trachea.halfWidth - Math.abs(u - trachea.cu), 1.5 * px) * softEdge(trachea.carinaV - v, 2 * px);
@@ -215,7 +216,8 @@ function drawSpine(plane: Float32Array, size: number, g: ChestGeometry): void {
     // f in [0, 0.12) is the disc space between two bodies
     const inBody = softEdge(Math.min(f - 0.12, 1 - f) * step, px);
     const endplate = Math.exp(-(((f - 0.15) / 0.05) ** 2)) + Math.exp(-(((f - 0.97) / 0.05) ** 2));
-    for (let x = 0; x < size; x++) {
+    const [x0, x1] = pixelRange(g.midline - 0.04, g.midline + 0.04, size);
+    for (let x = x0; x <= x1; x++) {
       const u = (x + 0.5) * px;
       const du = u - g.midline;
       const width = softEdge(0.034 - Math.abs(du), px);
@@ -233,7 +235,9 @@ export function composeLayers(layers: Layers, g: ChestGeometry): Float32Array {
   const { tissue, markings, lungAlpha, bone, devices } = layers;
   const out = new Float32Array(tissue.length);
   for (let i = 0; i < out.length; i++) {
-    out[i] = tissue[i] + markings[i] * lungAlpha[i] + bone[i] * g.exposure.boneGain + devices[i];
+    // bone shows less through dense soft tissue (heart, abdomen): the film is already near its shoulder there
+    const dense = tissue[i] < 0.42 ? 0 : tissue[i] > 0.62 ? 1 : (tissue[i] - 0.42) / 0.2;
+    out[i] = tissue[i] + markings[i] * lungAlpha[i] + bone[i] * g.exposure.boneGain * (1 - 0.55 * dense) + devices[i];
   }
   return out;
 }
