@@ -1,0 +1,470 @@
+/**
+ * A BERT text encoder on the libtorch engine, loading Hugging Face checkpoints key for key.
+ *
+ * Mirrors transformers' `BertModel` (modeling_bert.py) in eval mode, which is how the reference computes its
+ * frozen book vectors (Shef-AIRE/MeDSLIP `models/model_MeDSLIP.py`: `AutoModel.from_pretrained(...)`, run under
+ * no_grad with input_ids and attention_mask, `last_hidden_state[:, 0, :]`). Module attributes carry the Hugging
+ * Face names (`embeddings.word_embeddings`, `encoder.layer.N.attention.self.query`, `LayerNorm`, …) because they
+ * become the state-dict keys that released checkpoints use.
+ *
+ * Inference only: no dropout modules (they are identities in eval mode), token types are all 0 (one-segment
+ * input, as the reference tokenises), and masked keys get the most negative float32 added to their scores
+ * before the softmax (transformers ≥ 4.31; older versions added −10000, which gives the same probabilities
+ * up to float32 rounding for any realistic score).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import * as torch from '../torch/index.ts';
+import { LayerNorm, Linear, Module, ModuleList } from '../nn/index.ts';
+import { readSafetensors } from '../io/safetensors.ts';
+import { loadStateDict } from '../io/pth.ts';
+import type { RawTensor } from '../io/raw-tensor.ts';
+import { loadTokenizer, type BertTokenizer } from './tokenizer.ts';
+
+/** The fields of a Hugging Face `config.json` that shape a BERT encoder. */
+export interface BertConfig {
+  vocabSize: number;
+  hiddenSize: number;
+  numHiddenLayers: number;
+  numAttentionHeads: number;
+  intermediateSize: number;
+  maxPositionEmbeddings: number;
+  typeVocabSize: number;
+  layerNormEps: number;
+  /** 'gelu' is the exact erf form (BERT's); 'gelu_new' the tanh approximation. */
+  hiddenAct: BertActivation;
+}
+
+export type BertActivation = 'gelu' | 'gelu_new' | 'relu';
+const ACTIVATIONS: Readonly<Record<string, BertActivation>> = Object.freeze({
+  gelu: 'gelu', gelu_new: 'gelu_new', gelu_pytorch_tanh: 'gelu_new', relu: 'relu',
+});
+
+// Additive mask for padded keys: transformers uses torch.finfo(dtype).min.
+const FLOAT32_LOWEST = -3.4028234663852886e38;
+
+/** A lookup table (torch.nn.Embedding): weight (count, dim), initialised N(0, 1) as PyTorch does. */
+export class Embedding extends Module {
+  readonly weight: torch.Tensor;
+  constructor(readonly count: number, readonly dim: number) {
+    super();
+    this.weight = this.registerParameter('weight', torch.randn([count, dim]));
+  }
+  /** ids (…) int64 → (…, dim). */
+  forward(ids: torch.Tensor): torch.Tensor {
+    return torch.nnf.embedding(this.weight, ids);
+  }
+}
+
+class BertEmbeddings extends Module {
+  readonly wordEmbeddings: Embedding;
+  readonly positionEmbeddings: Embedding;
+  readonly tokenTypeEmbeddings: Embedding;
+  readonly layerNorm: LayerNorm;
+  constructor(config: BertConfig) {
+    super();
+    this.wordEmbeddings = this.registerModule('word_embeddings', new Embedding(config.vocabSize, config.hiddenSize));
+    this.positionEmbeddings = this.registerModule('position_embeddings', new Embedding(config.maxPositionEmbeddings, config.hiddenSize));
+    this.tokenTypeEmbeddings = this.registerModule('token_type_embeddings', new Embedding(config.typeVocabSize, config.hiddenSize));
+    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
+  }
+  /** ids (B, L) → (B, L, H): word + position + token type (all type 0), then LayerNorm. */
+  forward(inputIds: torch.Tensor): torch.Tensor {
+    const length = inputIds.shape[1];
+    const positions = torch.arange(length, undefined, 1, { dtype: 'int64', device: inputIds.device }); // (L)
+    const tokenTypes = torch.zeros([length], { dtype: 'int64', device: inputIds.device }); // (L)
+    const summed = this.wordEmbeddings.forward(inputIds) // (B, L, H)
+      .add(this.positionEmbeddings.forward(positions)) // + (L, H), broadcast over B
+      .add(this.tokenTypeEmbeddings.forward(tokenTypes));
+    return this.layerNorm.forward(summed);
+  }
+}
+
+class BertSelfAttention extends Module {
+  readonly query: Linear;
+  readonly key: Linear;
+  readonly value: Linear;
+  readonly headDim: number;
+  constructor(readonly hiddenSize: number, readonly heads: number) {
+    super();
+    this.headDim = hiddenSize / heads;
+    this.query = this.registerModule('query', new Linear(hiddenSize, hiddenSize));
+    this.key = this.registerModule('key', new Linear(hiddenSize, hiddenSize));
+    this.value = this.registerModule('value', new Linear(hiddenSize, hiddenSize));
+  }
+  /** hidden (B, L, H), additive key mask (B, 1, 1, L) → context (B, L, H). */
+  forward(hidden: torch.Tensor, keyMask: torch.Tensor): torch.Tensor {
+    const [batch, length] = hidden.shape;
+    const splitHeads = (x: torch.Tensor): torch.Tensor =>
+      x.view(batch, length, this.heads, this.headDim).permute(0, 2, 1, 3); // (B, h, L, d)
+    const q = splitHeads(this.query.forward(hidden));
+    const k = splitHeads(this.key.forward(hidden));
+    const v = splitHeads(this.value.forward(hidden));
+    // As modeling_bert.py: scores = q·kᵀ / √d + mask, then softmax over keys.
+    const scores = q.matmul(k.transpose(-1, -2)).div(Math.sqrt(this.headDim)).add(keyMask); // (B, h, L, L)
+    const context = scores.softmax(-1).matmul(v); // (B, h, L, d)
+    return context.permute(0, 2, 1, 3).contiguous().view(batch, length, this.hiddenSize); // (B, L, H)
+  }
+}
+
+/** dense → residual → LayerNorm: BertSelfOutput and BertOutput. */
+class ResidualOutput extends Module {
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+  constructor(inFeatures: number, hiddenSize: number, eps: number) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(inFeatures, hiddenSize));
+    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(hiddenSize, eps));
+  }
+  forward(x: torch.Tensor, residual: torch.Tensor): torch.Tensor {
+    return this.layerNorm.forward(this.dense.forward(x).add(residual));
+  }
+}
+
+class BertAttention extends Module {
+  readonly self: BertSelfAttention;
+  readonly output: ResidualOutput;
+  constructor(config: BertConfig) {
+    super();
+    this.self = this.registerModule('self', new BertSelfAttention(config.hiddenSize, config.numAttentionHeads));
+    this.output = this.registerModule('output', new ResidualOutput(config.hiddenSize, config.hiddenSize, config.layerNormEps));
+  }
+  forward(hidden: torch.Tensor, keyMask: torch.Tensor): torch.Tensor {
+    return this.output.forward(this.self.forward(hidden, keyMask), hidden);
+  }
+}
+
+class BertIntermediate extends Module {
+  readonly dense: Linear;
+  constructor(config: BertConfig) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.intermediateSize));
+  }
+  forward(hidden: torch.Tensor, activation: BertActivation): torch.Tensor {
+    const x = this.dense.forward(hidden);
+    return activation === 'relu' ? x.relu() : x.gelu(activation === 'gelu' ? 'none' : 'tanh');
+  }
+}
+
+class BertLayer extends Module {
+  readonly attention: BertAttention;
+  readonly intermediate: BertIntermediate;
+  readonly output: ResidualOutput;
+  constructor(readonly config: BertConfig) {
+    super();
+    this.attention = this.registerModule('attention', new BertAttention(config));
+    this.intermediate = this.registerModule('intermediate', new BertIntermediate(config));
+    this.output = this.registerModule('output', new ResidualOutput(config.intermediateSize, config.hiddenSize, config.layerNormEps));
+  }
+  forward(hidden: torch.Tensor, keyMask: torch.Tensor): torch.Tensor {
+    const attended = this.attention.forward(hidden, keyMask);
+    return this.output.forward(this.intermediate.forward(attended, this.config.hiddenAct), attended);
+  }
+}
+
+class BertEncoderStack extends Module {
+  readonly layer: ModuleList<BertLayer>;
+  constructor(config: BertConfig) {
+    super();
+    this.layer = this.registerModule('layer', new ModuleList(Array.from({ length: config.numHiddenLayers }, () => new BertLayer(config))));
+  }
+  forward(hidden: torch.Tensor, keyMask: torch.Tensor): torch.Tensor {
+    let x = hidden;
+    for (const layer of this.layer.items) x = layer.forward(x, keyMask);
+    return x;
+  }
+}
+
+class BertPooler extends Module {
+  readonly dense: Linear;
+  constructor(config: BertConfig) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize));
+  }
+  /** tanh(dense(first token)): (B, L, H) → (B, H). */
+  forward(lastHiddenState: torch.Tensor): torch.Tensor {
+    return this.dense.forward(lastHiddenState.select(1, 0)).tanh();
+  }
+}
+
+/** transformers' BertModel (without dropout): embeddings → encoder → optional pooler. */
+export class BertModel extends Module {
+  readonly embeddings: BertEmbeddings;
+  readonly encoder: BertEncoderStack;
+  readonly pooler: BertPooler | null;
+
+  /** @param options.pooler add the pooler (`pooler.dense`); default true, as AutoModel. */
+  constructor(readonly config: BertConfig, options: { pooler?: boolean } = {}) {
+    super();
+    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(config));
+    this.encoder = this.registerModule('encoder', new BertEncoderStack(config));
+    this.pooler = options.pooler === false ? null : this.registerModule('pooler', new BertPooler(config));
+    this.eval();
+  }
+
+  /**
+   * One forward pass: inputIds and attentionMask (B, L) int64 → last_hidden_state (B, L, H). Records the
+   * autograd graph unless called under noGrad/inferenceMode; `encode` is the batched inference entry point.
+   * @throws RangeError when L exceeds max_position_embeddings or the shapes differ.
+   */
+  forward(inputIds: torch.Tensor, attentionMask: torch.Tensor): torch.Tensor {
+    if (inputIds.ndim !== 2 || attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
+      throw new RangeError(`Expected inputIds and attentionMask of one shape (B, L) but received [${inputIds.shape.join(', ')}] and [${attentionMask.shape.join(', ')}]`);
+    }
+    const [batch, length] = inputIds.shape;
+    if (length > this.config.maxPositionEmbeddings) {
+      throw new RangeError(`Expected sequences of at most ${this.config.maxPositionEmbeddings} tokens (max_position_embeddings) but received ${length}`);
+    }
+    const hidden = this.embeddings.forward(inputIds);
+    // 0 for real keys, the lowest float for padding: (B, L) → (B, 1, 1, L), broadcast over heads and queries.
+    const keyMask = attentionMask.to(hidden.dtype).rsub(1).mul(FLOAT32_LOWEST).view(batch, 1, 1, length);
+    return this.encoder.forward(hidden, keyMask);
+  }
+
+  /**
+   * last_hidden_state for many sequences, `batchSize` rows at a time, without autograd. (noGrad rather than
+   * inferenceMode: the result may become a constant of a training graph, which inference tensors cannot be.)
+   * @example const hidden = model.encode(ids, mask); const cls = hidden.select(1, 0) // (N, H)
+   */
+  encode(inputIds: torch.Tensor, attentionMask: torch.Tensor, options: { batchSize?: number } = {}): torch.Tensor {
+    const batchSize = checkBatchSize(options.batchSize ?? 16);
+    const count = inputIds.shape[0];
+    return torch.noGrad(() => torch.scope(() => {
+      const parts: torch.Tensor[] = [];
+      for (let start = 0; start < count; start += batchSize) {
+        const rows = Math.min(batchSize, count - start);
+        parts.push(torch.scope(() => this.forward(inputIds.narrow(0, start, rows), attentionMask.narrow(0, start, rows))));
+      }
+      return parts.length === 1 ? parts[0] : torch.cat(parts, 0);
+    }));
+  }
+}
+
+function checkBatchSize(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`Expected integer for batchSize but received ${String(value)} (${typeof value})`);
+  if (value < 1) throw new RangeError(`Expected integer in [1, ∞) for batchSize but received ${value}`);
+  return value;
+}
+
+// ---- config.json -------------------------------------------------------------------------------------------
+
+/**
+ * Reads a Hugging Face BERT `config.json`. The five size fields are required; the others default as in
+ * transformers' BertConfig (type_vocab_size 2, max_position_embeddings 512, layer_norm_eps 1e-12, gelu).
+ * @throws Error naming the file and the field: missing file, bad JSON, a missing or non-positive size, heads
+ *   that do not divide hidden_size, an unsupported model_type, position_embedding_type or hidden_act.
+ */
+export function readBertConfig(file: string): BertConfig {
+  if (!existsSync(file)) throw new Error(`${file}: no such file; a BERT folder needs config.json (hidden_size, num_hidden_layers, …)`);
+  let fields: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
+    fields = parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file}: not a valid model config (${(error as Error).message})`);
+  }
+  const size = (key: string, fallback?: number): number => {
+    const value = fields[key] ?? fallback;
+    if (value === undefined) throw new Error(`${file}: field "${key}" is missing; expected a positive integer`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new Error(`${file}: field "${key}" must be a positive integer but is ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const modelType = fields.model_type;
+  if (modelType !== undefined && modelType !== 'bert') {
+    throw new Error(`${file}: field "model_type" is ${JSON.stringify(modelType)}; only "bert" checkpoints are supported`);
+  }
+  const positions = fields.position_embedding_type;
+  if (positions !== undefined && positions !== 'absolute') {
+    throw new Error(`${file}: field "position_embedding_type" is ${JSON.stringify(positions)}; only "absolute" is supported`);
+  }
+  const act = fields.hidden_act ?? 'gelu';
+  const hiddenAct = typeof act === 'string' ? ACTIVATIONS[act] : undefined;
+  if (hiddenAct === undefined) {
+    throw new Error(`${file}: field "hidden_act" is ${JSON.stringify(act)}; expected one of ${Object.keys(ACTIVATIONS).join(', ')}`);
+  }
+  const eps = fields.layer_norm_eps ?? 1e-12;
+  if (typeof eps !== 'number' || !(eps > 0)) throw new Error(`${file}: field "layer_norm_eps" must be a positive number but is ${JSON.stringify(eps)}`);
+  const config: BertConfig = {
+    vocabSize: size('vocab_size'), hiddenSize: size('hidden_size'), numHiddenLayers: size('num_hidden_layers'),
+    numAttentionHeads: size('num_attention_heads'), intermediateSize: size('intermediate_size'),
+    maxPositionEmbeddings: size('max_position_embeddings', 512), typeVocabSize: size('type_vocab_size', 2),
+    layerNormEps: eps, hiddenAct,
+  };
+  if (config.hiddenSize % config.numAttentionHeads !== 0) {
+    throw new Error(`${file}: hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`);
+  }
+  return config;
+}
+
+// ---- weights -----------------------------------------------------------------------------------------------
+
+/** The weights file a folder provides: model.safetensors first, else pytorch_model.bin. */
+export function findBertWeights(dir: string): string {
+  for (const name of ['model.safetensors', 'pytorch_model.bin']) {
+    const file = join(dir, name);
+    if (existsSync(file)) return file;
+  }
+  throw new Error(`${dir}: no BERT weights; expected model.safetensors or pytorch_model.bin`);
+}
+
+/** Reads a weights file (safetensors, or torch.save zip/legacy) into raw tensors; errors name the file. */
+function readWeights(file: string): Map<string, RawTensor> {
+  try {
+    return file.endsWith('.safetensors') ? readSafetensors(file).tensors : loadStateDict(file);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.includes(file) ? message : `${file}: cannot be read as BERT weights (${message})`);
+  }
+}
+
+/**
+ * Hugging Face key conventions → this model's names: a `bert.` prefix (BertForPreTraining and friends) is
+ * dropped, 2019-era `LayerNorm.gamma/beta` become `weight/bias` (as transformers renames them on load), and
+ * pre-training heads (`cls.*`), `position_ids`/`token_type_ids` buffers and a pooler the model lacks are skipped.
+ */
+export function normaliseBertKeys(weights: ReadonlyMap<string, RawTensor>, options: { pooler: boolean }): Map<string, RawTensor> {
+  const keys = [...weights.keys()];
+  const hasPrefix = keys.some((k) => k.startsWith('bert.'));
+  const result = new Map<string, RawTensor>();
+  for (const [key, tensor] of weights) {
+    let name = hasPrefix ? (key.startsWith('bert.') ? key.slice('bert.'.length) : null) : key;
+    if (name === null || name.startsWith('cls.')) continue; // heads outside the encoder
+    if (name.endsWith('.position_ids') || name.endsWith('.token_type_ids')) continue; // constant buffers
+    if (!options.pooler && name.startsWith('pooler.')) continue;
+    name = name.replace(/\.gamma$/, '.weight').replace(/\.beta$/, '.bias');
+    result.set(name, tensor);
+  }
+  return result;
+}
+
+/** Checks keys and shapes against the model before copying, so that a mismatch names both files. */
+function checkAgainstModel(model: BertModel, weights: ReadonlyMap<string, RawTensor>, weightsFile: string, configFile: string): void {
+  const own = model.stateDict();
+  const list = (keys: string[]): string => keys.slice(0, 8).join(', ') + (keys.length > 8 ? `, … (${keys.length} in all)` : '');
+  const missing = [...own.keys()].filter((k) => !weights.has(k));
+  const unexpected = [...weights.keys()].filter((k) => !own.has(k));
+  if (missing.length > 0 || unexpected.length > 0) {
+    const parts = [missing.length ? `the weights lack ${list(missing)}` : '', unexpected.length ? `the config has no place for ${list(unexpected)}` : ''];
+    throw new Error(`${weightsFile} does not match ${configFile}: ${parts.filter(Boolean).join('; ')}`);
+  }
+  for (const [key, target] of own) {
+    const source = weights.get(key)!;
+    if (source.shape.join(',') !== target.shape.join(',')) {
+      throw new Error(`${weightsFile} does not match ${configFile}: ${key} has shape [${source.shape.join(', ')}] in the weights but [${target.shape.join(', ')}] from the config`);
+    }
+  }
+}
+
+/** SHA-256 of a file, read in 16 MiB chunks (the weights of BERT-base are 440 MB). */
+function fileSha256(file: string): string {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(16 << 20);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+// ---- the encoder ---------------------------------------------------------------------------------------------
+
+export interface EncodeTextsOptions {
+  /** Tokens per text including [CLS] and [SEP]; longer texts are truncated (128: the reference's pre-training). */
+  maxLength?: number;
+  /** Texts per forward pass (memory ∝ batchSize · maxLength²). */
+  batchSize?: number;
+}
+
+export interface EncodedTexts {
+  /** Row-major (count, dim): the final-layer [CLS] vector of each text, last_hidden_state[:, 0, :]. */
+  cls: Float32Array;
+  count: number;
+  dim: number;
+}
+
+export interface BertEncoder {
+  readonly model: BertModel;
+  readonly config: BertConfig;
+  readonly tokenizer: BertTokenizer;
+  /** The weights file that was loaded. */
+  readonly weightsFile: string;
+  /**
+   * Identifies these weights for cache metadata: `bert:<folder name>@<first 16 hex of the weights' SHA-256>`,
+   * so books cached from one checkpoint are never reused with another of the same folder name.
+   */
+  readonly name: string;
+  /** [CLS] vectors of texts, tokenised as the reference does (max_length padding, truncation). */
+  encodeTexts(texts: readonly string[], options?: EncodeTextsOptions): EncodedTexts;
+  /** Releases the model's native memory. */
+  dispose(): void;
+}
+
+export interface LoadBertOptions {
+  /** Build and load the pooler; default: when the weights have one. */
+  pooler?: boolean;
+}
+
+/**
+ * Loads a Hugging Face BERT folder: config.json, vocab.txt (and optional tokenizer_config.json), and
+ * model.safetensors or pytorch_model.bin (zip or legacy torch.save).
+ *
+ * @example
+ *   const bert = loadBertEncoder('models/Bio_ClinicalBERT');
+ *   const { cls, dim } = bert.encodeTexts(ANATOMY_BOOK, { maxLength: 128 }); // 51 · 768 values
+ *   bert.dispose();
+ * @throws Error naming the file: a missing config, vocabulary or weights file; a corrupt or truncated weights
+ *   file; weights whose keys or shapes do not match the config (naming the key and both shapes); a vocabulary
+ *   larger than vocab_size.
+ */
+export function loadBertEncoder(dir: string, options: LoadBertOptions = {}): BertEncoder {
+  if (typeof dir !== 'string' || dir === '') throw new TypeError(`Expected a folder path (string) for dir but received ${typeof dir}`);
+  const configFile = join(dir, 'config.json');
+  const config = readBertConfig(configFile);
+  const tokenizer = loadTokenizer(dir);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new Error(`${join(dir, 'vocab.txt')} has ${tokenizer.vocabSize} tokens but ${configFile} gives vocab_size ${config.vocabSize}`);
+  }
+  const weightsFile = findBertWeights(dir);
+  const raw = readWeights(weightsFile);
+  const pooler = options.pooler ?? [...raw.keys()].some((k) => k.replace(/^bert\./, '').startsWith('pooler.'));
+  const weights = normaliseBertKeys(raw, { pooler });
+  const model = new BertModel(config, { pooler });
+  try {
+    checkAgainstModel(model, weights, weightsFile, configFile);
+    model.loadStateDict(weights);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const name = `bert:${basename(resolve(dir))}@${fileSha256(weightsFile).slice(0, 16)}`;
+
+  function encodeTexts(texts: readonly string[], encodeOptions: EncodeTextsOptions = {}): EncodedTexts {
+    const maxLength = encodeOptions.maxLength ?? 128;
+    const batchSize = checkBatchSize(encodeOptions.batchSize ?? 16);
+    if (Number.isInteger(maxLength) && maxLength > config.maxPositionEmbeddings) {
+      throw new RangeError(`Expected integer in [2, ${config.maxPositionEmbeddings}] for maxLength but received ${maxLength} (max_position_embeddings of ${configFile})`);
+    }
+    const { inputIds, attentionMask, count, length } = tokenizer.encode(texts, { maxLength });
+    const dim = config.hiddenSize;
+    const cls = new Float32Array(count * dim);
+    torch.inferenceMode(() => {
+      for (let start = 0; start < count; start += batchSize) {
+        const rows = Math.min(batchSize, count - start);
+        torch.scope(() => {
+          const ids = torch.fromTypedArray(inputIds.subarray(start * length, (start + rows) * length), [rows, length]);
+          const mask = torch.fromTypedArray(attentionMask.subarray(start * length, (start + rows) * length), [rows, length]);
+          cls.set(model.forward(ids, mask).select(1, 0).contiguous().toFloat32Array(), start * dim); // (rows, H)
+        });
+      }
+    });
+    return { cls, count, dim };
+  }
+
+  return { model, config, tokenizer, weightsFile, name, encodeTexts, dispose: () => model.dispose() };
+}
