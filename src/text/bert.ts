@@ -388,6 +388,35 @@ export interface EncodedTexts {
   dim: number;
 }
 
+/**
+ * [CLS] vectors of texts with a given model and tokenizer (what `BertEncoder.encodeTexts` runs; the benchmark
+ * calls it with a randomly initialised model). Runs in inference mode, `batchSize` texts per pass.
+ * @throws RangeError when maxLength exceeds the model's max_position_embeddings or batchSize < 1.
+ */
+export function encodeTextsWith(model: BertModel, tokenizer: BertTokenizer, texts: readonly string[],
+  options: EncodeTextsOptions = {}): EncodedTexts {
+  const { config } = model;
+  const maxLength = options.maxLength ?? 128;
+  const batchSize = checkBatchSize(options.batchSize ?? 16);
+  if (Number.isInteger(maxLength) && maxLength > config.maxPositionEmbeddings) {
+    throw new RangeError(`Expected integer in [2, ${config.maxPositionEmbeddings}] for maxLength but received ${maxLength} (max_position_embeddings)`);
+  }
+  const { inputIds, attentionMask, count, length } = tokenizer.encode(texts, { maxLength });
+  const dim = config.hiddenSize;
+  const cls = new Float32Array(count * dim);
+  torch.inferenceMode(() => {
+    for (let start = 0; start < count; start += batchSize) {
+      const rows = Math.min(batchSize, count - start);
+      torch.scope(() => {
+        const ids = torch.fromTypedArray(inputIds.subarray(start * length, (start + rows) * length), [rows, length]);
+        const mask = torch.fromTypedArray(attentionMask.subarray(start * length, (start + rows) * length), [rows, length]);
+        cls.set(model.forward(ids, mask).select(1, 0).contiguous().toFloat32Array(), start * dim); // (rows, H)
+      });
+    }
+  });
+  return { cls, count, dim };
+}
+
 export interface BertEncoder {
   readonly model: BertModel;
   readonly config: BertConfig;
@@ -443,28 +472,8 @@ export function loadBertEncoder(dir: string, options: LoadBertOptions = {}): Ber
     throw error;
   }
   const name = `bert:${basename(resolve(dir))}@${fileSha256(weightsFile).slice(0, 16)}`;
-
-  function encodeTexts(texts: readonly string[], encodeOptions: EncodeTextsOptions = {}): EncodedTexts {
-    const maxLength = encodeOptions.maxLength ?? 128;
-    const batchSize = checkBatchSize(encodeOptions.batchSize ?? 16);
-    if (Number.isInteger(maxLength) && maxLength > config.maxPositionEmbeddings) {
-      throw new RangeError(`Expected integer in [2, ${config.maxPositionEmbeddings}] for maxLength but received ${maxLength} (max_position_embeddings of ${configFile})`);
-    }
-    const { inputIds, attentionMask, count, length } = tokenizer.encode(texts, { maxLength });
-    const dim = config.hiddenSize;
-    const cls = new Float32Array(count * dim);
-    torch.inferenceMode(() => {
-      for (let start = 0; start < count; start += batchSize) {
-        const rows = Math.min(batchSize, count - start);
-        torch.scope(() => {
-          const ids = torch.fromTypedArray(inputIds.subarray(start * length, (start + rows) * length), [rows, length]);
-          const mask = torch.fromTypedArray(attentionMask.subarray(start * length, (start + rows) * length), [rows, length]);
-          cls.set(model.forward(ids, mask).select(1, 0).contiguous().toFloat32Array(), start * dim); // (rows, H)
-        });
-      }
-    });
-    return { cls, count, dim };
-  }
-
-  return { model, config, tokenizer, weightsFile, name, encodeTexts, dispose: () => model.dispose() };
+  return {
+    model, config, tokenizer, weightsFile, name, dispose: () => model.dispose(),
+    encodeTexts: (texts, encodeOptions) => encodeTextsWith(model, tokenizer, texts, encodeOptions),
+  };
 }

@@ -5,7 +5,7 @@ export {
 export { ANATOMY_BOOK, PATHOLOGY_BOOK, bookHash, loadPathologyBook, type LoadPathologyBookOptions } from './books.ts';
 export { encodeOffline, offlineFeatures, OFFLINE_ENCODER_NAME, type OfflineEncoderOptions } from './hash-encoder.ts';
 export {
-  BertModel, Embedding, findBertWeights, loadBertEncoder, normaliseBertKeys, readBertConfig,
+  BertModel, Embedding, encodeTextsWith, findBertWeights, loadBertEncoder, normaliseBertKeys, readBertConfig,
   type BertActivation, type BertConfig, type BertEncoder, type EncodedTexts, type EncodeTextsOptions, type LoadBertOptions,
 } from './bert.ts';
 export {
