@@ -233,6 +233,7 @@ function drawEffusion(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
   const { size, tissue, markings } = layers;
   const px = 1 / size;
   const mask = new Uint8Array(size * size);
+  const site = landmarks.mask(f.site);
   for (const side of sidesOf(f)) {
     const lung = g.lungs[side];
     const s = sideSign(side);
@@ -258,7 +259,7 @@ function drawEffusion(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
         const fluid = 0.58 + 0.06 * Math.min(1, (v - surface) / 0.1);
         tissue[i] += (fluid - tissue[i]) * alpha;
         markings[i] *= 1 - alpha;
-        if (alpha > 0.15 && margin > 0 && landmarks.contains(f.site, i)) mask[i] = 1;
+        if (alpha > 0.15 && margin > 0 && site[i]) mask[i] = 1;
       }
     }
   }
@@ -277,6 +278,7 @@ function drawPneumothorax(layers: Layers, g: ChestGeometry, landmarks: LandmarkM
   const shrink = { small: rng.uniform(0.88, 0.92), moderate: rng.uniform(0.8, 0.86), large: rng.uniform(0.7, 0.78) }[f.severity];
   // the lung collapses towards its base and hilum, so the gap is widest at the apex
   const cu = g.midline + s * 0.17, cv = lung.costophrenicV;
+  const site = landmarks.mask(f.site);
   const limitV = f.severity === 'large' ? lung.apexV + 0.75 * h : lung.apexV + 0.25 * h - px;
   const [y0, y1] = pixelRange(lung.apexV - 0.01, limitV, size);
   const [x0, x1] = pixelRange(g.midline + Math.min(s * lung.medialD, s * (lung.lateralD + 0.01)), g.midline + Math.max(s * lung.medialD, s * (lung.lateralD + 0.01)), size);
@@ -286,7 +288,7 @@ function drawPneumothorax(layers: Layers, g: ChestGeometry, landmarks: LandmarkM
     for (let x = x0; x <= x1; x++) {
       const u = (x + 0.5) * px;
       const i = y * size + x;
-      if (!landmarks.contains(f.site, i) || lungMargin(g, lung, u, v) <= 0) continue;
+      if (!site[i] || lungMargin(g, lung, u, v) <= 0) continue;
       const collapsed = lungHullMargin(g, lung, cu + (u - cu) / shrink, cv + (v - cv) / shrink) * shrink;
       const line = Math.exp(-((collapsed / (0.8 * px)) ** 2)) * fade;
       const air = softEdge(-collapsed, px) * fade;
@@ -336,6 +338,7 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
     return { u: cu + r * Math.cos(a), v: cv + r * Math.sin(a), s: radius * rng.uniform(0.45, 0.7) };
   });
   const texture = smoothField(rng, size, 28);
+  const site = landmarks.mask(f.site);
   const peak = 0.27 * strength;
   const [x0, x1] = pixelRange(cu - 1.8 * radius, cu + 1.8 * radius, size);
   const [y0, y1] = pixelRange(cv - 1.8 * radius, cv + 1.8 * radius, size);
@@ -343,7 +346,7 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
     const v = (y + 0.5) * px;
     for (let x = x0; x <= x1; x++) {
       const i = y * size + x;
-      if (!landmarks.contains(f.site, i)) continue;
+      if (!site[i]) continue;
       const u = (x + 0.5) * px;
       let field = 0;
       for (const b of blobs) {
@@ -373,8 +376,9 @@ function drawAtelectasis(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
     const du = Math.cos(angle) * length / 2, dv = Math.sin(angle) * length / 2;
     const band = new Float32Array(size * size);
     strokePolyline(band, size, [[cu - du, cv - dv], [cu + du, cv + dv]], half, half * 0.8, 0.3 * strength, 0.3 * strength, (t) => 1 - 0.5 * t * t);
+    const inSite = landmarks.mask(site);
     for (let i = 0; i < band.length; i++) {
-      if (band[i] <= 0 || !landmarks.contains(site, i)) continue;
+      if (band[i] <= 0 || !inSite[i]) continue;
       tissue[i] += band[i];
       if (band[i] > 0.15 * 0.3 * strength) mask[i] = 1;
     }
@@ -389,11 +393,12 @@ function drawEdema(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks, f
   const mask = new Uint8Array(size * size);
   const peak = { small: 0.2, moderate: 0.25, large: 0.3 }[f.severity];
   const texture = smoothField(rng, size, 16);
+  const site = landmarks.mask(f.site);
   for (let y = 0; y < size; y++) {
     const v = (y + 0.5) * px;
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
-      if (!landmarks.contains(f.site, i)) continue;
+      if (!site[i]) continue;
       const u = (x + 0.5) * px;
       const hilum = g.hila[u < g.midline ? 'right' : 'left'];
       const du = (u - hilum.cu) / 0.065, dv = (v - hilum.cv) / 0.085;
@@ -416,6 +421,7 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const [cu, cv] = placeInside(landmarks, f.site, r + 0.008, rng);
   const lobes = isMass ? [rng.uniform(0.06, 0.12), rng.uniform(0, 6.28), rng.uniform(0.04, 0.08), rng.uniform(0, 6.28)] : [0, 0, 0, 0];
   const peak = (isMass ? 0.34 : 0.3) * strength;
+  const site = landmarks.mask(f.site);
   const [x0, x1] = pixelRange(cu - 1.3 * r - 2 * px, cu + 1.3 * r + 2 * px, size);
   const [y0, y1] = pixelRange(cv - 1.3 * r - 2 * px, cv + 1.3 * r + 2 * px, size);
   for (let y = y0; y <= y1; y++) {
@@ -428,7 +434,7 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
       const edge = r * (1 + lobes[0] * Math.sin(3 * a + lobes[1]) + lobes[2] * Math.sin(5 * a + lobes[3]));
       const dist = Math.sqrt(du * du + dv * dv);
       const alpha = softEdge(edge - dist, 1.5 * px);
-      if (alpha <= 0 || !landmarks.contains(f.site, i)) continue;
+      if (alpha <= 0 || !site[i]) continue;
       // a sphere is densest through its middle
       tissue[i] += peak * alpha * (0.75 + 0.25 * Math.sqrt(Math.max(0, 1 - (dist / edge) ** 2)));
       if (alpha > 0.15) mask[i] = 1;
@@ -524,7 +530,8 @@ function drawFracture(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
   const changed = layers.fractures.get(ribBreakKey(b));
   if (!changed) throw new Error(`The anatomy was drawn without the break of the ${b.side} rib ${b.rib}`);
   const mask = new Uint8Array(changed.length);
-  for (let i = 0; i < mask.length; i++) if (changed[i] && landmarks.contains('rib', i)) mask[i] = 1;
+  const rib = landmarks.mask('rib');
+  for (let i = 0; i < mask.length; i++) if (changed[i] && rib[i]) mask[i] = 1;
   const [bu, bv] = posteriorRib(g, b.side, b.rib)(b.at);
   return { mask, tip: [bu, bv] };
 }

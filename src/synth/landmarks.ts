@@ -15,6 +15,8 @@ import {
   mediastinumMargin, sideSign,
 } from './geometry.ts';
 
+const BIT_OF = new Map<Landmark, number>(LANDMARKS.map((name, k) => [name, k]));
+
 /**
  * Landmark membership of every pixel, packed as one bit per landmark (bit = index in LANDMARKS; bits 0–31 in
  * `low`, 32–50 in `high`), so that 49 overlapping masks cost two arrays and warp in two passes. `mask(name)`
@@ -37,9 +39,9 @@ export class LandmarkMasks {
     return out;
   }
 
-  /** Whether pixel i belongs to the landmark. */
+  /** Whether pixel i belongs to the landmark (for a few lookups; loops should unpack `mask(name)` once). */
   contains(name: Landmark, i: number): boolean {
-    const bit = landmarkIndex(name);
+    const bit = BIT_OF.get(name) ?? landmarkIndex(name);
     return ((bit < 32 ? this.low : this.high)[i] & ((1 << (bit & 31)) >>> 0)) !== 0;
   }
 
@@ -166,7 +168,7 @@ export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: Bone
           const sulcus = sulci[k];
           const hull = hullGrid.margin(x, y) > 0;
           if (within(u - sulcus.u, v - sulcus.v, 0.04) && (hull || inHeart)) mark(L.cardiophrenic_sulcus);
-          if (d > lung.medialD - 0.01 && d < lung.lateralD + 0.01 && Math.abs(v - diaphragmV(lung, d)) < 0.018) {
+          if (d > lung.medialD - 0.01 && d < lung.lateralD + 0.01 && Math.abs(v - hullGrid.bottom[x]) < 0.018) {
             mark(bits.diaphragm);
             mark(L.diaphragm_unspec);
           }

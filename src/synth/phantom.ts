@@ -62,6 +62,12 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
   const { heart, trachea } = g;
 
   const hullGrid = new HullGrid(g, size);
+  // lungs are most lucent in the mid zones; the apices and bases carry more overlying soft tissue
+  const lucency = (side: Side) => Float32Array.from({ length: size }, (_, y) => {
+    const r = ((y + 0.5) * px - g.lungs[side].apexV) / lungHeight(g.lungs[side]);
+    return 0.8 + 0.2 * Math.sin(Math.PI * Math.min(1, Math.max(0, r * 1.25))) - 0.1 * Math.max(0, r - 0.8) / 0.2;
+  });
+  const depthRight = lucency('right'), depthLeft = lucency('left');
   // bounding boxes keep the per-pixel work to the shapes that can reach a pixel
   const heartReach = Math.max(heart.rx, heart.ry) + 2 * px;
   const bubble = g.stomachBubble;
@@ -81,13 +87,11 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       let value = AIR + body * (SOFT_TISSUE - AIR + 0.05 * (1 - d / 0.5) + 0.04 * v);
       const side: Side = du < 0 ? 'right' : 'left';
       const lung = g.lungs[side];
-      value += body * ABDOMEN * softEdge(v - diaphragmV(lung, d), 2 * px);
+      value += body * ABDOMEN * softEdge(v - hullGrid.bottom[x], 2 * px);
       const hull = d > lung.lateralD + 0.01 || v < lung.apexV - 0.01 || v > lung.costophrenicV + 0.01
         ? 0 : softEdge(hullGrid.margin(x, y), 1.2 * px);
       if (hull > 0) {
-        const r = (v - lung.apexV) / lungHeight(lung);
-        // lungs are most lucent in the mid zones; the apices and bases carry more overlying soft tissue
-        const depth = 0.8 + 0.2 * Math.sin(Math.PI * Math.min(1, Math.max(0, r * 1.25))) - 0.1 * Math.max(0, r - 0.8) / 0.2;
+        const depth = du < 0 ? depthRight[y] : depthLeft[y];
         value -= hull * g.exposure.lungDarkness * depth * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
       }
       const hilum = g.hila[side];
@@ -129,8 +133,9 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
   const spine = new Float32Array(n);
   for (const side of SIDES) {
     for (let k = 0; k < g.ribCount; k++) {
-      const points = sampleCurve(size, posteriorRib(g, side, k));
       const breaks = ribBreaks.filter((b) => b.side === side && b.rib === k);
+      // smooth curves need few points; a broken rib keeps fine ones so that its gap is placed to the pixel
+      const points = sampleCurve(size, posteriorRib(g, side, k), breaks.length === 0 ? 3 : 1.5);
       if (breaks.length === 0) {
         strokePolyline(ribs, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.11, 0.09, cortex);
         continue;
@@ -154,9 +159,9 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       fractures.set(ribBreakKey(b), changed);
     }
     for (let k = 0; k < g.ribCount - 3; k++) {
-      strokePolyline(anterior, size, sampleCurve(size, anteriorRib(g, side, k)), g.ribHalfWidth * 0.9, g.ribHalfWidth * 0.8, 0.05, 0.035, cortex);
+      strokePolyline(anterior, size, sampleCurve(size, anteriorRib(g, side, k), 3), g.ribHalfWidth * 0.9, g.ribHalfWidth * 0.8, 0.05, 0.035, cortex);
     }
-    strokePolyline(clavicles, size, sampleCurve(size, clavicle(g, side)), 0.014, 0.012, 0.15, 0.13, cortex);
+    strokePolyline(clavicles, size, sampleCurve(size, clavicle(g, side), 3), 0.014, 0.012, 0.15, 0.13, cortex);
   }
   drawSpine(spine, size, g);
   const bone = new Float32Array(n);

@@ -71,13 +71,13 @@ export function strokePolyline(
   }
 }
 
-/** Samples a curve u(t), v(t) for t in [0, 1] at roughly one point per pixel of arc length. */
-export function sampleCurve(size: number, curve: (t: number) => readonly [number, number]): Array<[number, number]> {
+/** Samples a curve u(t), v(t) for t in [0, 1] with a point every `spacingPx` pixels of arc length. */
+export function sampleCurve(size: number, curve: (t: number) => readonly [number, number], spacingPx = 1.5): Array<[number, number]> {
   const coarse: Array<[number, number]> = [];
   for (let k = 0; k <= 16; k++) coarse.push([...curve(k / 16)] as [number, number]);
   let length = 0;
   for (let k = 1; k < coarse.length; k++) length += Math.hypot(coarse[k][0] - coarse[k - 1][0], coarse[k][1] - coarse[k - 1][1]);
-  const steps = Math.max(4, Math.ceil(length * size / 1.5));
+  const steps = Math.max(4, Math.ceil(length * size / spacingPx));
   const points: Array<[number, number]> = [];
   for (let k = 0; k <= steps; k++) points.push([...curve(k / steps)] as [number, number]);
   return points;
