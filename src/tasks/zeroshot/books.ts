@@ -1,0 +1,75 @@
+/**
+ * The text books a zero-shot run queries with: read from a file, checked against the model, and extended with
+ * free-text prompts. A prompt becomes one more pathology query: its text vector is appended to the pathology book
+ * rows, and the model projects it with the same `queryProjection` as the 75 observation descriptions (the
+ * decoder takes any number of queries). Queries attend to each other in the decoder's self-attention, so an
+ * appended prompt shifts the other queries' outputs a little: the tasks therefore score the observations with
+ * the plain books and read only the prompt rows from the extended ones.
+ */
+import * as torch from '../../torch/index.ts';
+import { readSafetensors } from '../../io/safetensors.ts';
+import type { Books } from '../../models/medslip.ts';
+import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
+
+/** Encodes texts to (N, E) vectors in the books' text space (e.g. BERT [CLS] vectors). */
+export type TextEncoder = (texts: readonly string[]) => torch.Tensor | Promise<torch.Tensor>;
+
+/**
+ * Reads books from a safetensors file holding `pathology` (75, E) and `anatomy` (51, E). The tensors are kept
+ * (outside any scope): dispose them with `disposeBooks` when done.
+ * @throws Error naming the file when a tensor is missing or mis-shaped.
+ */
+export function readBooksFile(path: string): Books {
+  const { tensors } = readSafetensors(path);
+  const get = (name: 'pathology' | 'anatomy', rows: number): torch.Tensor => {
+    const raw = tensors.get(name);
+    if (!raw) throw new Error(`${path}: expected a tensor "${name}" (${rows}, E) but the file has ${[...tensors.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
+    if (raw.shape.length !== 2 || raw.shape[0] !== rows) {
+      throw new Error(`${path}: tensor "${name}" must be (${rows}, E) but is (${raw.shape.join(', ')})`);
+    }
+    return torch.fromRaw(raw, { dtype: 'float32' }).keep();
+  };
+  return { pathology: get('pathology', NUM_OBSERVATIONS), anatomy: get('anatomy', NUM_LANDMARKS) };
+}
+
+export function disposeBooks(books: Books): void {
+  books.pathology.dispose();
+  books.anatomy.dispose();
+}
+
+/**
+ * Checks that the books fit a model with text width `textDim`.
+ * @throws RangeError naming the book and the expected shape.
+ */
+export function checkBooks(books: Books, textDim: number): void {
+  if (!(books?.pathology instanceof torch.Tensor) || !(books?.anatomy instanceof torch.Tensor)) {
+    throw new TypeError('Expected books { pathology: Tensor (75, E), anatomy: Tensor (51, E) } or the path of a books file');
+  }
+  for (const [name, tensor, rows] of [['pathology', books.pathology, NUM_OBSERVATIONS], ['anatomy', books.anatomy, NUM_LANDMARKS]] as const) {
+    if (tensor.ndim !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== textDim) {
+      throw new RangeError(`Expected the ${name} book to be (${rows}, ${textDim}) for this model but it is (${tensor.shape.join(', ')})`);
+    }
+  }
+}
+
+/**
+ * Books with `texts` appended as extra pathology queries (rows 75, 76, …). Returns new tensors, kept, that the
+ * caller disposes with `disposeBooks`; the input books are untouched.
+ * @throws Error when the encoder returns the wrong shape.
+ */
+export async function withPromptQueries(books: Books, texts: readonly string[], encodeText: TextEncoder): Promise<Books> {
+  const encoded = await encodeText(texts);
+  if (!(encoded instanceof torch.Tensor)) throw new TypeError('Expected encodeText to return a Tensor (N, E)');
+  try {
+    const width = books.pathology.shape[1];
+    if (encoded.ndim !== 2 || encoded.shape[0] !== texts.length || encoded.shape[1] !== width) {
+      throw new Error(`encodeText returned (${encoded.shape.join(', ')}) for ${texts.length} prompt(s); expected (${texts.length}, ${width}), the books' width`);
+    }
+    const pathology = torch.scope(() =>
+      torch.cat([books.pathology, encoded.to(books.pathology.dtype).to(books.pathology.device)], 0)).keep(); // (75 + P, E)
+    const anatomy = torch.scope(() => books.anatomy.clone()).keep();
+    return { pathology, anatomy };
+  } finally {
+    encoded.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+/** Writing a zero-shot run's outputs: CSV text, a plain-text table, and atomic files in the output folder. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic-write.ts';
+
+/** One CSV line (RFC 4180 quoting where needed); numbers are written in full precision. */
+export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
+  return values.map((value) => {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }).join(',');
+}
+
+/** A CSV document: header + rows, newline-terminated. */
+export function csvText(header: readonly string[], rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
+  return [csvLine(header), ...rows.map(csvLine)].join('\n') + '\n';
+}
+
+/** A monospace table with a rule under the header; the first column is left-aligned, the others right-aligned. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** `0.8123` or `n/a`. */
+export const fixed = (value: number | undefined, digits = 3): string =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
+
+/** Writes files (name → content) into `dir`, creating it; each file atomically. Returns the written paths. */
+export function writeOutputs(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Object.entries(files).map(([name, content]) => {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileAtomic(path, content);
+    return path;
+  });
+}
