@@ -89,11 +89,37 @@ const COSTOPHRENIC_RADIUS = 0.075;
 
 const L = Object.fromEntries(LANDMARKS.map((name, k) => [name, k])) as Record<Landmark, number>;
 
+/**
+ * Landmark masks of an anatomy on a size × size grid. The geometric regions are decided on a half-resolution
+ * grid (each decision costs dozens of operations, and a region's edge may be a pixel off), the bones at full
+ * resolution from their rendered layer.
+ */
 export function computeLandmarkMasks(g: ChestGeometry, size: number, bones: BoneMasks): LandmarkMasks {
-  const masks = LandmarkMasks.empty(size);
+  const coarse = size >= 128 ? Math.ceil(size / 2) : size;
+  const masks = coarse === size ? geometricLandmarks(g, size) : upsampleNearest(geometricLandmarks(g, coarse), size);
   masks.add('rib', bones.rib);
   masks.add('clavicle', bones.clavicle);
   masks.add('spine', bones.spine);
+  return masks;
+}
+
+function upsampleNearest(masks: LandmarkMasks, size: number): LandmarkMasks {
+  const from = masks.size;
+  const out = LandmarkMasks.empty(size);
+  const index = Int32Array.from({ length: size }, (_, k) => Math.min(from - 1, Math.floor(((k + 0.5) * from) / size)));
+  for (let y = 0; y < size; y++) {
+    const row = index[y] * from;
+    for (let x = 0; x < size; x++) {
+      const k = row + index[x];
+      out.low[y * size + x] = masks.low[k];
+      out.high[y * size + x] = masks.high[k];
+    }
+  }
+  return out;
+}
+
+function geometricLandmarks(g: ChestGeometry, size: number): LandmarkMasks {
+  const masks = LandmarkMasks.empty(size);
 
   const { heart, trachea } = g;
   const sideBits = {

@@ -10,7 +10,7 @@
  */
 import { Random } from '../util/random.ts';
 import {
-  type ChestGeometry, type Side, SIDES, anteriorRib, bodyHalfWidthAt, clavicle, diaphragmV, ellipseMargin,
+  type ChestGeometry, type Side, SIDES, anteriorRib, bodyHalfWidthAt, clavicle, ellipseMargin,
   HullGrid, heartMargin, lungHeight, mediastinumMargin, posteriorRib, sampleGeometry, sideSign,
 } from './geometry.ts';
 import { type BoneMasks, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
@@ -54,66 +54,14 @@ const cortex = (t: number): number => 0.55 + 0.45 * t * t;
 export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBreaks: readonly RibBreak[] = []):
   { layers: Layers; bones: BoneMasks } {
   const n = size * size;
-  const px = 1 / size;
-  const tissue = new Float32Array(n);
-  const lungAlpha = new Float32Array(n);
-  const mottle = smoothField(rng, size, 7);
-  const fine = smoothField(rng, size, 23);
-  const { heart, trachea } = g;
+  const { trachea } = g;
+  // soft tissue varies slowly away from a few edges that the film blurs anyway: drawn on a half-resolution grid
+  // and interpolated, it costs a quarter
+  const coarse = size >= 128 ? Math.ceil(size / 2) : size;
+  const soft = drawSoftTissue(g, coarse, rng);
+  const tissue = coarse === size ? soft.tissue : upsampleBilinear(soft.tissue, coarse, size);
+  const lungAlpha = coarse === size ? soft.lungAlpha : upsampleBilinear(soft.lungAlpha, coarse, size);
 
-  const hullGrid = new HullGrid(g, size);
-  // lungs are most lucent in the mid zones; the apices and bases carry more overlying soft tissue
-  const lucency = (side: Side) => Float32Array.from({ length: size }, (_, y) => {
-    const r = ((y + 0.5) * px - g.lungs[side].apexV) / lungHeight(g.lungs[side]);
-    return 0.8 + 0.2 * Math.sin(Math.PI * Math.min(1, Math.max(0, r * 1.25))) - 0.1 * Math.max(0, r - 0.8) / 0.2;
-  });
-  const depthRight = lucency('right'), depthLeft = lucency('left');
-  // bounding boxes keep the per-pixel work to the shapes that can reach a pixel
-  const heartReach = Math.max(heart.rx, heart.ry) + 2 * px;
-  const bubble = g.stomachBubble;
-  const bubbleReach = Math.max(bubble.rx, bubble.ry) + 2 * px;
-  const mediastinumReach = g.mediastinumHalfWidth + 0.04;
-  const knobReach = Math.abs(g.aorticKnob.cu - g.midline) + g.aorticKnob.r + 2 * px;
-  for (let y = 0; y < size; y++) {
-    const v = (y + 0.5) * px;
-    const bodyHalf = bodyHalfWidthAt(g, v);
-    for (let x = 0; x < size; x++) {
-      const u = (x + 0.5) * px;
-      const i = y * size + x;
-      const du = u - g.midline;
-      const d = Math.abs(du);
-      const body = softEdge(bodyHalf - d, 2 * px);
-      // thicker soft tissue towards the midline and the lower chest
-      let value = AIR + body * (SOFT_TISSUE - AIR + 0.05 * (1 - d / 0.5) + 0.04 * v);
-      const side: Side = du < 0 ? 'right' : 'left';
-      const lung = g.lungs[side];
-      value += body * ABDOMEN * softEdge(v - hullGrid.bottom[x], 2 * px);
-      const hull = d > lung.lateralD + 0.01 || v < lung.apexV - 0.01 || v > lung.costophrenicV + 0.01
-        ? 0 : softEdge(hullGrid.margin(x, y), 1.2 * px);
-      if (hull > 0) {
-        const depth = du < 0 ? depthRight[y] : depthLeft[y];
-        value -= hull * g.exposure.lungDarkness * depth * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
-      }
-      const hilum = g.hila[side];
-      const hx = (u - hilum.cu) / 0.035, hy = (v - hilum.cv) / 0.05;
-      const h2 = hx * hx + hy * hy;
-      if (h2 < 16) value += 0.11 * Math.exp(-h2);
-      const mediastinum = d < Math.max(mediastinumReach, knobReach) ? softEdge(mediastinumMargin(g, u, v), 1.5 * px) : 0;
-      value += (MEDIASTINUM - value) * mediastinum;
-      const heartAlpha = Math.abs(u - heart.cu) < heartReach && Math.abs(v - heart.cv) < heartReach
-        ? softEdge(heartMargin(g, u, v), 1.2 * px) : 0;
-      value += (HEART + 0.03 * (v - heart.cv) / heart.ry - value) * heartAlpha;
-      if (v < trachea.carinaV + 2 * px && Math.abs(u - trachea.cu) < trachea.halfWidth + 2 * px) {
-        const airway = softEdge(trachea.halfWidth - Math.abs(u - trachea.cu), 1.5 * px) * softEdge(trachea.carinaV - v, 2 * px);
-        value -= 0.15 * airway * body;
-      }
-      if (Math.abs(u - bubble.cu) < bubbleReach && Math.abs(v - bubble.cv) < bubbleReach) {
-        value -= 0.26 * softEdge(ellipseMargin(bubble, u, v), 1.5 * px) * softEdge(bubble.cv + 0.3 * bubble.ry - v, 1.5 * px);
-      }
-      tissue[i] = value;
-      lungAlpha[i] = hull * (1 - mediastinum) * (1 - heartAlpha);
-    }
-  }
   // main bronchi: short dark tubes from the carina towards each hilum
   const bronchi = new Float32Array(n);
   for (const side of SIDES) {
@@ -177,6 +125,91 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
 
 export function ribBreakKey(b: RibBreak): string {
   return `${b.side}:${b.rib}`;
+}
+
+/** Body, abdomen, lungs, hila, mediastinum, heart, trachea and stomach bubble on a size × size grid. */
+function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: Float32Array; lungAlpha: Float32Array } {
+  const n = size * size;
+  const px = 1 / size;
+  const tissue = new Float32Array(n);
+  const lungAlpha = new Float32Array(n);
+  const mottle = smoothField(rng, size, 7);
+  const fine = smoothField(rng, size, 23);
+  const { heart, trachea } = g;
+
+  const hullGrid = new HullGrid(g, size);
+  // lungs are most lucent in the mid zones; the apices and bases carry more overlying soft tissue
+  const lucency = (side: Side) => Float32Array.from({ length: size }, (_, y) => {
+    const r = ((y + 0.5) * px - g.lungs[side].apexV) / lungHeight(g.lungs[side]);
+    return 0.8 + 0.2 * Math.sin(Math.PI * Math.min(1, Math.max(0, r * 1.25))) - 0.1 * Math.max(0, r - 0.8) / 0.2;
+  });
+  const depthRight = lucency('right'), depthLeft = lucency('left');
+  // bounding boxes keep the per-pixel work to the shapes that can reach a pixel
+  const heartReach = Math.max(heart.rx, heart.ry) + 2 * px;
+  const bubble = g.stomachBubble;
+  const bubbleReach = Math.max(bubble.rx, bubble.ry) + 2 * px;
+  const mediastinumReach = g.mediastinumHalfWidth + 0.04;
+  const knobReach = Math.abs(g.aorticKnob.cu - g.midline) + g.aorticKnob.r + 2 * px;
+  for (let y = 0; y < size; y++) {
+    const v = (y + 0.5) * px;
+    const bodyHalf = bodyHalfWidthAt(g, v);
+    for (let x = 0; x < size; x++) {
+      const u = (x + 0.5) * px;
+      const i = y * size + x;
+      const du = u - g.midline;
+      const d = Math.abs(du);
+      const body = softEdge(bodyHalf - d, 2 * px);
+      // thicker soft tissue towards the midline and the lower chest
+      let value = AIR + body * (SOFT_TISSUE - AIR + 0.05 * (1 - d / 0.5) + 0.04 * v);
+      const side: Side = du < 0 ? 'right' : 'left';
+      const lung = g.lungs[side];
+      value += body * ABDOMEN * softEdge(v - hullGrid.bottom[x], 2 * px);
+      const hull = d > lung.lateralD + 0.01 || v < lung.apexV - 0.01 || v > lung.costophrenicV + 0.01
+        ? 0 : softEdge(hullGrid.margin(x, y), 1.2 * px);
+      if (hull > 0) {
+        const depth = du < 0 ? depthRight[y] : depthLeft[y];
+        value -= hull * g.exposure.lungDarkness * depth * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
+      }
+      const hilum = g.hila[side];
+      const hx = (u - hilum.cu) / 0.035, hy = (v - hilum.cv) / 0.05;
+      const h2 = hx * hx + hy * hy;
+      if (h2 < 16) value += 0.11 * Math.exp(-h2);
+      const mediastinum = d < Math.max(mediastinumReach, knobReach) ? softEdge(mediastinumMargin(g, u, v), 1.5 * px) : 0;
+      value += (MEDIASTINUM - value) * mediastinum;
+      const heartAlpha = Math.abs(u - heart.cu) < heartReach && Math.abs(v - heart.cv) < heartReach
+        ? softEdge(heartMargin(g, u, v), 1.2 * px) : 0;
+      value += (HEART + 0.03 * (v - heart.cv) / heart.ry - value) * heartAlpha;
+      if (v < trachea.carinaV + 2 * px && Math.abs(u - trachea.cu) < trachea.halfWidth + 2 * px) {
+        const airway = softEdge(trachea.halfWidth - Math.abs(u - trachea.cu), 1.5 * px) * softEdge(trachea.carinaV - v, 2 * px);
+        value -= 0.15 * airway * body;
+      }
+      if (Math.abs(u - bubble.cu) < bubbleReach && Math.abs(v - bubble.cv) < bubbleReach) {
+        value -= 0.26 * softEdge(ellipseMargin(bubble, u, v), 1.5 * px) * softEdge(bubble.cv + 0.3 * bubble.ry - v, 1.5 * px);
+      }
+      tissue[i] = value;
+      lungAlpha[i] = hull * (1 - mediastinum) * (1 - heartAlpha);
+    }
+  }
+  return { tissue, lungAlpha };
+}
+
+/** Bilinear resampling of a square plane to another size (pixel centres aligned, edges clamped). */
+function upsampleBilinear(plane: Float32Array, from: number, to: number): Float32Array {
+  const out = new Float32Array(to * to);
+  const index = new Int32Array(to), weight = new Float32Array(to);
+  for (let k = 0; k < to; k++) {
+    const s = Math.min(from - 1, Math.max(0, ((k + 0.5) * from) / to - 0.5));
+    index[k] = Math.min(from - 2, Math.floor(s));
+    weight[k] = s - index[k];
+  }
+  for (let y = 0; y < to; y++) {
+    const y0 = index[y] * from, fy = weight[y];
+    for (let x = 0; x < to; x++) {
+      const k = y0 + index[x], fx = weight[x];
+      out[y * to + x] = (plane[k] * (1 - fx) + plane[k + 1] * fx) * (1 - fy) + (plane[k + from] * (1 - fx) + plane[k + from + 1] * fx) * fy;
+    }
+  }
+  return out;
 }
 
 /** Pulmonary vessels: branching, tapering lines that fan out from the hilum towards the periphery. */

@@ -83,32 +83,37 @@ export function sampleCurve(size: number, curve: (t: number) => readonly [number
   return points;
 }
 
-/** Separable Gaussian blur in place (edge pixels replicated). */
+/** Separable Gaussian blur in place (edge pixels replicated), truncated at 2σ. */
 export function gaussianBlur(plane: Float32Array, size: number, sigmaPx: number): void {
   if (sigmaPx <= 0.05) return;
-  const radius = Math.max(1, Math.ceil(sigmaPx * 2.5));
+  const radius = Math.max(1, Math.ceil(sigmaPx * 2));
   const kernel = new Float32Array(2 * radius + 1);
   let sum = 0;
   for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigmaPx * sigmaPx));
   for (let k = 0; k < kernel.length; k++) kernel[k] /= sum;
   const tmp = new Float32Array(plane.length);
+  const clampAt = (k: number) => (k < 0 ? 0 : k >= size ? size - 1 : k);
+  // rows: interior pixels without clamping, the few border pixels with it
   for (let y = 0; y < size; y++) {
     const row = y * size;
     for (let x = 0; x < size; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const xx = x + k < 0 ? 0 : x + k >= size ? size - 1 : x + k;
-        acc += kernel[k + radius] * plane[row + xx];
+      if (x >= radius && x < size - radius) {
+        for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * plane[row + x + k];
+      } else {
+        for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * plane[row + clampAt(x + k)];
       }
       tmp[row + x] = acc;
     }
   }
   for (let y = 0; y < size; y++) {
+    const inner = y >= radius && y < size - radius;
     for (let x = 0; x < size; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const yy = y + k < 0 ? 0 : y + k >= size ? size - 1 : y + k;
-        acc += kernel[k + radius] * tmp[yy * size + x];
+      if (inner) {
+        for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * tmp[(y + k) * size + x];
+      } else {
+        for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * tmp[clampAt(y + k) * size + x];
       }
       plane[y * size + x] = acc;
     }
