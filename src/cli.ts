@@ -26,6 +26,40 @@ export async function main(argv: string[]): Promise<void> {
       if (!ok) process.exitCode = 1;
     });
 
+  program.command('pretrain')
+    .description('pre-train MeDSLIP (default data: the built-in synthetic chest X-rays; or the reference split JSONs + .npy)')
+    .argument('[overrides...]', 'settings as key=value, e.g. epochs=5 lr=1e-4 backbone=resnet18 (typed; unknown keys are errors)')
+    .option('--config <file>', 'YAML config: medslip keys or the reference\'s Pretrain_MeDSLIP.yaml keys as they are')
+    .option('--out <dir>', 'run folder (checkpoints, log.jsonl, loss.png, books)', 'runs/pretrain')
+    .option('--resume <dir|file>', 'continue a run: its folder (uses last) or a checkpoint; same settings, lr and data order')
+    .option('--device <device>', 'cpu, cuda or cuda:N')
+    .option('--epochs <n>', 'epochs')
+    .option('--batch-size <n>', 'images per step')
+    .option('--workers <n>', 'data-loading workers')
+    .option('--seed <n>', 'seed of data order, augmentation and init')
+    .option('--text-encoder <dir>', 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)')
+    .option('--books <file>', 'precomputed books (.safetensors from `medslip books`)')
+    .option('--quiet', 'no progress bars')
+    .addHelpText('after', `
+Examples:
+  medslip pretrain epochs=2 backbone=resnet18 imageSize=128 syntheticSize=128 --out runs/try
+  medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
+  medslip pretrain --resume runs/try epochs=4`)
+    .action(async (overrides: string[], options: Record<string, string | boolean | undefined>) => {
+      const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
+      const { runPretrain } = await import('./tasks/pretrain.ts');
+      const flags: Record<string, string> = {};
+      const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
+      for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
+      const allOverrides = [...overrides, ...Object.entries(flags).map(([k, v]) => `${k}=${v}`)];
+      const config = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
+      const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
+      const result = await runPretrain({ config, out: options.out as string, resume: options.resume as string | undefined,
+        resumeOverrides, quiet: options.quiet === true });
+      console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
+    });
+
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')

@@ -1,0 +1,90 @@
+/**
+ * The full-configuration model benchmark: MeDSLIP with ResNet-50 to layer3, 224 px, 4+4 decoder layers,
+ * batch 8 — one training step (forward with the five losses, backward, AdamW update) and one inference batch
+ * (noGrad-free inference mode), medians after warm-up, with random inputs of the real shapes.
+ */
+import * as torch from '../torch/index.ts';
+import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
+import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
+
+export interface ModelBenchResult {
+  batch: number;
+  imageSize: number;
+  threads: number;
+  trainStepMs: number;
+  trainImagesPerSec: number;
+  inferMs: number;
+  inferImagesPerSec: number;
+  peakRssMB: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** A batch of the real shapes: random images, labels/matrix in {−1, 0, 1}, valid ProtoCL candidates. */
+export function randomPretrainBatch(batch: number, imageSize: number, generator: torch.Generator): PretrainBatch {
+  const matrix = torch.randint(-1, 2, [batch, 51, 75], { generator }).keep();
+  const labelPathology = matrix.max(1).values.keep();
+  const labelAnatomy = matrix.max(2).values.keep();
+  const candidates = (rows: number, book: number, labels: torch.Tensor): torch.Tensor => torch.scope(() => {
+    const index = torch.randint(0, book, [batch, rows, 8], { generator });
+    const placeholder = labels.eq(1).unsqueeze(2).logicalAnd(torch.arange(8).eq(0).reshape(1, 1, 8));
+    return index.where(placeholder.logicalNot(), -1);
+  }).keep();
+  return {
+    images: torch.randn([batch, 3, imageSize, imageSize], { generator }).keep(),
+    labelPathology, labelAnatomy, matrix,
+    indexPathology: candidates(75, 51, labelPathology),
+    indexAnatomy: candidates(51, 75, labelAnatomy),
+  };
+}
+
+export function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; log?: (line: string) => void } = {}): ModelBenchResult {
+  if (options.threads) torch.setNumThreads(options.threads);
+  const batchSize = options.batch ?? 8, imageSize = options.imageSize ?? 224, runs = options.runs ?? 5;
+  const log = options.log ?? (() => {});
+  torch.manualSeed(0);
+  const generator = new torch.Generator(0);
+  const model = new MeDSLIP({ backbone: 'resnet50', layers: 4 });
+  const books = { pathology: torch.randn([75, 768], { generator }).keep(), anatomy: torch.randn([51, 768], { generator }).keep() };
+  const batch = randomPretrainBatch(batchSize, imageSize, generator);
+  const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
+  let peakRss = process.memoryUsage().rss;
+  const time = (fn: () => void): number => {
+    const start = process.hrtime.bigint();
+    fn();
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  model.train();
+  const trainStep = (): void => torch.scope(() => {
+    optimizer.zeroGrad();
+    model.losses(batch, books).loss.backward();
+    optimizer.step();
+  });
+  const trainTimes: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const ms = time(trainStep);
+    if (i > 0) trainTimes.push(ms); // the first step allocates optimizer state: warm-up
+    log(`train step ${i}: ${ms.toFixed(0)} ms`);
+  }
+  model.eval();
+  const inferTimes: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const ms = time(() => torch.scope(() => torch.inferenceMode(() => { model.forward(batch.images, books); })));
+    if (i > 0) inferTimes.push(ms);
+    log(`inference ${i}: ${ms.toFixed(0)} ms`);
+  }
+  optimizer.dispose();
+  model.dispose();
+  for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+  const trainStepMs = median(trainTimes), inferMs = median(inferTimes);
+  return {
+    batch: batchSize, imageSize, threads: torch.getNumThreads(),
+    trainStepMs, trainImagesPerSec: (batchSize * 1000) / trainStepMs,
+    inferMs, inferImagesPerSec: (batchSize * 1000) / inferMs,
+    peakRssMB: peakRss / 2 ** 20,
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * `medslip pretrain`: MeDSLIP pre-training (Shef-AIRE/MeDSLIP PreTrain_MeDSLIP/train_MeDSLIP.py), in the order of
+ * nanoGPT's train.py: config → data → model (new or resumed) → optimizer → learning rate → loop (train, validate,
+ * checkpoint, log).
+ *
+ * Differences from the reference, on purpose:
+ * - validation uses the evaluation transform (the reference validates on augmented images) and selects `best`;
+ * - the default schedule is per optimizer step (warm-up then cosine); `schedule: reference` gives the reference's
+ *   per-epoch schedule with its 5×100-iteration warm-up;
+ * - a NaN/inf loss stops the run with a message instead of training on;
+ * - Ctrl-C saves a checkpoint at the current batch; `--resume` continues the same run (same lr, same data order).
+ */
+import { mkdirSync, appendFileSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as torch from '../torch/index.ts';
+import { MeDSLIP, type Books, type MedslipConfig } from '../models/medslip.ts';
+import { medslipConfigFrom } from '../models/load.ts';
+import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
+import { cosineWithWarmup, cosineSchedule, REFERENCE_PRETRAIN_SCHEDULE } from '../optim/schedule.ts';
+import { readCheckpoint, saveCheckpoint, checkpointPrefix } from '../io/checkpoint.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
+import { loadPathologyBook } from '../text/books.ts';
+import { lossCurvePng } from '../viz/loss-curve.ts';
+import { progressBar } from '../viz/progress.ts';
+import { type PretrainConfig, validate } from './pretrain/config.ts';
+import { batchesPerEpoch, openPretrainData, pretrainBatches } from './pretrain/data.ts';
+
+export interface PretrainOptions {
+  config: PretrainConfig;
+  out: string;
+  /** A checkpoint (prefix, .json) or a run folder (its `last` checkpoint) to continue. */
+  resume?: string;
+  /** Settings given explicitly on the command line, which win over the resumed run's. */
+  resumeOverrides?: Partial<PretrainConfig>;
+  log?: (line: string) => void;
+  /** Progress bars off (tests). */
+  quiet?: boolean;
+  /** Stop after this many optimizer steps in this call (tests of interruption). */
+  maxSteps?: number;
+}
+
+export interface PretrainResult {
+  out: string;
+  epochsDone: number;
+  steps: number;
+  bestValLoss: number;
+  lastValLoss: number;
+  seconds: number;
+  /** True when stopped early (Ctrl-C or maxSteps); `last` then holds the position to resume from. */
+  interrupted: boolean;
+  books: string;
+  bestCheckpoint: string;
+}
+
+const LOSS_TERMS = ['loss', 'lossCePathology', 'lossClPathology', 'lossCeAnatomy', 'lossClAnatomy', 'lossAp'] as const;
+
+interface RunState {
+  epoch: number; // epoch in progress (or next to start)
+  batchInEpoch: number; // batches of `epoch` already done
+  step: number; // optimizer steps done
+  bestValLoss: number;
+  history: { epoch: number; trainLoss: number; valLoss: number; lr: number }[];
+}
+
+function modelConfigOf(config: PretrainConfig, textDim: number): MedslipConfig {
+  return medslipConfigFrom({
+    backbone: config.backbone, dModel: config.dModel, heads: config.heads, layers: config.layers,
+    dropout: config.dropout, textDim,
+  });
+}
+
+/** Books for the run: a given file, or encoded now (BERT folder or the offline encoder) and saved beside the run. */
+function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void): { books: Books; file: string } {
+  const file = join(out, 'books.safetensors');
+  if (config.books) {
+    const loaded = loadBooks(config.books);
+    log(`books: ${config.books} (${loaded.metadata.encoder}, dim ${loaded.metadata.dim})`);
+    if (config.books !== file) writeFileAtomic(file, readFileSync(config.books));
+    return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+  }
+  if (existsSync(file)) {
+    const loaded = loadBooks(file);
+    log(`books: reusing ${file} (${loaded.metadata.encoder})`);
+    return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+  }
+  const encoded = encodeBooks({
+    textEncoder: config.textEncoder === 'offline' ? undefined : config.textEncoder,
+    pathologyBook: config.pathologyBook ? loadPathologyBook(config.pathologyBook, { onWarning: log }) : undefined,
+    maxLength: config.maxLength,
+  });
+  saveBooks(file, encoded);
+  log(`books: encoded with ${encoded.encoder} (dim ${encoded.dim}) → ${file}`);
+  if (config.textEncoder === 'offline') {
+    log('books: the offline encoder has no medical language knowledge (structure only); use --text-encoder with a BERT folder for transfer to unseen findings');
+  }
+  const loaded = loadBooks(file);
+  return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+}
+
+export async function runPretrain(options: PretrainOptions): Promise<PretrainResult> {
+  const log = options.log ?? console.log;
+  const started = Date.now();
+  const out = options.out;
+  mkdirSync(out, { recursive: true });
+
+  // ---- config (a resumed run takes its settings from the checkpoint, then the explicit overrides) ----------
+  let config = options.config;
+  let resumed: ReturnType<typeof readCheckpoint> | undefined;
+  let state: RunState = { epoch: 0, batchInEpoch: 0, step: 0, bestValLoss: Infinity, history: [] };
+  if (options.resume) {
+    const prefix = existsSync(join(options.resume, 'last.json')) ? join(options.resume, 'last') : checkpointPrefix(options.resume);
+    resumed = readCheckpoint(prefix);
+    config = validate({ ...(resumed.state.runConfig as PretrainConfig), ...options.resumeOverrides });
+    state = resumed.state.run as RunState;
+    log(`resuming ${prefix}: epoch ${state.epoch}, batch ${state.batchInEpoch}, step ${state.step}`);
+  }
+  writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  torch.manualSeed(config.seed);
+
+  // ---- data and books ------------------------------------------------------------------------------------
+  const data = await openPretrainData(config, log);
+  const perEpoch = batchesPerEpoch(data.train.length, config.batchSize);
+  if (perEpoch === 0) throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
+  log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch`);
+  const { books, file: booksFile } = prepareBooks(config, out, log);
+
+  // ---- model and optimizer -------------------------------------------------------------------------------
+  const modelConfig = resumed ? medslipConfigFrom(resumed.state.modelConfig) : modelConfigOf(config, books.pathology.shape[1]);
+  const model = new MeDSLIP(modelConfig);
+  if (resumed) model.loadStateDict(resumed.weights);
+  if (config.device !== 'cpu') {
+    model.to(torch.checkDevice(config.device));
+    for (const key of ['pathology', 'anatomy'] as const) books[key].setData_(books[key].to(config.device as torch.Device));
+  }
+  const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), config.weightDecay), { lr: config.lr });
+  if (resumed) resumed.restoreOptimizer(optimizer);
+  log(`model: MeDSLIP ${modelConfig.backbone}, d ${modelConfig.dModel}, ${modelConfig.layers}+${modelConfig.layers} decoder layers, ${(model.parameterCount() / 1e6).toFixed(2)} M parameters, ${torch.getNumThreads()} thread(s), ${config.device}`);
+
+  // ---- learning rate -------------------------------------------------------------------------------------
+  const totalSteps = config.epochs * perEpoch;
+  const stepLr = cosineWithWarmup({
+    baseLr: config.lr, minLr: config.minLr, warmupLr: config.warmupLr,
+    warmupSteps: Math.min(config.warmupSteps, totalSteps), totalSteps,
+  });
+  const referenceLr = cosineSchedule({ ...REFERENCE_PRETRAIN_SCHEDULE, baseLr: config.lr, lrMin: config.minLr,
+    warmupLrInit: config.warmupLr, warmupT: config.warmupEpochs, tInitial: config.epochs });
+  const lrAt = (epoch: number, batch: number, step: number): number =>
+    config.schedule === 'reference' ? referenceLr.referenceLrAt(epoch, batch) : stepLr(step);
+
+  // ---- the loop ------------------------------------------------------------------------------------------
+  const logFile = join(out, 'log.jsonl');
+  const writeLog = (entry: object): void => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  let stopRequested = false;
+  const onSignal = (): void => {
+    if (stopRequested) process.exit(130); // a second Ctrl-C: leave at once
+    stopRequested = true;
+    log('\nstopping: finishing this step and saving a checkpoint (Ctrl-C again to leave without saving)');
+  };
+  process.on('SIGINT', onSignal);
+  const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
+  const save = (name: string): void => saveCheckpoint(join(out, name), { model, modelConfig, optimizer, state: checkpointState() });
+  let stepsThisCall = 0;
+  let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
+
+  try {
+    while (state.epoch < config.epochs && !stopRequested) {
+      model.train();
+      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet });
+      let lossSum = 0, lossCount = 0, windowStart = Date.now(), windowImages = 0;
+      for await (const batch of pretrainBatches(data.train, {
+        batchSize: config.batchSize, epoch: state.epoch, seed: config.seed, mode: 'train', imageSize: config.imageSize,
+        cropScale: config.cropScale, randAugment: config.randAugment, startBatch: state.batchInEpoch,
+      })) {
+        const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
+        optimizer.setLr(lr);
+        const terms = torch.scope(() => {
+          const inputs = config.device === 'cpu' ? batch : Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v.to(config.device as torch.Device)])) as typeof batch;
+          const losses = model.losses(inputs, books);
+          const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
+          if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
+          optimizer.zeroGrad();
+          losses.loss.backward();
+          if (config.clipGradNorm > 0) clipGradNorm(model.parameters(), config.clipGradNorm);
+          optimizer.step();
+          return values;
+        });
+        for (const tensor of Object.values(batch)) tensor.dispose();
+        if (!Number.isFinite(terms.loss)) {
+          throw new Error(`loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}); `
+            + `terms ${JSON.stringify(terms)}. The last good checkpoint is ${join(out, 'last')} — try a lower lr (now ${lr}) or clipGradNorm`);
+        }
+        state.step += 1;
+        state.batchInEpoch += 1;
+        stepsThisCall += 1;
+        lossSum += terms.loss;
+        lossCount += 1;
+        windowImages += config.batchSize;
+        const imagesPerSec = (windowImages * 1000) / Math.max(1, Date.now() - windowStart);
+        bar.update(state.batchInEpoch, { loss: terms.loss, imagesPerSec });
+        if (state.step % config.logInterval === 0) {
+          writeLog({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString() });
+          windowStart = Date.now();
+          windowImages = 0;
+        }
+        if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
+          stopRequested = true;
+          break;
+        }
+      }
+      bar.stop();
+      if (stopRequested) break;
+
+      // validation, history, checkpoints
+      const valLoss = await validationLoss(model, books, data.valid, config);
+      lastValLoss = valLoss;
+      const trainLoss = lossSum / Math.max(1, lossCount);
+      const lr = optimizer.lr;
+      state.history.push({ epoch: state.epoch + 1, trainLoss, valLoss, lr });
+      writeLog({ type: 'epoch', epoch: state.epoch + 1, step: state.step, trainLoss, valLoss, lr, seconds: (Date.now() - started) / 1000 });
+      log(`epoch ${state.epoch + 1}/${config.epochs}: train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, lr ${lr.toExponential(2)}`);
+      state.epoch += 1;
+      state.batchInEpoch = 0;
+      const improved = valLoss < state.bestValLoss;
+      if (improved) state.bestValLoss = valLoss;
+      save('last');
+      if (improved) save('best');
+      await writeLossCurve(out, state);
+    }
+    if (stopRequested) {
+      save('last');
+      log(`saved ${join(out, 'last')} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}; continue with --resume ${out}`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    optimizer.dispose();
+    model.dispose();
+    books.pathology.dispose();
+    books.anatomy.dispose();
+  }
+  return {
+    out, epochsDone: state.epoch, steps: state.step, bestValLoss: state.bestValLoss, lastValLoss,
+    seconds: (Date.now() - started) / 1000, interrupted: stopRequested, books: booksFile, bestCheckpoint: join(out, 'best'),
+  };
+}
+
+/** Mean total loss over the validation set: eval mode, no graph, evaluation transform, epoch-0 candidates. */
+async function validationLoss(model: MeDSLIP, books: Books, valid: Parameters<typeof pretrainBatches>[0], config: PretrainConfig): Promise<number> {
+  if (valid.length === 0) return NaN;
+  model.eval();
+  let sum = 0, count = 0;
+  const batchSize = Math.min(config.batchSize, valid.length);
+  for await (const batch of pretrainBatches(valid, { batchSize, epoch: 0, seed: config.seed, mode: 'eval', imageSize: config.imageSize })) {
+    sum += torch.scope(() => torch.noGrad(() => {
+      const inputs = config.device === 'cpu' ? batch : Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v.to(config.device as torch.Device)])) as typeof batch;
+      return model.losses(inputs, books).loss.item();
+    }));
+    count += 1;
+    for (const tensor of Object.values(batch)) tensor.dispose();
+  }
+  model.train();
+  return sum / Math.max(1, count);
+}
+
+async function writeLossCurve(out: string, state: RunState): Promise<void> {
+  if (state.history.length === 0) return;
+  const png = await lossCurvePng([
+    { name: 'train', points: state.history.map((h) => [h.epoch, h.trainLoss] as [number, number]) },
+    { name: 'validation', points: state.history.map((h) => [h.epoch, h.valLoss] as [number, number]) },
+  ], { title: 'MeDSLIP pre-training loss', xLabel: 'epoch', yLabel: 'loss (sum of the five terms)' });
+  writeFileAtomic(join(out, 'loss.png'), png);
+  writeFileSync(join(out, 'history.json'), `${JSON.stringify(state.history, null, 1)}\n`);
+}
