@@ -1,0 +1,221 @@
+/**
+ * BatchLoader: iterates a dataset in batches, one epoch at a time, decoding and augmenting in worker threads.
+ *
+ *   const loader = await BatchLoader.open({ source, transform: { kind: 'train' }, collate: collatePretrain,
+ *     batchSize: 64, seed: 42, workers: 2 });
+ *   for (let epoch = start; epoch < epochs; epoch++) {
+ *     for await (const batch of loader.epoch(epoch)) { … disposeBatch(batch); }
+ *   }
+ *   await loader.close();
+ *
+ * Determinism: the order of an epoch is a permutation seeded by (seed, epoch) and every item a function of
+ * (source, transform, seed, epoch, index) — see seeds.ts and sources.ts — so the batches are the same bit for
+ * bit for any number of workers, and `epoch(e, { startBatch })` gives a resumed run exactly the batches the
+ * interrupted run had not seen.
+ *
+ * Parallelism: `workers` threads (0: everything in the main thread) each open their own copy of the source
+ * from its serialisable description; up to `prefetch` batches are loading while the caller works on the
+ * current one. Collation runs in the main thread, when a batch is handed out.
+ *
+ * Lifetime: workers start on the first epoch and stay for the next ones (idle workers never keep the process
+ * alive). Leaving an epoch early — `break`, an exception in the loop body, or a failed sample — terminates
+ * them; the next epoch starts fresh ones. `close()` ends them explicitly.
+ */
+import type { LoaderItem } from './items.ts';
+import { WorkerPool } from './pool.ts';
+import { openSource, type SampleSource, type SourceSpec, type TransformSpec } from './sources.ts';
+import { epochOrder } from './seeds.ts';
+
+export interface BatchLoaderOptions<S extends LoaderItem, B> {
+  /** The dataset, as a serialisable description (see sources.ts). */
+  source: SourceSpec;
+  /** The image pipeline: `{ kind: 'train', size: 224 }` (augmenting) or `{ kind: 'test', size: 224 }`. */
+  transform: TransformSpec;
+  /** Turns the items of one batch, in order, into what the loop receives (collate.ts: tensors). */
+  collate: (items: S[]) => B;
+  /** Samples per batch. */
+  batchSize: number;
+  /** Seed of the order, the augmentation and the ProtoCL draws; default 0. */
+  seed?: number;
+  /** Visit samples in a new random order each epoch (default true); false: in `positions` order. */
+  shuffle?: boolean;
+  /** Leave out the last batch when it would be smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Worker threads; 0 (default) loads in the main thread. */
+  workers?: number;
+  /** Batches loading ahead of the one being used (default 2). */
+  prefetch?: number;
+  /** The dataset positions to iterate (a split); default all of them. */
+  positions?: readonly number[];
+}
+
+export interface EpochOptions {
+  /** The first batch to hand out, for resuming mid-epoch (default 0). */
+  startBatch?: number;
+}
+
+interface Runner {
+  run(index: number, epoch: number): Promise<LoaderItem>;
+}
+
+export class BatchLoader<S extends LoaderItem, B> {
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly workers: number;
+  readonly prefetch: number;
+  private readonly options: BatchLoaderOptions<S, B>;
+  private readonly positions: readonly number[] | undefined;
+  private pool: WorkerPool | undefined;
+  private active = false;
+
+  private constructor(options: BatchLoaderOptions<S, B>, private readonly source: SampleSource) {
+    this.options = options;
+    this.batchSize = options.batchSize;
+    this.seed = options.seed ?? 0;
+    this.shuffle = options.shuffle ?? true;
+    this.dropLast = options.dropLast ?? false;
+    this.workers = options.workers ?? 0;
+    this.prefetch = options.prefetch ?? 2;
+    this.positions = options.positions === undefined ? undefined : Object.freeze(options.positions.slice());
+  }
+
+  /**
+   * Opens the source in the main thread (checking its files and arguments before any worker starts).
+   * @example const loader = await BatchLoader.open({ source: { kind: 'cxr14', args: { csvPath } }, transform: { kind: 'test' }, collate: collateClassification, batchSize: 32 });
+   * @throws TypeError / RangeError for bad options (naming the option); the dataset's errors for bad files.
+   */
+  static async open<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>): Promise<BatchLoader<S, B>> {
+    checkOptions(options);
+    const source = await openSource(options.source, options.transform, { seed: options.seed ?? 0 });
+    if (options.positions !== undefined) {
+      options.positions.forEach((position, k) => {
+        if (!Number.isInteger(position) || position < 0 || position >= source.length) {
+          throw new RangeError(`Expected positions[${k}] to be an integer in [0, ${source.length - 1}] but received ${String(position)}`);
+        }
+      });
+    }
+    return new BatchLoader(options, source);
+  }
+
+  /** Name of the dataset. */
+  get name(): string {
+    return this.source.name;
+  }
+
+  /** The dataset's label names. */
+  get pathologies(): readonly string[] {
+    return this.source.pathologies;
+  }
+
+  /** Samples visited per epoch (before drop_last). */
+  get length(): number {
+    return this.positions?.length ?? this.source.length;
+  }
+
+  /** Batches handed out per epoch. */
+  get batchesPerEpoch(): number {
+    return this.dropLast ? Math.floor(this.length / this.batchSize) : Math.ceil(this.length / this.batchSize);
+  }
+
+  /** The dataset positions of `epoch`, in the order they are visited (every position once). */
+  order(epoch: number): number[] {
+    checkNonNegativeInteger(epoch, 'epoch');
+    return epochOrder(this.source.length, this.seed, epoch, this.shuffle, this.positions);
+  }
+
+  /** The dataset positions of each batch of `epoch`. */
+  batchPositions(epoch: number): number[][] {
+    const order = this.order(epoch);
+    return Array.from({ length: this.batchesPerEpoch }, (_, b) => order.slice(b * this.batchSize, (b + 1) * this.batchSize));
+  }
+
+  /**
+   * The batches of `epoch`, from batch `startBatch` on.
+   * @example for await (const batch of loader.epoch(3, { startBatch: 120 })) { … }  // resume after 120 batches
+   * @throws TypeError / RangeError for a bad epoch or startBatch. The iterator rejects while another epoch of
+   *   this loader is being iterated, and with "<dataset> sample <index> (epoch <e>): <file>: …" when a sample cannot be loaded.
+   */
+  epoch(epoch: number, options: EpochOptions = {}): AsyncGenerator<B, void, undefined> {
+    checkNonNegativeInteger(epoch, 'epoch');
+    const startBatch = options.startBatch ?? 0;
+    checkNonNegativeInteger(startBatch, 'startBatch');
+    if (startBatch > this.batchesPerEpoch) {
+      throw new RangeError(`Expected startBatch in [0, ${this.batchesPerEpoch}] but received ${startBatch}`);
+    }
+    return this.iterate(epoch, this.batchPositions(epoch).slice(startBatch));
+  }
+
+  /** Ends the worker threads (a later epoch starts new ones). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.terminate();
+  }
+
+  private async *iterate(epoch: number, batches: number[][]): AsyncGenerator<B, void, undefined> {
+    // Checked when iteration starts: an iterator that is created but never iterated holds nothing.
+    if (this.active) throw new Error('Another epoch of this loader is being iterated: finish it or break out of it first');
+    this.active = true;
+    let finished = false;
+    const loading: Promise<LoaderItem[]>[] = [];
+    try {
+      const runner = this.runner();
+      let next = 0;
+      const fill = (): void => {
+        while (loading.length < this.prefetch && next < batches.length) {
+          const batch = Promise.all(batches[next++].map((index) => runner.run(index, epoch)));
+          // Rejections surface when the batch is awaited; this keeps a batch loading ahead from being reported
+          // as unhandled if the epoch ends before reaching it.
+          batch.catch(() => undefined);
+          loading.push(batch);
+        }
+      };
+      fill();
+      while (loading.length > 0) {
+        const items = await loading.shift()!;
+        fill();
+        yield this.options.collate(items as S[]);
+      }
+      finished = true;
+    } finally {
+      this.active = false;
+      if (!finished) await this.close();
+    }
+  }
+
+  private runner(): Runner {
+    if (this.workers === 0) return { run: (index, epoch) => this.source.load(index, epoch) };
+    this.pool ??= new WorkerPool(this.workers, { source: this.options.source, transform: this.options.transform, seed: this.seed });
+    return this.pool;
+  }
+}
+
+function checkOptions<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('Expected an options object for BatchLoader.open');
+  if (typeof options.collate !== 'function') throw new TypeError(`Expected a function for collate but received ${typeof options.collate}`);
+  checkPositiveInteger(options.batchSize, 'batchSize');
+  if (options.seed !== undefined) checkNonNegativeInteger(options.seed, 'seed');
+  if (options.workers !== undefined) checkNonNegativeInteger(options.workers, 'workers');
+  if (options.prefetch !== undefined) checkPositiveInteger(options.prefetch, 'prefetch');
+  for (const name of ['shuffle', 'dropLast'] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`Expected a boolean for ${name} but received ${typeof value}`);
+  }
+  if (options.positions !== undefined && !Array.isArray(options.positions)) {
+    throw new TypeError(`Expected an array of dataset positions for positions but received ${typeof options.positions}`);
+  }
+}
+
+function checkNonNegativeInteger(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`Expected an integer for ${name} but received ${String(value)} (${typeof value})`);
+  }
+  if (value < 0) throw new RangeError(`Expected an integer ≥ 0 for ${name} but received ${value}`);
+}
+
+function checkPositiveInteger(value: unknown, name: string): void {
+  checkNonNegativeInteger(value, name);
+  if ((value as number) < 1) throw new RangeError(`Expected an integer ≥ 1 for ${name} but received ${String(value)}`);
+}
