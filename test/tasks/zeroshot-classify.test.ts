@@ -62,7 +62,7 @@ test('CXR14: scores are P(present) of the mapped observation queries; outputs wr
     return Math.max(...column) - Math.min(...column);
   }));
   console.log(`CXR14 scores vs direct forward: max |Δ| ${error.toExponential(2)}, spread between images ${spread.toExponential(2)}; ${result.imagesPerSecond.toFixed(1)} images/s`);
-  assert.ok(spread > 10 * 1e-6, `spread ${spread}`);
+  assert.ok(spread > 1e-3, `spread ${spread}`);
   for (const c of result.classes) {
     for (const v of [c.auc, c.f1, c.accuracy]) assert.ok(v >= 0 && v <= 1, `${c.name}: ${v}`);
     assert.ok(c.intervals!.auc.low >= 0 && c.intervals!.auc.high <= 1 && c.intervals!.auc.low <= c.intervals!.auc.high);

@@ -39,3 +39,11 @@ export function writeOutputs(dir: string, files: Readonly<Record<string, string 
     return path;
   });
 }
+
+/** `count` positions spread evenly over 0 … length − 1 (all of them when count ≥ length). */
+export function spread(length: number, count: number): number[] {
+  if (count <= 0 || length === 0) return [];
+  if (count >= length) return Array.from({ length }, (_, i) => i);
+  if (count === 1) return [0];
+  return [...new Set(Array.from({ length: count }, (_, k) => Math.round((k * (length - 1)) / (count - 1))))];
+}

@@ -1,0 +1,126 @@
+/** Zero-shot grounding end to end on a tiny random model: heatmaps, metrics over positives, sweep, outputs, real data. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as torch from '../../src/torch/index.ts';
+import { loadMedslip } from '../../src/models/load.ts';
+import { readImage } from '../../src/io/image.ts';
+import { equalizeHistogram, normalize, resize } from '../../src/data/transforms/index.ts';
+import { boxMask } from '../../src/data/datasets/index.ts';
+import { to8Bit } from '../../src/io/image.ts';
+import { iou, dice, pointingGame } from '../../src/eval/index.ts';
+import { readBooksFile, disposeBooks } from '../../src/tasks/zeroshot/books.ts';
+import { runZeroshotGround } from '../../src/tasks/zeroshot-ground.ts';
+import { dataDir } from '../helpers.ts';
+import { INPUT_SIZE, parseSimpleCsv, tinySetup, type TinySetup } from './zeroshot-setup.ts';
+
+let setup: TinySetup;
+before(async () => { setup = await tinySetup(12); });
+after(() => setup?.cleanup());
+const quiet = { progress: false, log: (): void => {} } as const;
+
+test('RSNA: metrics over the positive images only, equal to a direct computation; outputs written', async () => {
+  const out = join(setup.dir, 'out-rsna');
+  const before = torch.counters().tensors;
+  const result = await runZeroshotGround({
+    checkpoint: setup.checkpoint, books: setup.booksFile, dataset: 'rsna', csv: setup.rsnaCsv, out,
+    batchSize: 4, size: INPUT_SIZE, overlays: 3, ...quiet,
+  });
+  assert.equal(torch.counters().tensors, before, 'every tensor of the run is released');
+  assert.equal(result.images, 6);
+  assert.equal(result.negatives, 6);
+  assert.deepEqual(result.query, { kind: 'observation', index: 20 });
+  assert.equal(result.threshold, 0.5);
+  assert.equal(result.upsampling, 'nearest');
+  for (const v of [result.pointingAccuracy, result.meanIou, result.meanDice]) assert.ok(v >= 0 && v <= 1, String(v));
+
+  // Direct computation for every positive image: query 20's attention, mean over layers, ×16 nearest
+  // (here 4×4 tokens → 64 px), divided by its maximum, against the box mask.
+  const { model } = loadMedslip(setup.checkpoint);
+  const books = readBooksFile(setup.booksFile);
+  const positives = setup.rsnaBoxes.flatMap((boxes, i) => (boxes.length > 0 ? [i] : []));
+  for (const [k, i] of positives.entries()) {
+    const image = await readImage(join(setup.dir, 'images', `img${String(i).padStart(3, '0')}.png`), { channels: 3 });
+    const input = normalize(resize(equalizeHistogram(to8Bit(image)), INPUT_SIZE, INPUT_SIZE, 'bilinear'));
+    const attention = torch.noGrad(() => torch.scope(() =>
+      model.forward(torch.fromTypedArray(input, [1, 3, INPUT_SIZE, INPUT_SIZE]), books).attnPathology.select(2, 20).mean(1).toFloat32Array()));
+    assert.equal(attention.length, 16);
+    const max = Math.max(...attention);
+    const heat = Float64Array.from({ length: INPUT_SIZE * INPUT_SIZE }, (_, p) =>
+      attention[Math.floor(Math.floor(p / INPUT_SIZE) / 16) * 4 + Math.floor((p % INPUT_SIZE) / 16)] / max);
+    const mask = boxMask(setup.rsnaBoxes[i].map(([x, y, w, h]) => ({ x, y, w, h })), 64, 64, INPUT_SIZE, INPUT_SIZE);
+    const row = result.perImage[k];
+    assert.ok(row.imagePath.endsWith(`img${String(i).padStart(3, '0')}.png`));
+    assert.equal(row.hit, pointingGame(heat, mask, INPUT_SIZE, INPUT_SIZE));
+    assert.ok(Math.abs(row.iou - iou(heat, mask, 0.5)) < 1e-12, `image ${i}: IoU ${row.iou} vs ${iou(heat, mask, 0.5)}`);
+    assert.ok(Math.abs(row.dice - dice(heat, mask, 0.5)) < 1e-12);
+    assert.equal(row.maskPixels, mask.reduce((n, v) => n + v, 0));
+  }
+  disposeBooks(books);
+  model.dispose();
+
+  // Threshold 0 (the reference's) predicts every pixel: IoU = |mask| / |image| on every image.
+  const expectedIouAt0 = result.perImage.reduce((s, r) => s + r.maskPixels / (INPUT_SIZE * INPUT_SIZE), 0) / result.images;
+  assert.ok(Math.abs(result.sweep[0].meanIou - expectedIouAt0) < 1e-12);
+  const atHalf = result.sweep.find((r) => r.threshold === 0.5)!;
+  assert.ok(atHalf.meanPredictedFraction < 0.9, `the maps are peaked enough for the IoU check to mean something: ${atHalf.meanPredictedFraction}`);
+  assert.ok(Math.abs(atHalf.meanIou - result.meanIou) < 1e-12, 'the sweep row at the threshold equals the reported IoU');
+  for (let k = 1; k < result.sweep.length; k++) assert.ok(result.sweep[k].meanPredictedFraction <= result.sweep[k - 1].meanPredictedFraction);
+
+  for (const name of ['metrics.json', 'sweep.csv', 'per-image.csv']) assert.ok(existsSync(join(out, name)), name);
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.images, 6);
+  assert.equal(metrics.meanIou, result.meanIou);
+  assert.equal(metrics.normalisation, 'per-image maximum');
+  const sweep = parseSimpleCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
+  assert.deepEqual(sweep.header, ['threshold', 'mean_iou', 'mean_dice', 'mean_predicted_fraction']);
+  assert.equal(sweep.rows.length, 10);
+  assert.equal(Number(sweep.rows[0][1]), result.sweep[0].meanIou);
+  const perImage = parseSimpleCsv(readFileSync(join(out, 'per-image.csv'), 'utf8'));
+  assert.equal(perImage.rows.length, 6);
+  const overlays = readdirSync(join(out, 'overlays')).sort();
+  assert.equal(overlays.length, 3);
+  assert.match(overlays[0], /^00001_img001\.png$/);
+  const meta = await sharp(join(out, 'overlays', overlays[0])).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height], ['png', INPUT_SIZE, INPUT_SIZE]);
+  assert.match(result.table, /pointing game [0-9.]+ {3}IoU [0-9.]+ {3}Dice [0-9.]+ {3}\(threshold 0\.5 × max\)/);
+});
+
+test('SIIM masks, bilinear upsampling, a custom threshold sweep and limit', async () => {
+  const result = await runZeroshotGround({
+    checkpoint: setup.checkpoint, books: setup.booksFile, dataset: 'siim', csv: setup.siimCsv, limit: 9,
+    batchSize: 5, size: INPUT_SIZE, upsampling: 'bilinear', threshold: 0.3, thresholds: [0, 0.3, 0.6, 0.95], overlays: 0, ...quiet,
+  });
+  assert.deepEqual(result.query, { kind: 'observation', index: 10 });
+  assert.equal(result.images, 6); // rows 0–8, every third without a mask
+  assert.equal(result.negatives, 3);
+  assert.deepEqual(result.sweep.map((r) => r.threshold), [0, 0.3, 0.6, 0.95]);
+  // SIIM masks: 24 × 20 rectangles at 64 px.
+  assert.ok(result.perImage.every((r) => r.maskPixels === 24 * 20));
+  assert.ok(Math.abs(result.sweep[0].meanIou - (24 * 20) / (64 * 64)) < 1e-12);
+  assert.ok(Math.abs(result.sweep[1].meanIou - result.meanIou) < 1e-12);
+  assert.ok(result.sweep[3].meanPredictedFraction < result.sweep[1].meanPredictedFraction);
+});
+
+test('bad options and a file without positives fail with clear errors', async () => {
+  const base = { checkpoint: setup.checkpoint, books: setup.booksFile, csv: setup.rsnaCsv, size: INPUT_SIZE, ...quiet } as const;
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'cxr14' as 'rsna' }), /"rsna" or "siim" for dataset/);
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', threshold: 1.5 }), /\[0, 1\) for threshold/);
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', upsampling: 'cubic' as 'nearest' }), /"nearest" or "bilinear"/);
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', limit: 1 }), /no positive image among the 1 row\(s\) considered/);
+});
+
+test('real NIH images with RSNA boxes run end to end', async () => {
+  const out = join(setup.dir, 'out-real');
+  const result = await runZeroshotGround({
+    checkpoint: setup.checkpoint, books: setup.booksFile, dataset: 'rsna', csv: join(dataDir, 'nih-cxr14-sample', 'rsna_boxes.csv'),
+    limit: 40, batchSize: 8, size: INPUT_SIZE, overlays: 2, out, ...quiet,
+  });
+  assert.equal(result.images, 5);
+  assert.equal(result.negatives, 35);
+  assert.ok(result.perImage.every((r) => r.maskPixels > 0));
+  assert.equal(readdirSync(join(out, 'overlays')).length, 2);
+  console.log(`real RSNA grounding (random model, 64 px): pointing ${result.pointingAccuracy.toFixed(3)}, IoU@0.5 ${result.meanIou.toFixed(3)}, Dice@0.5 ${result.meanDice.toFixed(3)}, IoU@0 ${result.sweep[0].meanIou.toFixed(3)}`);
+});
