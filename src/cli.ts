@@ -60,6 +60,65 @@ Examples:
       console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
     });
 
+  program.command('labels')
+    .description('reports → anatomy × observation label matrices (labels.npy (N, 51, 75) + ids.json, the reference layout)')
+    .argument('<input>', 'a CSV with id,text columns, a folder of .txt reports, or a RadGraph JSON (MIMIC-CXR_graphs.json)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--jsonl', 'also write labels.jsonl: the extracted entities of each report')
+    .option('--id-column <name>', 'CSV column of the report id', 'id')
+    .option('--text-column <name>', 'CSV column of the report text', 'text')
+    .option('--all-sections', 'read every section (default: FINDINGS and IMPRESSION only)')
+    .addHelpText('after', `
+Values: 1 = mentioned as present at that landmark, 0 = only negated, -1 = not mentioned or only uncertain.
+Example:
+  medslip labels reports.csv --out labels/ --jsonl`)
+    .action(async (input: string, options: { out: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean }) => {
+      const { runLabels } = await import('./tasks/labels.ts');
+      const summary = runLabels({ input, out: options.out, jsonl: options.jsonl, idColumn: options.idColumn,
+        textColumn: options.textColumn, sections: options.allSections ? 'all' : undefined });
+      console.log(`${summary.reports} reports (${summary.source}): ${summary.present} present and ${summary.absent} negated-only entries; wrote ${summary.files.join(', ')}`);
+    });
+
+  program.command('synth')
+    .description('generate synthetic chest radiographs with reports, masks and the reference file formats (the demo\'s data)')
+    .requiredOption('--out <dir>', 'output folder (must not exist, or use --overwrite)')
+    .option('--n <count>', 'number of images', (v) => Number.parseInt(v, 10), 2000)
+    .option('--size <px>', 'image side in pixels', (v) => Number.parseInt(v, 10), 224)
+    .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
+    .option('--held-out <count>', 'images kept out of pre-training for evaluation (default 20 %)', (v) => Number.parseInt(v, 10))
+    .option('--overwrite', 'replace an existing folder')
+    .addHelpText('after', `
+Writes images/*.png, train.json / valid.json + labels.npy (pre-training), reports.csv, and for the held-out
+images heldout_cxr14.csv, heldout_rsna.csv, heldout_siim.csv + masks/ — every reference format.
+Example:
+  medslip synth --out data/synth --n 2000 --size 224 --seed 1`)
+    .action(async (options: { out: string; n: number; size: number; seed: number; heldOut?: number; overwrite?: boolean }) => {
+      const { writeSyntheticDataset } = await import('./synth/dataset.ts');
+      const started = Date.now();
+      const manifest = await writeSyntheticDataset(options.out, { n: options.n, size: options.size, seed: options.seed,
+        heldOut: options.heldOut, overwrite: options.overwrite });
+      console.log(`${manifest.n} images of ${manifest.size} px in ${((Date.now() - started) / 1000).toFixed(1)} s → ${options.out} `
+        + `(train ${manifest.splits.train}, valid ${manifest.splits.valid}, held out ${manifest.splits.heldOut})`);
+    });
+
+  program.command('books')
+    .description('encode the pathology (75) and anatomy (51) books with a text encoder into a .safetensors file')
+    .requiredOption('--out <file>', 'output .safetensors file (tensors pathology and anatomy, with metadata)')
+    .option('--text-encoder <dir>', 'a Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin); default: the offline encoder')
+    .option('--pathology-book <file>', 'a JSON object observation → description (75 entries, in order), e.g. the reference\'s "observation explanation.json"')
+    .option('--max-length <n>', 'tokens per text (128 as the reference pre-training; its downstream scripts used 64)', (v) => Number.parseInt(v, 10), 128)
+    .addHelpText('after', `
+The offline encoder needs no weights but knows no medical language (structure only): zero-shot transfer to
+unseen findings needs a real language model such as Bio_ClinicalBERT.
+Example:
+  medslip books --text-encoder models/Bio_ClinicalBERT --out books.safetensors`)
+    .action(async (options: { out: string; textEncoder?: string; pathologyBook?: string; maxLength: number }) => {
+      const { encodeBooksToFile } = await import('./text/encode-books.ts');
+      const summary = encodeBooksToFile(options);
+      for (const warning of summary.warnings) console.warn(`warning: ${warning}`);
+      console.log(`books (${summary.pathologyRows} + ${summary.anatomyRows} × ${summary.dim}) encoded with ${summary.encoder} at max_length ${summary.maxLength} in ${summary.seconds.toFixed(1)} s → ${summary.out}`);
+    });
+
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')

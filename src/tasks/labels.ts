@@ -1,0 +1,61 @@
+/**
+ * `medslip labels INPUT --out DIR`: reports → the reference's label files. INPUT is a CSV with `id` and `text`
+ * columns (other names with --id-column/--text-column), a folder of .txt reports (id = file name without .txt), or
+ * a RadGraph JSON (MIMIC-CXR_graphs.json layout). Writes `labels.npy` (N, 51, 75) float64 and `ids.json` (the
+ * reference's landmark_observation_adj_mtx.npy and sids layout), and with --jsonl `labels.jsonl`: one line of
+ * extracted entities per report.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseCsv } from '../data/datasets/csv.ts';
+import { labelReports, radgraphLabels, type LabelledReports } from '../data/labels/label-reports.ts';
+import { readRadGraphFile } from '../data/labels/radgraph.ts';
+import { writeNpy } from '../io/npy.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
+
+export interface LabelsOptions {
+  input: string;
+  out: string;
+  jsonl?: boolean;
+  idColumn?: string;
+  textColumn?: string;
+  /** Report sections to read (default FINDINGS and IMPRESSION); 'all' reads everything. */
+  sections?: string[] | 'all';
+}
+
+export interface LabelsSummary { reports: number; source: 'csv' | 'folder' | 'radgraph'; files: string[]; present: number; absent: number }
+
+function readInput(options: LabelsOptions): { labelled: LabelledReports; source: LabelsSummary['source'] } {
+  const extract = { sections: options.sections };
+  if (statSync(options.input).isDirectory()) {
+    const files = readdirSync(options.input).filter((f) => f.endsWith('.txt')).sort();
+    if (files.length === 0) throw new Error(`${options.input}: no .txt reports in this folder`);
+    const inputs = files.map((f) => ({ id: basename(f, '.txt'), text: readFileSync(join(options.input, f), 'utf8') }));
+    return { labelled: labelReports(inputs, extract), source: 'folder' };
+  }
+  if (options.input.endsWith('.json')) return { labelled: radgraphLabels(readRadGraphFile(options.input)), source: 'radgraph' };
+  const table = parseCsv(readFileSync(options.input), options.input);
+  const idColumn = table.requireColumn([options.idColumn ?? 'id']);
+  const textColumn = table.requireColumn([options.textColumn ?? 'text']);
+  const inputs = table.rows.map((row) => ({ id: row.values[idColumn], text: row.values[textColumn] }));
+  return { labelled: labelReports(inputs, extract), source: 'csv' };
+}
+
+export function runLabels(options: LabelsOptions): LabelsSummary {
+  const { labelled, source } = readInput(options);
+  mkdirSync(options.out, { recursive: true });
+  const files = [join(options.out, 'labels.npy'), join(options.out, 'ids.json')];
+  writeNpy(files[0], { dtype: 'float64', shape: [labelled.ids.length, NUM_LANDMARKS, NUM_OBSERVATIONS], data: labelled.matrices });
+  writeFileAtomic(files[1], `${JSON.stringify(labelled.ids)}\n`);
+  if (options.jsonl) {
+    files.push(join(options.out, 'labels.jsonl'));
+    writeFileAtomic(files[2], labelled.jsonl);
+  }
+  let present = 0, absent = 0;
+  for (const v of labelled.matrices) {
+    if (v === 1) present++;
+    else if (v === 0) absent++;
+  }
+  return { reports: labelled.ids.length, source, files, present, absent };
+}
