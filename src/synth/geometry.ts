@@ -99,7 +99,7 @@ export function sampleGeometry(rng: Random): ChestGeometry {
     side,
     apexV: apexV + (side === 'left' ? -0.004 : 0) + rng.uniform(-0.005, 0.005),
     apexD: 0.16 * width,
-    apexCurvature: rng.uniform(2.4, 3.2),
+    apexCurvature: rng.uniform(4.5, 6.5),
     lateralD: rng.uniform(0.385, 0.405) * width,
     costophrenicV: cp,
     domeV: cp - domeLift,
@@ -258,7 +258,12 @@ export function mediastinumMargin(g: ChestGeometry, u: number, v: number): numbe
 export function heartMargin(g: ChestGeometry, u: number, v: number): number {
   const du = u - g.midline;
   const floor = diaphragmV(g.lungs[du < 0 ? 'right' : 'left'], Math.abs(du)) + 0.015;
-  return Math.min(ellipseMargin(g.heart, u, v), floor - v);
+  return Math.min(Math.max(ellipseMargin(g.heart, u, v), ellipseMargin(rightAtrium(g.heart), u, v)), floor - v);
+}
+
+/** The right atrium's bulge on the right heart border (image left), low on the cardiac silhouette. */
+export function rightAtrium(heart: Ellipse): Ellipse {
+  return ellipse(heart.cu - 0.68 * heart.rx, heart.cv + 0.15 * heart.ry, 0.32 * heart.rx, 0.6 * heart.ry, 0);
 }
 
 /** Margin of the lung field proper: the hull minus the heart and the mediastinum. */

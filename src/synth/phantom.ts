@@ -10,7 +10,7 @@
  */
 import { Random } from '../util/random.ts';
 import {
-  type ChestGeometry, type Side, SIDES, anteriorRib, bodyHalfWidthAt, clavicle, ellipseMargin,
+  type ChestGeometry, type Side, SIDES, anteriorRib, bodyHalfWidthAt, clavicle, ellipse, ellipseMargin,
   HullGrid, heartMargin, lungHeight, mediastinumMargin, posteriorRib, sampleGeometry, sideSign,
 } from './geometry.ts';
 import { type BoneMasks, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
@@ -112,6 +112,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
     strokePolyline(clavicles, size, sampleCurve(size, clavicle(g, side), 3), 0.014, 0.012, 0.15, 0.13, cortex);
   }
   drawSpine(spine, size, g);
+  drawHumeralHeads(clavicles, size, g);
   const bone = new Float32Array(n);
   const bones: BoneMasks = { rib: new Uint8Array(n), clavicle: new Uint8Array(n), spine: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
@@ -144,6 +145,7 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
     return 0.8 + 0.2 * Math.sin(Math.PI * Math.min(1, Math.max(0, r * 1.25))) - 0.1 * Math.max(0, r - 0.8) / 0.2;
   });
   const depthRight = lucency('right'), depthLeft = lucency('left');
+  const armBottom = g.lungs.right.apexV + 0.3;
   // bounding boxes keep the per-pixel work to the shapes that can reach a pixel
   const heartReach = Math.max(heart.rx, heart.ry) + 2 * px;
   const bubble = g.stomachBubble;
@@ -161,6 +163,8 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
       const body = softEdge(bodyHalf - d, 2 * px);
       // thicker soft tissue towards the midline and the lower chest
       let value = AIR + body * (SOFT_TISSUE - AIR + 0.05 * (1 - d / 0.5) + 0.04 * v);
+      // the upper arms beside the shoulders, thinner than the trunk
+      if (body < 1 && v < armBottom) value += (1 - body) * 0.22 * softEdge(armBottom - v, 0.06) * softEdge(d - bodyHalf - 0.015, 3 * px);
       const side: Side = du < 0 ? 'right' : 'left';
       const lung = g.lungs[side];
       value += body * ABDOMEN * softEdge(v - hullGrid.bottom[x], 2 * px);
@@ -168,7 +172,10 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
         ? 0 : softEdge(hullGrid.margin(x, y), 1.2 * px);
       if (hull > 0) {
         const depth = du < 0 ? depthRight[y] : depthLeft[y];
-        value -= hull * g.exposure.lungDarkness * depth * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
+        // breast and pectoral soft tissue over the lower lateral lung
+        const bu = (d - 0.3) / 0.12, bv = (v - lung.costophrenicV + 0.1) / 0.1;
+        const breast = 0.12 * Math.exp(-(bu * bu + bv * bv));
+        value -= hull * g.exposure.lungDarkness * (depth - breast) * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
       }
       const hilum = g.hila[side];
       const hx = (u - hilum.cu) / 0.035, hy = (v - hilum.cv) / 0.05;
@@ -268,6 +275,24 @@ function drawSpine(plane: Float32Array, size: number, g: ChestGeometry): void {
   }
 }
 
+/** The humeral heads at the top corners, beside the shoulders. */
+function drawHumeralHeads(plane: Float32Array, size: number, g: ChestGeometry): void {
+  const px = 1 / size;
+  const cv = g.lungs.right.apexV + 0.01;
+  for (const s of [-1, 1]) {
+    const head = ellipse(g.midline + s * (g.bodyHalfWidth + 0.035), cv, 0.055, 0.065, 0);
+    const [x0, x1] = pixelRange(head.cu - 0.07, head.cu + 0.07, size);
+    const [y0, y1] = pixelRange(cv - 0.08, cv + 0.08, size);
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        const margin = ellipseMargin(head, (x + 0.5) * px, (y + 0.5) * px);
+        const alpha = softEdge(margin, 1.5 * px);
+        if (alpha > 0) plane[y * size + x] = Math.max(plane[y * size + x], alpha * (0.12 + 0.06 * Math.exp(-((margin / 0.006) ** 2))));
+      }
+    }
+  }
+}
+
 /** Adds the layers into one canonical-frame image (before pose and film). */
 export function composeLayers(layers: Layers, g: ChestGeometry): Float32Array {
   const { tissue, markings, lungAlpha, bone, devices } = layers;
@@ -285,7 +310,7 @@ export function composeLayers(layers: Layers, g: ChestGeometry): Float32Array {
  * is its own stream so that the same sample rendered with and without a finding differs only by the finding.
  */
 export function exposeFilm(canonical: Float32Array, g: ChestGeometry, map: PoseMap, noiseRng: Random): Float32Array {
-  const image = warpBilinear(canonical, map, AIR);
+  const image = warpBilinear(canonical, map);
   gaussianBlur(image, map.size, g.exposure.blurPx);
   const { contrast, brightness, gamma, noiseStd } = g.exposure;
   const normals = normalTable();

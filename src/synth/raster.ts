@@ -191,15 +191,17 @@ export function poseMap(size: number, pose: Pose): PoseMap {
   return { size, srcX, srcY, nearest };
 }
 
-/** Bilinear resampling through a pose map; `outside` fills pixels beyond the canonical frame. */
-export function warpBilinear(plane: Float32Array, map: PoseMap, outside: number): Float32Array {
+/**
+ * Bilinear resampling through a pose map. Beyond the canonical frame the border pixels continue (the body goes on
+ * past the film's edge), so a rotated image shows no empty corners.
+ */
+export function warpBilinear(plane: Float32Array, map: PoseMap): Float32Array {
   const { size, srcX, srcY } = map;
   const out = new Float32Array(size * size);
   for (let i = 0; i < out.length; i++) {
-    const sx = srcX[i], sy = srcY[i];
-    if (sx < -0.5 || sy < -0.5 || sx > size - 0.5 || sy > size - 0.5) { out[i] = outside; continue; }
-    const x0 = Math.max(0, Math.min(size - 2, Math.floor(sx))), y0 = Math.max(0, Math.min(size - 2, Math.floor(sy)));
-    const fx = Math.max(0, Math.min(1, sx - x0)), fy = Math.max(0, Math.min(1, sy - y0));
+    const sx = Math.min(size - 1, Math.max(0, srcX[i])), sy = Math.min(size - 1, Math.max(0, srcY[i]));
+    const x0 = Math.min(size - 2, Math.floor(sx)), y0 = Math.min(size - 2, Math.floor(sy));
+    const fx = sx - x0, fy = sy - y0;
     const k = y0 * size + x0;
     out[i] = (plane[k] * (1 - fx) + plane[k + 1] * fx) * (1 - fy) + (plane[k + size] * (1 - fx) + plane[k + size + 1] * fx) * fy;
   }
