@@ -136,70 +136,77 @@ export async function runFinetuneClassify(options: FinetuneClassifyOptions): Pro
   // ---- model
   const modelConfig: ClassifierConfig = { backbone: o.backbone, classes: classes.length };
   const model = new ResNetClassifier(modelConfig);
-  let init: ClassifyMetrics['init'] = null;
-  if (o.init !== undefined) {
-    const report = initFromMedslip(model, o.init);
-    init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
-    log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
-  } else {
-    log('init: none given, the whole model starts from random weights');
-  }
-  model.to(o.device);
-
-  // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
-  const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
-  const shuffle = random.fork();
-
-  // ---- epochs
-  const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
-    model.train();
-    const order = shuffle.shuffle([...subset]);
-    let lossSum = 0, batches = 0;
-    for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
-      const loss = torch.scope(() => {
-        const batch = toBatch(items, o.imageSize, o.device);
-        const value = maskedBceWithLogits(model.forward(batch.images), batch.labels);
-        model.zeroGrad();
-        value.backward();
-        optimizer.step();
-        return value.item(); // sync point: reads the loss
-      });
-      lossSum += loss;
-      batches++;
-      onBatch(batches, loss);
+  // Parameters and optimizer moments are native memory: released however the run ends.
+  let optimizer: AdamW | undefined;
+  try {
+    let init: ClassifyMetrics['init'] = null;
+    if (o.init !== undefined) {
+      const report = initFromMedslip(model, o.init);
+      init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
+      log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
+    } else {
+      log('init: none given, the whole model starts from random weights');
     }
-    return lossSum / Math.max(1, batches);
-  };
-  const validate = async (): Promise<ValidationResult> => {
-    const { scores, labels, loss } = await predict(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
-    const report = classificationReport(classes, labels, scores);
-    return { loss, score: report.meanAuc, details: { validF1: report.meanF1 ?? null, validAccuracy: report.meanAccuracy ?? null } };
-  };
-  const runConfig = { task: 'classify', dataset, ...o, log: undefined, progress: undefined, loadImage: undefined };
-  const selection = await trainAndSelect({
-    model, modelConfig: { ...modelConfig, task: 'classify', classNames: classes }, optimizer, epochs: o.epochs, out: o.out,
-    scoreName: 'auc', title: `fine-tune classify (${dataset}, ${o.percent} %): loss per epoch`,
-    trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
-  });
+    model.to(o.device);
 
-  // ---- test: opened and read only now, once, with the selected weights
-  const test = await openClassificationDataset(dataset, o.test, o.loadImage);
-  if (test.pathologies.join('|') !== classes.join('|')) {
-    throw new Error(`${o.test}: classes [${test.pathologies.join(', ')}] differ from the training set's [${classes.join(', ')}]`);
+    // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
+    const adamw = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
+    optimizer = adamw;
+    const shuffle = random.fork();
+
+    // ---- epochs
+    const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
+      model.train();
+      const order = shuffle.shuffle([...subset]);
+      let lossSum = 0, batches = 0;
+      for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
+        const loss = torch.scope(() => {
+          const batch = toBatch(items, o.imageSize, o.device);
+          const value = maskedBceWithLogits(model.forward(batch.images), batch.labels);
+          model.zeroGrad();
+          value.backward();
+          adamw.step();
+          return value.item(); // sync point: reads the loss
+        });
+        lossSum += loss;
+        batches++;
+        onBatch(batches, loss);
+      }
+      return lossSum / Math.max(1, batches);
+    };
+    const validate = async (): Promise<ValidationResult> => {
+      const { scores, labels, loss } = await predict(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
+      const report = classificationReport(classes, labels, scores);
+      return { loss, score: report.meanAuc, details: { validF1: report.meanF1 ?? null, validAccuracy: report.meanAccuracy ?? null } };
+    };
+    const runConfig = { task: 'classify', dataset, ...o, log: undefined, progress: undefined, loadImage: undefined };
+    const selection = await trainAndSelect({
+      model, modelConfig: { ...modelConfig, task: 'classify', classNames: classes }, optimizer: adamw, epochs: o.epochs, out: o.out,
+      scoreName: 'auc', title: `fine-tune classify (${dataset}, ${o.percent} %): loss per epoch`,
+      trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
+    });
+
+    // ---- test: opened and read only now, once, with the selected weights
+    const test = await openClassificationDataset(dataset, o.test, o.loadImage);
+    if (test.pathologies.join('|') !== classes.join('|')) {
+      throw new Error(`${o.test}: classes [${test.pathologies.join(', ')}] differ from the training set's [${classes.join(', ')}]`);
+    }
+    const predicted = await predict(model, test, o.batchSize, evaluate, o.imageSize, o.device);
+    const report = classificationReport(classes, predicted.labels, predicted.scores);
+    const { history: _history, ...selectionSummary } = selection;
+    const metrics: ClassifyMetrics = {
+      task: 'classify', dataset, classes, percent: o.percent, trainImages: subset.length, selection: selectionSummary,
+      test: { ...report, images: test.length, loss: predicted.loss }, init,
+    };
+    const files = {
+      metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
+    };
+    writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
+    const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toFixed(4));
+    log(`test (${test.length} images, epoch ${selection.epoch}): mean AUC ${fmt(report.meanAuc)}, mean F1 ${fmt(report.meanF1)}, mean ACC ${fmt(report.meanAccuracy)}${report.skipped.length ? `; ${report.skipped.length} class(es) without both labels skipped` : ''}`);
+    return { metrics, files };
+  } finally {
+    optimizer?.dispose();
+    model.dispose();
   }
-  const predicted = await predict(model, test, o.batchSize, evaluate, o.imageSize, o.device);
-  const report = classificationReport(classes, predicted.labels, predicted.scores);
-  const { history: _history, ...selectionSummary } = selection;
-  const metrics: ClassifyMetrics = {
-    task: 'classify', dataset, classes, percent: o.percent, trainImages: subset.length, selection: selectionSummary,
-    test: { ...report, images: test.length, loss: predicted.loss }, init,
-  };
-  const files = {
-    metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
-  };
-  writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
-  const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toFixed(4));
-  log(`test (${test.length} images, epoch ${selection.epoch}): mean AUC ${fmt(report.meanAuc)}, mean F1 ${fmt(report.meanF1)}, mean ACC ${fmt(report.meanAccuracy)}${report.skipped.length ? `; ${report.skipped.length} class(es) without both labels skipped` : ''}`);
-  model.dispose();
-  return { metrics, files };
 }

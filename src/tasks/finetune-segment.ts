@@ -131,63 +131,70 @@ export async function runFinetuneSegment(options: FinetuneSegmentOptions): Promi
   // ---- model
   const modelConfig: ResUNetConfig = { backbone: o.backbone, classes: 1, dropout: 0.2 };
   const model = new ResUNet(modelConfig);
-  let init: SegmentMetrics['init'] = null;
-  if (o.init !== undefined) {
-    const report = initFromMedslip(model, o.init);
-    init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
-    log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
-  } else {
-    log('init: none given, the whole model starts from random weights');
-  }
-  model.to(o.device);
-
-  // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
-  const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
-  const shuffle = random.fork();
-
-  // ---- epochs
-  const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
-    model.train();
-    const order = shuffle.shuffle([...subset]);
-    let lossSum = 0, batches = 0;
-    for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
-      const loss = torch.scope(() => {
-        const batch = toBatch(items, o.imageSize, o.device);
-        const { loss: value } = diceBceLoss(model.forward(batch.images), batch.masks);
-        model.zeroGrad();
-        value.backward();
-        optimizer.step();
-        return value.item(); // sync point: reads the loss
-      });
-      lossSum += loss;
-      batches++;
-      onBatch(batches, loss);
+  // Parameters and optimizer moments are native memory: released however the run ends.
+  let optimizer: AdamW | undefined;
+  try {
+    let init: SegmentMetrics['init'] = null;
+    if (o.init !== undefined) {
+      const report = initFromMedslip(model, o.init);
+      init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
+      log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
+    } else {
+      log('init: none given, the whole model starts from random weights');
     }
-    return lossSum / Math.max(1, batches);
-  };
-  const validate = async (): Promise<ValidationResult> => {
-    const summary = await evaluateSet(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
-    return { loss: summary.loss, score: summary.dice, details: { validMiou: summary.miou, validDicePositive: summary.dicePositive ?? null } };
-  };
-  const runConfig = { task: 'segment', dataset: 'siim', ...o, log: undefined, progress: undefined, loadImage: undefined };
-  const selection = await trainAndSelect({
-    model, modelConfig: { ...modelConfig, task: 'segment' }, optimizer, epochs: o.epochs, out: o.out,
-    scoreName: 'dice', title: `fine-tune segment (siim, ${o.percent} %): loss per epoch`,
-    trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
-  });
+    model.to(o.device);
 
-  // ---- test: opened and read only now, once, with the selected weights
-  const test = await SiimDataset.open(o.test, datasetOptions);
-  const scores = await evaluateSet(model, test, o.batchSize, evaluate, o.imageSize, o.device);
-  const { history: _history, ...selectionSummary } = selection;
-  const metrics: SegmentMetrics = {
-    task: 'segment', dataset: 'siim', percent: o.percent, trainImages: subset.length, selection: selectionSummary, test: scores, init,
-  };
-  const files = {
-    metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
-  };
-  writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
-  log(`test (${scores.images} images, epoch ${selection.epoch}): Dice ${scores.dice.toFixed(4)} (positive ${scores.dicePositive?.toFixed(4) ?? 'n/a'}, negative ${scores.diceNegative?.toFixed(4) ?? 'n/a'}), mIoU ${scores.miou.toFixed(4)}`);
-  model.dispose();
-  return { metrics, files };
+    // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
+    const adamw = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
+    optimizer = adamw;
+    const shuffle = random.fork();
+
+    // ---- epochs
+    const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
+      model.train();
+      const order = shuffle.shuffle([...subset]);
+      let lossSum = 0, batches = 0;
+      for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
+        const loss = torch.scope(() => {
+          const batch = toBatch(items, o.imageSize, o.device);
+          const { loss: value } = diceBceLoss(model.forward(batch.images), batch.masks);
+          model.zeroGrad();
+          value.backward();
+          adamw.step();
+          return value.item(); // sync point: reads the loss
+        });
+        lossSum += loss;
+        batches++;
+        onBatch(batches, loss);
+      }
+      return lossSum / Math.max(1, batches);
+    };
+    const validate = async (): Promise<ValidationResult> => {
+      const summary = await evaluateSet(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
+      return { loss: summary.loss, score: summary.dice, details: { validMiou: summary.miou, validDicePositive: summary.dicePositive ?? null } };
+    };
+    const runConfig = { task: 'segment', dataset: 'siim', ...o, log: undefined, progress: undefined, loadImage: undefined };
+    const selection = await trainAndSelect({
+      model, modelConfig: { ...modelConfig, task: 'segment' }, optimizer: adamw, epochs: o.epochs, out: o.out,
+      scoreName: 'dice', title: `fine-tune segment (siim, ${o.percent} %): loss per epoch`,
+      trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
+    });
+
+    // ---- test: opened and read only now, once, with the selected weights
+    const test = await SiimDataset.open(o.test, datasetOptions);
+    const scores = await evaluateSet(model, test, o.batchSize, evaluate, o.imageSize, o.device);
+    const { history: _history, ...selectionSummary } = selection;
+    const metrics: SegmentMetrics = {
+      task: 'segment', dataset: 'siim', percent: o.percent, trainImages: subset.length, selection: selectionSummary, test: scores, init,
+    };
+    const files = {
+      metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
+    };
+    writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
+    log(`test (${scores.images} images, epoch ${selection.epoch}): Dice ${scores.dice.toFixed(4)} (positive ${scores.dicePositive?.toFixed(4) ?? 'n/a'}, negative ${scores.diceNegative?.toFixed(4) ?? 'n/a'}), mIoU ${scores.miou.toFixed(4)}`);
+    return { metrics, files };
+  } finally {
+    optimizer?.dispose();
+    model.dispose();
+  }
 }

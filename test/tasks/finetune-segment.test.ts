@@ -71,3 +71,22 @@ test('finetune segment: an image size that is not a multiple of 16 is refused be
   await assert.rejects(runFinetuneSegment({ ...splits, out: join(root, 'bad-run'), imageSize: 60, log: () => {}, progress: false }),
     /Expected a multiple of 16 for imageSize but received 60/);
 });
+
+test('finetune segment: the same seed gives the same run, and a run leaves no live tensor behind', async () => {
+  const splits = await writeTinySiim(join(root, 'repeat'), { train: 6, valid: 2, test: 2 }, 9);
+  const run = async (name: string): Promise<string[]> => {
+    const out = join(root, name);
+    await runFinetuneSegment({ ...splits, init: medslipR18, percent: 100, epochs: 2, batchSize: 3, lr: 1e-3, seed: 13, out, backbone: 'resnet18', imageSize: 32, log: () => {}, progress: false });
+    // seconds differ between runs; every loss and score must not
+    return readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
+  };
+  const before = torch.counters();
+  const first = await run('repeat-a');
+  const after = torch.counters();
+  assert.deepEqual(await run('repeat-b'), first);
+  assert.equal(after.tensors, before.tensors, `live tensors ${before.tensors} → ${after.tensors}`);
+  assert.equal(after.bytes, before.bytes);
+});

@@ -1,8 +1,8 @@
 /**
- * A minimal in-process batch loader for the fine-tuning tasks: decodes the samples of one batch concurrently
- * (image decoding runs on libuv's threads), then prepares them in index order on the main thread, one batch
- * ahead of the consumer. Preparing in order keeps seeded augmentation reproducible whatever order the decodes
- * finish in. Swappable: the tasks only need an async iterable of prepared batches.
+ * A minimal in-process batch loader for the fine-tuning tasks: decodes the samples of a batch concurrently
+ * (image decoding runs on libuv's threads), one batch ahead of the consumer, then prepares them on the main
+ * thread strictly in order (batch by batch, index by index), so that seeded augmentation is reproducible whatever
+ * order the decodes finish in. Swappable: the tasks only need an async iterable of prepared batches.
  */
 
 /** Anything with a length and async random access (every medslip Dataset). */
@@ -23,14 +23,17 @@ export async function* loadBatches<S, T>(
   prepare: (sample: S) => T,
 ): AsyncGenerator<T[]> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Expected integer ≥ 1 for batchSize but received ${String(batchSize)}`);
-  const load = async (start: number): Promise<T[]> => {
+  // Decoding of the next batch overlaps the current one, but its preparation waits for the previous batch's:
+  // `prepare` may draw from a seeded generator, and the draws must not depend on which decode finishes first.
+  const load = async (start: number, previous?: Promise<unknown>): Promise<T[]> => {
     const samples = await Promise.all(indices.slice(start, start + batchSize).map((i) => source.get(i)));
+    await previous?.catch(() => undefined);
     return samples.map(prepare);
   };
   let pending: Promise<T[]> | undefined = indices.length > 0 ? load(0) : undefined;
   for (let start = 0; pending !== undefined; start += batchSize) {
     const current: Promise<T[]> = pending;
-    pending = start + batchSize < indices.length ? load(start + batchSize) : undefined;
+    pending = start + batchSize < indices.length ? load(start + batchSize, current) : undefined;
     // A failed read-ahead must not surface as an unhandled rejection while the consumer works on `current`.
     pending?.catch(() => undefined);
     yield await current;
