@@ -8,7 +8,9 @@
  * the pre-training datasets draw their ProtoCL candidates from (seed, epoch, index), so an item depends on
  * nothing but (description, seed, epoch, index).
  */
-import type { Dataset, LabeledSample } from '../datasets/dataset.ts';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Dataset, Image, LabeledSample } from '../datasets/dataset.ts';
 import { Cxr14Dataset, type Cxr14Options } from '../datasets/cxr14.ts';
 import { CovidxDataset, type CovidxOptions } from '../datasets/covidx.ts';
 import { ReportCsvDataset, type ReportCsvOptions } from '../datasets/generic.ts';
@@ -37,10 +39,18 @@ export type SourceSpec =
   | { kind: 'cxr14'; args: { csvPath: string } & Omit<Cxr14Options, 'loadImage'> & Relabel }
   | { kind: 'rsna'; args: { csvPath: string } & Omit<RsnaOptions, 'loadImage'> & Relabel }
   | { kind: 'siim'; args: { csvPath: string } & Omit<SiimOptions, 'loadImage'> & Relabel }
-  | { kind: 'covidx'; args: { listPath: string } & Omit<CovidxOptions, 'loadImage'> & Relabel };
+  | { kind: 'covidx'; args: { listPath: string } & Omit<CovidxOptions, 'loadImage'> & Relabel }
+  | {
+    kind: 'module';
+    /**
+     * A source of the user's own: `url` (a file URL or an absolute path) names a module whose export `exportName`
+     * (default "openSource") is a SourceModuleOpener; `options` (structured-clone safe) are passed to it.
+     */
+    args: { url: string; exportName?: string; options?: unknown };
+  };
 
 export type SourceKind = SourceSpec['kind'];
-export const SOURCE_KINDS: readonly SourceKind[] = Object.freeze(['pretrain', 'report-csv', 'cxr14', 'rsna', 'siim', 'covidx']);
+export const SOURCE_KINDS: readonly SourceKind[] = Object.freeze(['pretrain', 'report-csv', 'cxr14', 'rsna', 'siim', 'covidx', 'module']);
 
 /** The image pipeline as a description (see src/data/transforms/pipelines.ts). */
 export type TransformSpec = ({ kind: 'train' } & TrainTransformOptions) | ({ kind: 'test' } & TestTransformOptions);
@@ -56,6 +66,20 @@ export interface SampleSource<S extends LoaderItem = LoaderItem> {
    */
   load(index: number, epoch: number): Promise<S>;
 }
+
+/** What a `module` source's opener receives besides its own options. */
+export interface SourceModuleContext {
+  transform: TransformSpec;
+  seed: number;
+  /** False in workers: the main thread has checked the files already. */
+  checkFiles?: boolean;
+}
+
+/**
+ * The export of a `module` source. It runs in the main thread and in every worker, so its items must depend on
+ * nothing but (options, seed, epoch, index); `imagePipeline` gives the loader's own image pipeline.
+ */
+export type SourceModuleOpener = (options: unknown, context: SourceModuleContext) => SampleSource | Promise<SampleSource>;
 
 export interface OpenSourceOptions {
   /** Seed of the augmentation and ProtoCL draws. */
@@ -102,10 +126,37 @@ export async function openSource(spec: SourceSpec, transform: TransformSpec, opt
       const { listPath, pathologies, ...rest } = spec.args;
       return classificationSource(await CovidxDataset.open(listPath, { ...rest, ...override }), pathologies, transform, seed);
     }
+    case 'module':
+      return moduleSource(spec.args, { transform, seed, ...override });
   }
 }
 
-type Pipeline = (image: LabeledSample['image'], epoch: number, index: number) => Float32Array;
+/**
+ * The loader's image pipeline for custom sources: Image → { image (float32 CHW), imageShape }, augmenting
+ * with the generator of (seed, epoch, index) for a 'train' description.
+ */
+export function imagePipeline(transform: TransformSpec, seed: number): (image: Image, epoch: number, index: number) => TransformedImage {
+  checkTransformSpec(transform);
+  const pipeline = pipelineOf(transform, seed);
+  return (image, epoch, index) => shaped(pipeline(image, epoch, index));
+}
+
+async function moduleSource(args: { url: string; exportName?: string; options?: unknown }, context: SourceModuleContext): Promise<SampleSource> {
+  if (typeof args.url !== 'string') throw new TypeError(`Expected a file URL or absolute path for the url of a module source but received ${typeof args.url}`);
+  const url = args.url.startsWith('file:') ? args.url : isAbsolute(args.url) ? pathToFileURL(args.url).href : undefined;
+  if (url === undefined) throw new RangeError(`Expected a file URL or absolute path for the url of a module source but received "${args.url}"`);
+  const exportName = args.exportName ?? 'openSource';
+  const module = (await import(url)) as Record<string, unknown>;
+  const opener = module[exportName];
+  if (typeof opener !== 'function') throw new TypeError(`${args.url} does not export a function "${exportName}" (a SourceModuleOpener)`);
+  const source = (await (opener as SourceModuleOpener)(args.options, context)) as Partial<SampleSource> | null;
+  if (typeof source?.load !== 'function' || !Number.isInteger(source.length) || typeof source.name !== 'string' || !Array.isArray(source.pathologies)) {
+    throw new TypeError(`${args.url}: "${exportName}" must return a SampleSource { name, pathologies, length, load(index, epoch) }`);
+  }
+  return source as SampleSource;
+}
+
+type Pipeline = (image: Image, epoch: number, index: number) => Float32Array;
 
 function pipelineOf(transform: TransformSpec, seed: number): Pipeline {
   const { kind, ...options } = transform;
@@ -117,14 +168,22 @@ function pipelineOf(transform: TransformSpec, seed: number): Pipeline {
   return (image, epoch, index) => trainTransform(augmentRandom(seed, epoch, index), options)(image);
 }
 
-function transformed(pipeline: Pipeline, sample: LabeledSample, epoch: number): { image: Float32Array; imageShape: [number, number, number] } {
-  let image: Float32Array;
+/** A pipeline's output with its [C, H, W]. */
+export interface TransformedImage {
+  image: Float32Array;
+  imageShape: [number, number, number];
+}
+
+function transformed(pipeline: Pipeline, sample: LabeledSample, epoch: number): TransformedImage {
   try {
-    image = pipeline(sample.image, epoch, sample.index);
+    return shaped(pipeline(sample.image, epoch, sample.index));
   } catch (error) {
     throw new Error(`cannot transform image "${sample.imagePath}": ${(error as Error).message}`);
   }
-  // normalize() always writes 3 channels of a square side.
+}
+
+// normalize() always writes 3 channels of a square side.
+function shaped(image: Float32Array): TransformedImage {
   const side = Math.round(Math.sqrt(image.length / 3));
   return { image, imageShape: [3, side, side] };
 }

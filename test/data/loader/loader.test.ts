@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BatchLoader, type BatchLoaderOptions } from '../../../src/data/loader/loader.ts';
 import type { ClassificationItem, LoaderItem, PretrainItem } from '../../../src/data/loader/items.ts';
@@ -70,7 +72,7 @@ describe('BatchLoader', () => {
   });
 
   test('batches are identical bit for bit with 0, 1 and 2 workers, over two epochs', async () => {
-    const runs = [];
+    const runs: ReturnType<typeof fingerprint>[] = [];
     for (const workers of [0, 1, 2]) {
       const loader = await open(cxr14(), { workers });
       runs.push(fingerprint([...await collect(loader.epoch(0)), ...await collect(loader.epoch(1))]));
@@ -156,6 +158,43 @@ describe('BatchLoader', () => {
     });
   }
 
+  test('a worker that cannot open the source fails the epoch with the reason', async () => {
+    const csvPath = join(fixture.dir, 'vanishing.csv');
+    copyFileSync(fixture.csvPath, csvPath);
+    const loader = await open({ kind: 'cxr14', args: { csvPath } }, { workers: 1 });
+    unlinkSync(csvPath); // after the main thread opened it, before the worker does
+    await assert.rejects(collect(loader.epoch(0)), (error: Error) => {
+      assert.match(error.message, /^a loader worker cannot open the source: /);
+      assert.ok(error.message.includes(csvPath), error.message);
+      return true;
+    });
+    await loader.close();
+  });
+
+  test('a module source: the user\'s own opener runs in each worker, with the same batches as in the main thread', async () => {
+    const url = new URL('./synthetic-source.ts', import.meta.url).href;
+    const source: SourceSpec = { kind: 'module', args: { url, options: { length: 5, side: 40 } } };
+    const runs: ClassificationItem[][][] = [];
+    for (const workers of [0, 2]) {
+      const loader: BatchLoader<ClassificationItem, ClassificationItem[]> = await open<ClassificationItem>(source, { workers, batchSize: 2 });
+      assert.equal(loader.name, 'synthetic-noise');
+      runs.push(await collect(loader.epoch(2)));
+      await loader.close();
+    }
+    assert.deepEqual(fingerprint(runs[1]), fingerprint(runs[0]));
+    assert.deepEqual(runs[0].map((b) => b.length), [2, 2, 1]);
+    for (const item of runs[0].flat()) {
+      assert.deepEqual(item.imageShape, [3, SIZE, SIZE]);
+      assert.deepEqual([...item.labels], [item.index % 2]);
+    }
+    await assert.rejects(open({ kind: 'module', args: { url, exportName: 'notAnOpener' } }), {
+      name: 'TypeError', message: `${url} does not export a function "notAnOpener" (a SourceModuleOpener)`,
+    });
+    await assert.rejects(open({ kind: 'module', args: { url: 'synthetic-source.ts' } }), {
+      name: 'RangeError', message: 'Expected a file URL or absolute path for the url of a module source but received "synthetic-source.ts"',
+    });
+  });
+
   test('one epoch at a time; breaking out frees the loader for the next epoch', async () => {
     const loader = await open(cxr14(), { workers: 1 });
     const first = loader.epoch(0);
@@ -174,7 +213,7 @@ describe('BatchLoader', () => {
     await assert.rejects(BatchLoader.open({ ...base, workers: 1.5 }), { name: 'TypeError' });
     await assert.rejects(BatchLoader.open({ ...base, collate: undefined as never }), { name: 'TypeError', message: 'Expected a function for collate but received undefined' });
     await assert.rejects(BatchLoader.open({ ...base, source: { kind: 'mimic', args: {} } as never }), {
-      name: 'TypeError', message: 'Expected source kind to be one of pretrain, report-csv, cxr14, rsna, siim, covidx but received mimic',
+      name: 'TypeError', message: 'Expected source kind to be one of pretrain, report-csv, cxr14, rsna, siim, covidx, module but received mimic',
     });
     await assert.rejects(BatchLoader.open({ ...base, positions: [0, SAMPLE_COUNT] }), {
       name: 'RangeError', message: `Expected positions[1] to be an integer in [0, ${SAMPLE_COUNT - 1}] but received ${SAMPLE_COUNT}`,
