@@ -205,7 +205,8 @@ function resolvedOptions(options: DatasetOptions) {
   }
   const sampling: FindingSamplingOptions = {};
   if (options.normalFraction !== undefined) sampling.normalFraction = options.normalFraction;
-  if (options.prevalence !== undefined) sampling.prevalence = { ...options.prevalence };
+  // sorted, so that the manifest of the same options compares equal whatever order they were given in
+  if (options.prevalence !== undefined) sampling.prevalence = Object.fromEntries(Object.entries(options.prevalence).sort(([a], [b]) => a.localeCompare(b)));
   if (options.maxFindings !== undefined) sampling.maxFindings = options.maxFindings;
   if (options.uncertainFraction !== undefined) sampling.uncertainFraction = options.uncertainFraction;
   return { n, size, seed, heldOut, validFraction, sampling };
