@@ -3,7 +3,10 @@ import { after, before, test } from 'node:test';
 import { collateClassification, collatePretrain, disposeBatch } from '../../../src/data/loader/collate.ts';
 import type { ClassificationItem, PretrainItem } from '../../../src/data/loader/items.ts';
 import { BatchLoader } from '../../../src/data/loader/loader.ts';
+import { MeDSLIP } from '../../../src/models/medslip.ts';
+import * as torch from '../../../src/torch/index.ts';
 import { counters } from '../../../src/torch/index.ts';
+import { get, loadFixture } from '../../parity/fixtures.ts';
 import { makeLoaderFixture, type LoaderFixture } from './fixtures.ts';
 
 let fixture: LoaderFixture;
@@ -78,4 +81,33 @@ test('collation rejects empty batches, items of another kind and mixed image siz
   assert.throws(() => collateClassification([item(0, 4), item(1, 5)]), {
     name: 'TypeError', message: 'Expected images of one size in a batch but item 1 is 3×5×5 and item 0 is 3×4×4',
   });
+});
+
+test('a collated pre-training batch goes straight into MeDSLIP.losses (reference fixture model, train mode)', async () => {
+  const weights = loadFixture('medslip-r18-train', 'weights.safetensors');
+  const inputs = loadFixture('medslip-r18-train', 'inputs.safetensors');
+  const books = { pathology: get(inputs, 'book.pathology'), anatomy: get(inputs, 'book.anatomy') };
+  const model = new MeDSLIP({ backbone: 'resnet18', dModel: 256, heads: 4, layers: 1, dropout: 0 });
+  model.loadStateDict(weights);
+  model.train();
+  const loader = await BatchLoader.open({
+    source: { kind: 'pretrain', args: { jsonPath: fixture.jsonPath, npyPath: fixture.npyPath } },
+    transform: { kind: 'train', size: 64 }, // the fixture's input size
+    collate: collatePretrain,
+    batchSize: 3,
+    dropLast: true,
+  });
+  for await (const batch of loader.epoch(0)) {
+    const terms = torch.scope(() => {
+      const losses = model.losses(batch, books);
+      return Object.fromEntries(Object.entries(losses).map(([name, value]) => [name, value.item() as number]));
+    });
+    for (const [name, value] of Object.entries(terms)) assert.ok(Number.isFinite(value) && value >= 0, `${name} = ${value}`);
+    // Present entities exist in the fixture's matrices, so both ProtoCL terms are live.
+    assert.ok(terms.lossClPathology > 0 && terms.lossClAnatomy > 0, JSON.stringify(terms));
+    const sum = terms.lossCePathology + terms.lossCeAnatomy + terms.lossClPathology + terms.lossClAnatomy + terms.lossAp;
+    assert.ok(Math.abs(terms.loss - sum) <= 1e-4 * sum, `${terms.loss} vs ${sum}`);
+    disposeBatch(batch);
+  }
+  model.dispose();
 });
