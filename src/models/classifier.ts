@@ -89,7 +89,7 @@ function withoutModulePrefix(weights: Map<string, RawTensor>): Map<string, RawTe
  * classifier and the Res-UNet this is the MeDSLIP image encoder: res_features.0/1 (stem) and .4/.5/.6 (layer1–3),
  * BatchNorm running statistics included.
  *
- * @example const report = initFromMedslip(model, 'runs/pretrain/best.json'); // report.copied.length === 320 for ResNet-50
+ * @example const report = initFromMedslip(model, 'MeDSLIP_resnet50.pth'); // report.copied.length === 258 for ResNet-50
  * @throws Error naming the checkpoint when no key matches, or naming the key when a matching key has another
  *   shape (a checkpoint of another backbone).
  */

@@ -100,3 +100,14 @@ test('gradients reach every parameter, the stem included', () => {
   assert.ok(stem > 0, 'the first convolution receives a non-zero gradient');
   model.dispose();
 });
+
+test('ResNet-50 from a checkpoint in the released MeDSLIP .pth layout: stem + layer1–3 copied, layer4 and res_out fresh', () => {
+  const model = new ResNetClassifier({ backbone: 'resnet50', classes: 1 });
+  const report = initFromMedslip(model, join(fixturesDir, 'medslip-r50-checkpoint', 'checkpoint.pth'));
+  assert.equal(report.source, 'pytorch');
+  assert.equal(report.copied.length, 258); // conv1 + bn1 (6) + layer1–3 (252)
+  assert.ok(report.copied.every((k) => ENCODER.test(k)));
+  assert.equal(report.kept.length, 62); // layer4 (60) + res_out (2)
+  assert.ok(report.kept.every((k) => k.startsWith('res_features.7.') || k.startsWith('res_out.')));
+  model.dispose();
+});
