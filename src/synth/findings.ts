@@ -12,7 +12,7 @@ import {
 } from './geometry.ts';
 import type { LandmarkMasks } from './landmarks.ts';
 import { type Layers, type RibBreak, ribBreakKey } from './phantom.ts';
-import { pixelRange, sampleCurve, smoothField, softEdge, strokePolyline } from './raster.ts';
+import { pixelRange, sampleCurve, scratch, smoothField, softEdge, strokePolyline } from './raster.ts';
 
 export const FINDING_KINDS = [
   'effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'cardiomegaly', 'edema', 'nodule', 'mass',
@@ -360,6 +360,7 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
       if (alpha > 0.15) mask[i] = 1;
     }
   }
+  scratch.give(texture);
   return { mask };
 }
 
@@ -374,7 +375,7 @@ function drawAtelectasis(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
     const [cu, cv] = placeInside(landmarks, site, length * 0.45, rng);
     const angle = rng.uniform(-0.3, 0.3);
     const du = Math.cos(angle) * length / 2, dv = Math.sin(angle) * length / 2;
-    const band = new Float32Array(size * size);
+    const band = scratch.take(size * size);
     strokePolyline(band, size, [[cu - du, cv - dv], [cu + du, cv + dv]], half, half * 0.8, 0.3 * strength, 0.3 * strength, (t) => 1 - 0.5 * t * t);
     const inSite = landmarks.mask(site);
     for (let i = 0; i < band.length; i++) {
@@ -382,6 +383,7 @@ function drawAtelectasis(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
       tissue[i] += band[i];
       if (band[i] > 0.15 * 0.3 * strength) mask[i] = 1;
     }
+    scratch.give(band);
   }
   return { mask };
 }
@@ -408,6 +410,7 @@ function drawEdema(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks, f
       if (alpha > 0.15) mask[i] = 1;
     }
   }
+  scratch.give(texture);
   return { mask };
 }
 
@@ -445,7 +448,7 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
 
 /** Adds a radiopaque device stroke to the device layer and returns its mask. */
 function drawDevice(layers: Layers, points: ReadonlyArray<readonly [number, number]>, halfWidth: number, peak: number): Uint8Array {
-  const plane = new Float32Array(layers.size * layers.size);
+  const plane = scratch.take(layers.size * layers.size);
   strokePolyline(plane, layers.size, points, halfWidth, halfWidth, peak, peak, (t) => 1 - 0.3 * t * t);
   const mask = new Uint8Array(plane.length);
   for (let i = 0; i < plane.length; i++) {
@@ -453,6 +456,7 @@ function drawDevice(layers: Layers, points: ReadonlyArray<readonly [number, numb
     if (plane[i] > layers.devices[i]) layers.devices[i] = plane[i];
     if (plane[i] > 0.1 * peak) mask[i] = 1;
   }
+  scratch.give(plane);
   return mask;
 }
 

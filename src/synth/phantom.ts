@@ -15,7 +15,7 @@ import {
 } from './geometry.ts';
 import { type BoneMasks, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
 import {
-  clamp01, gaussianBlur, pixelRange, poseMap, sampleCurve, smoothField, softEdge, strokePolyline, strokeSegment,
+  clamp01, gaussianBlur, pixelRange, poseMap, sampleCurve, scratch, smoothField, softEdge, strokePolyline, strokeSegment,
   warpBilinear, type PoseMap,
 } from './raster.ts';
 
@@ -61,24 +61,25 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
   const soft = drawSoftTissue(g, coarse, rng);
   const tissue = coarse === size ? soft.tissue : upsampleBilinear(soft.tissue, coarse, size);
   const lungAlpha = coarse === size ? soft.lungAlpha : upsampleBilinear(soft.lungAlpha, coarse, size);
+  if (coarse !== size) scratch.give(soft.tissue, soft.lungAlpha);
 
   // main bronchi: short dark tubes from the carina towards each hilum
-  const bronchi = new Float32Array(n);
+  const bronchi = scratch.take(n);
   for (const side of SIDES) {
     const hilum = g.hila[side];
     strokeSegment(bronchi, size, trachea.cu, trachea.carinaV - 0.01, hilum.cu - sideSign(side) * 0.03, hilum.cv - 0.02, 0.009, 0.1);
   }
   for (let i = 0; i < n; i++) tissue[i] -= bronchi[i];
 
-  const markings = new Float32Array(n);
+  const markings = scratch.take(n);
   for (const side of SIDES) drawVesselTree(markings, size, g, side, rng);
 
   const fractures = new Map<string, Uint8Array>();
-  const ribs = new Float32Array(n);
-  const intactRibs = new Float32Array(n);
-  const anterior = new Float32Array(n);
-  const clavicles = new Float32Array(n);
-  const spine = new Float32Array(n);
+  const ribs = scratch.take(n);
+  const intactRibs = scratch.take(n);
+  const anterior = scratch.take(n);
+  const clavicles = scratch.take(n);
+  const spine = scratch.take(n);
   for (const side of SIDES) {
     for (let k = 0; k < g.ribCount; k++) {
       const breaks = ribBreaks.filter((b) => b.side === side && b.rib === k);
@@ -92,7 +93,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       const cut = (t: number) => Math.round(t * (points.length - 1));
       const near = points.slice(0, Math.max(2, cut(b.at - b.gap / 2)));
       const far = points.slice(cut(b.at + b.gap / 2)).map(([u, v]) => [u, v + b.offset] as [number, number]);
-      const broken = new Float32Array(n), intact = new Float32Array(n);
+      const broken = scratch.take(n), intact = scratch.take(n);
       strokePolyline(intact, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.11, 0.09, cortex);
       strokePolyline(broken, size, near, g.ribHalfWidth, g.ribHalfWidth * 0.95, 0.11, 0.1, cortex);
       if (far.length >= 2) strokePolyline(broken, size, far, g.ribHalfWidth * 0.95, g.ribHalfWidth * 0.9, 0.1, 0.09, cortex);
@@ -105,6 +106,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
         if (Math.abs(broken[i] - intact[i]) > 0.012 && Math.max(broken[i], intact[i]) > 0.025) changed[i] = 1;
       }
       fractures.set(ribBreakKey(b), changed);
+      scratch.give(broken, intact);
     }
     for (let k = 0; k < g.ribCount - 3; k++) {
       strokePolyline(anterior, size, sampleCurve(size, anteriorRib(g, side, k), 3), g.ribHalfWidth * 0.9, g.ribHalfWidth * 0.8, 0.05, 0.035, cortex);
@@ -112,8 +114,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
     strokePolyline(clavicles, size, sampleCurve(size, clavicle(g, side), 3), 0.014, 0.012, 0.15, 0.13, cortex);
   }
   drawSpine(spine, size, g);
-  drawHumeralHeads(clavicles, size, g);
-  const bone = new Float32Array(n);
+  const bone = scratch.take(n);
   const bones: BoneMasks = { rib: new Uint8Array(n), clavicle: new Uint8Array(n), spine: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     bone[i] = ribs[i] + anterior[i] + clavicles[i] + spine[i];
@@ -121,7 +122,14 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
     if (clavicles[i] > 0.04) bones.clavicle[i] = 1;
     if (spine[i] > 0.02) bones.spine[i] = 1;
   }
-  return { layers: { size, tissue, markings, lungAlpha, bone, devices: new Float32Array(n), fractures }, bones };
+  drawHumeralHeads(bone, size, g);
+  scratch.give(bronchi, ribs, intactRibs, anterior, clavicles, spine);
+  return { layers: { size, tissue, markings, lungAlpha, bone, devices: scratch.take(n), fractures }, bones };
+}
+
+/** Returns the planes of a set of layers to the scratch pool (the layers must not be used afterwards). */
+export function releaseLayers(layers: Layers): void {
+  scratch.give(layers.tissue, layers.markings, layers.lungAlpha, layers.bone, layers.devices);
 }
 
 export function ribBreakKey(b: RibBreak): string {
@@ -132,8 +140,8 @@ export function ribBreakKey(b: RibBreak): string {
 function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: Float32Array; lungAlpha: Float32Array } {
   const n = size * size;
   const px = 1 / size;
-  const tissue = new Float32Array(n);
-  const lungAlpha = new Float32Array(n);
+  const tissue = scratch.take(n);
+  const lungAlpha = scratch.take(n);
   const mottle = smoothField(rng, size, 7);
   const fine = smoothField(rng, size, 23);
   const { heart, trachea } = g;
@@ -197,12 +205,13 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
       lungAlpha[i] = hull * (1 - mediastinum) * (1 - heartAlpha);
     }
   }
+  scratch.give(mottle, fine);
   return { tissue, lungAlpha };
 }
 
 /** Bilinear resampling of a square plane to another size (pixel centres aligned, edges clamped). */
 function upsampleBilinear(plane: Float32Array, from: number, to: number): Float32Array {
-  const out = new Float32Array(to * to);
+  const out = scratch.take(to * to);
   const index = new Int32Array(to), weight = new Float32Array(to);
   for (let k = 0; k < to; k++) {
     const s = Math.min(from - 1, Math.max(0, ((k + 0.5) * from) / to - 0.5));
@@ -293,10 +302,10 @@ function drawHumeralHeads(plane: Float32Array, size: number, g: ChestGeometry): 
   }
 }
 
-/** Adds the layers into one canonical-frame image (before pose and film). */
+/** Adds the layers into one canonical-frame image (before pose and film); the plane comes from `scratch`. */
 export function composeLayers(layers: Layers, g: ChestGeometry): Float32Array {
   const { tissue, markings, lungAlpha, bone, devices } = layers;
-  const out = new Float32Array(tissue.length);
+  const out = scratch.take(tissue.length);
   for (let i = 0; i < out.length; i++) {
     // bone shows less through dense soft tissue (heart, abdomen): the film is already near its shoulder there
     const dense = tissue[i] < 0.42 ? 0 : tissue[i] > 0.62 ? 1 : (tissue[i] - 0.42) / 0.2;
@@ -372,7 +381,10 @@ export function renderPhantom(seed: number, options: PhantomOptions = {}): Phant
   const noiseRng = rng.fork();
   const { layers, bones } = renderAnatomy(geometry, size, textureRng);
   const map = poseMap(size, geometry.pose);
-  const image = exposeFilm(composeLayers(layers, geometry), geometry, map, noiseRng);
+  const canonical = composeLayers(layers, geometry);
+  const image = exposeFilm(canonical, geometry, map, noiseRng);
+  releaseLayers(layers);
+  scratch.give(canonical);
   return { size, geometry, image, anatomy: warpLandmarks(computeLandmarkMasks(geometry, size, bones), map) };
 }
 

@@ -5,6 +5,34 @@
  */
 import type { Random } from '../util/random.ts';
 
+/**
+ * Reusable zeroed planes for the temporaries of a render. Allocating some twenty large typed arrays per image
+ * makes V8 collect garbage more than once per image; taking them from here avoids most of that. A plane given
+ * back must no longer be used by the giver.
+ */
+export class PlanePool {
+  private readonly free = new Map<number, Float32Array[]>();
+
+  /** A zero-filled plane of `length` values. */
+  take(length: number): Float32Array {
+    const plane = this.free.get(length)?.pop();
+    if (!plane) return new Float32Array(length);
+    plane.fill(0);
+    return plane;
+  }
+
+  give(...planes: Float32Array[]): void {
+    for (const plane of planes) {
+      let list = this.free.get(plane.length);
+      if (!list) this.free.set(plane.length, (list = []));
+      if (list.length < 24 && !list.includes(plane)) list.push(plane);
+    }
+  }
+}
+
+/** The pool of this thread's renders. */
+export const scratch = new PlanePool();
+
 /** clamp(0.5 + margin / width): an anti-aliased edge for a signed margin (positive inside). */
 export function softEdge(margin: number, width: number): number {
   const a = 0.5 + margin / width;
@@ -91,7 +119,7 @@ export function gaussianBlur(plane: Float32Array, size: number, sigmaPx: number)
   let sum = 0;
   for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigmaPx * sigmaPx));
   for (let k = 0; k < kernel.length; k++) kernel[k] /= sum;
-  const tmp = new Float32Array(plane.length);
+  const tmp = scratch.take(plane.length);
   const clampAt = (k: number) => (k < 0 ? 0 : k >= size ? size - 1 : k);
   // rows: interior pixels without clamping, the few border pixels with it
   for (let y = 0; y < size; y++) {
@@ -118,17 +146,19 @@ export function gaussianBlur(plane: Float32Array, size: number, sigmaPx: number)
       plane[y * size + x] = acc;
     }
   }
+  scratch.give(tmp);
 }
 
 /**
  * A smooth random field in about [−1, 1]: a (cells+1)² grid of uniform values, interpolated with smoothstep
- * weights. Cheap low-frequency texture for lung mottling and patchy opacities.
+ * weights. Cheap low-frequency texture for lung mottling and patchy opacities. The plane comes from `scratch`;
+ * give it back when done.
  */
 export function smoothField(rng: Random, size: number, cells: number): Float32Array {
   const g = cells + 1;
   const grid = new Float32Array(g * g);
   for (let k = 0; k < grid.length; k++) grid[k] = rng.uniform(-1, 1);
-  const out = new Float32Array(size * size);
+  const out = scratch.take(size * size);
   for (let y = 0; y < size; y++) {
     const gy = ((y + 0.5) / size) * cells;
     const iy = Math.min(cells - 1, Math.floor(gy));

@@ -13,8 +13,8 @@ import {
   drawFinding, sampleFindings,
 } from './findings.ts';
 import { LOCALISED_LANDMARKS, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
-import { checkSize, composeLayers, exposeFilm, renderAnatomy } from './phantom.ts';
-import { type Pose, poseMap, warpMask } from './raster.ts';
+import { checkSize, composeLayers, exposeFilm, releaseLayers, renderAnatomy } from './phantom.ts';
+import { type Pose, poseMap, scratch, warpMask } from './raster.ts';
 
 export interface SceneOptions extends FindingSamplingOptions {
   /** image side in pixels (default 224) */
@@ -83,7 +83,10 @@ export function renderScene(scene: Scene): RenderedScene {
   const landmarks = computeLandmarkMasks(geometry, size, bones);
   const drawn = scene.findings.map((f) => drawFinding(layers, geometry, landmarks, f));
   const map = poseMap(size, geometry.pose);
-  const image = exposeFilm(composeLayers(layers, geometry), geometry, map, new Random(scene.noiseSeed));
+  const canonical = composeLayers(layers, geometry);
+  const image = exposeFilm(canonical, geometry, map, new Random(scene.noiseSeed));
+  releaseLayers(layers);
+  scratch.give(canonical);
   const findings = scene.findings.map((finding, k): RenderedFinding => {
     const { mask, tip } = drawn[k];
     const rendered: RenderedFinding = { finding, mask: warpMask(mask, map), landmarks: [] };
