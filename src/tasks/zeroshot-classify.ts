@@ -12,7 +12,9 @@
  * Outputs in `out`: results.csv (one row per class + the mean), results.json, scores.csv (per image: labels and
  * scores), roc.png. The table is printed through `log` and returned.
  */
-import { rocAuc, rocCurve, maxF1, bootstrapCi, classificationReport, type BootstrapInterval, type ClassificationReport } from '../eval/index.ts';
+import {
+  rocAuc, rocCurve, maxF1, bootstrapCi, classificationReport, type BinaryMetric, type BootstrapInterval, type ClassificationReport,
+} from '../eval/index.ts';
 import { rocCurvesPng, type ProgressStream } from '../viz/index.ts';
 import type { ImageLoader } from '../data/datasets/index.ts';
 import type { NormalizeOptions } from '../data/transforms/index.ts';
@@ -148,9 +150,15 @@ export async function runZeroshotClassify(options: ZeroshotClassifyOptions): Pro
       const { known, knownScores } = knownColumn(labelRows, scoreRows, k);
       const result: ClassResult = { ...metrics, query: targets[k].query };
       if (resamples > 0) {
-        const ci = (metric: (l: Float64Array, s: Float64Array) => number): BootstrapInterval =>
+        const ci = (metric: BinaryMetric): BootstrapInterval =>
           bootstrapCi(known, knownScores, metric, { samples: resamples, seed: options.seed ?? 0 });
-        result.intervals = { auc: ci(rocAuc), f1: ci((l, s) => maxF1(l, s).f1), accuracy: ci((l, s) => maxF1(l, s).accuracy) };
+        const operatingPoint = sharedMaxF1();
+        try {
+          result.intervals = { auc: ci(rocAuc), f1: ci(operatingPoint.f1), accuracy: ci(operatingPoint.accuracy) };
+        } catch (error) {
+          // Too few samples of one label for resampling (every resample single-class): report no interval.
+          if (!(error instanceof RangeError)) throw error;
+        }
       }
       return result;
     });
@@ -167,6 +175,34 @@ export async function runZeroshotClassify(options: ZeroshotClassifyOptions): Pro
   } finally {
     resolved.release();
   }
+}
+
+/**
+ * Max-F1 and the ACC at its threshold as two bootstrap metrics that share one maxF1 call per resample: with
+ * the same seed, bootstrapCi draws the same resamples in the same order, so the accuracy run replays the values
+ * (and the failures) recorded by the F1 run instead of sorting every resample again.
+ * Call `f1`'s bootstrap first.
+ */
+function sharedMaxF1(): { f1: BinaryMetric; accuracy: BinaryMetric } {
+  const recorded: (number | RangeError)[] = [];
+  let replayed = 0;
+  return {
+    f1: (labels, scores) => {
+      try {
+        const point = maxF1(labels, scores);
+        recorded.push(point.accuracy);
+        return point.f1;
+      } catch (error) {
+        if (error instanceof RangeError) recorded.push(error);
+        throw error;
+      }
+    },
+    accuracy: (labels, scores) => {
+      const value = replayed < recorded.length ? recorded[replayed++] : maxF1(labels, scores).accuracy;
+      if (value instanceof RangeError) throw value;
+      return value;
+    },
+  };
 }
 
 function knownColumn(labels: readonly Float64Array[], scores: readonly ArrayLike<number>[], k: number): { known: Float64Array; knownScores: Float64Array } {

@@ -11,8 +11,12 @@ import { readImage } from '../../src/io/image.ts';
 import { testTransform } from '../../src/data/transforms/index.ts';
 import { CXR14_CLASSES } from '../../src/data/datasets/index.ts';
 import { encodeOffline } from '../../src/text/hash-encoder.ts';
-import { readBooksFile, disposeBooks } from '../../src/tasks/zeroshot/books.ts';
+import { readBooksFile, disposeBooks, textEncoderForBooks } from '../../src/tasks/zeroshot/books.ts';
+import { saveBooks } from '../../src/text/encode-books.ts';
+import { OFFLINE_ENCODER_NAME } from '../../src/text/hash-encoder.ts';
+import { ANATOMY_BOOK, PATHOLOGY_BOOK } from '../../src/text/books.ts';
 import { runZeroshotClassify } from '../../src/tasks/zeroshot-classify.ts';
+import { bootstrapCi, maxF1, rocAuc } from '../../src/eval/index.ts';
 import { dataDir, compare } from '../helpers.ts';
 import { INPUT_SIZE, TINY_CONFIG, parseSimpleCsv, tinySetup, type TinySetup } from './zeroshot-setup.ts';
 
@@ -67,6 +71,15 @@ test('CXR14: scores are P(present) of the mapped observation queries; outputs wr
     for (const v of [c.auc, c.f1, c.accuracy]) assert.ok(v >= 0 && v <= 1, `${c.name}: ${v}`);
     assert.ok(c.intervals!.auc.low >= 0 && c.intervals!.auc.high <= 1 && c.intervals!.auc.low <= c.intervals!.auc.high);
     assert.equal(c.positives + c.negatives, 12);
+  }
+  // The intervals equal bootstrapCi run directly (the F1 and ACC intervals share their maxF1 calls).
+  for (const [c, metrics] of result.classes.entries()) {
+    const labels = Float64Array.from({ length: 12 }, (_, i) => ((i + c) % 3 === 0 ? 1 : 0));
+    const scores = Float64Array.from({ length: 12 }, (_, i) => result.scores[i * 14 + c]);
+    const direct = (metric: (l: Float64Array, s: Float64Array) => number) => bootstrapCi(labels, scores, metric, { samples: 200, seed: 0 });
+    assert.deepEqual(metrics.intervals!.auc, direct(rocAuc));
+    assert.deepEqual(metrics.intervals!.f1, direct((l, s) => maxF1(l, s).f1));
+    assert.deepEqual(metrics.intervals!.accuracy, direct((l, s) => maxF1(l, s).accuracy));
   }
   for (const name of ['results.csv', 'results.json', 'scores.csv', 'roc.png']) assert.ok(existsSync(join(out, name)), name);
   const csv = parseSimpleCsv(readFileSync(join(out, 'results.csv'), 'utf8'));
@@ -161,6 +174,22 @@ test('COVIDx: COVID-19 is scored by a prompt appended to the pathology book; nor
   const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
   assert.deepEqual(json.classes[1].query, { kind: 'prompt', text: prompt });
   assert.match(result.table, /not scored: normal/);
+});
+
+test('the prompt encoder follows the books file: offline books get encodeOffline at their width', () => {
+  const file = join(setup.dir, 'offline-books.safetensors');
+  saveBooks(file, {
+    pathology: encodeOffline(PATHOLOGY_BOOK, { dim: 32 }), anatomy: encodeOffline(ANATOMY_BOOK, { dim: 32 }), dim: 32,
+    encoder: OFFLINE_ENCODER_NAME, maxLength: 128, pathologyHash: 'p', anatomyHash: 'a',
+  });
+  const encoded = torch.scope(() => {
+    const tensor = textEncoderForBooks(file)(['left pleural effusion', 'covid']) as torch.Tensor;
+    return { shape: [...tensor.shape], values: tensor.toFloat32Array() };
+  });
+  assert.deepEqual(encoded.shape, [2, 32]);
+  assert.deepEqual(encoded.values, encodeOffline(['left pleural effusion', 'covid'], { dim: 32 }));
+  // The test books record no encoder: a BERT model must be named.
+  assert.throws(() => textEncoderForBooks(setup.booksFile), /do not record their text encoder/);
 });
 
 test('bad options fail early with the expected errors', async () => {

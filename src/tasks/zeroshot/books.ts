@@ -7,29 +7,56 @@
  * the plain books and read only the prompt rows from the extended ones.
  */
 import * as torch from '../../torch/index.ts';
-import { readSafetensors } from '../../io/safetensors.ts';
+import { loadBooks, readBooks } from '../../text/encode-books.ts';
+import { encodeOffline, OFFLINE_ENCODER_NAME } from '../../text/hash-encoder.ts';
+import type { BertEncoder } from '../../text/bert.ts';
 import type { Books } from '../../models/medslip.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
 
-/** Encodes texts to (N, E) vectors in the books' text space (e.g. BERT [CLS] vectors). */
+/**
+ * Encodes texts to (N, E) vectors in the books' text space (the same encoder, and max_length, that made the books).
+ * The task takes over the returned tensor and disposes it.
+ */
 export type TextEncoder = (texts: readonly string[]) => torch.Tensor | Promise<torch.Tensor>;
 
 /**
- * Reads books from a safetensors file holding `pathology` (75, E) and `anatomy` (51, E). The tensors are kept
- * (outside any scope): dispose them with `disposeBooks` when done.
- * @throws Error naming the file when a tensor is missing or mis-shaped.
+ * Reads a books file (tensors `pathology` (75, E) and `anatomy` (51, E), see src/text/encode-books.ts). The
+ * tensors are kept (outside any scope): dispose them with `disposeBooks` when done.
+ * @throws Error naming the file when a tensor is missing, mis-shaped or not finite.
  */
 export function readBooksFile(path: string): Books {
-  const { tensors } = readSafetensors(path);
-  const get = (name: 'pathology' | 'anatomy', rows: number): torch.Tensor => {
-    const raw = tensors.get(name);
-    if (!raw) throw new Error(`${path}: expected a tensor "${name}" (${rows}, E) but the file has ${[...tensors.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
-    if (raw.shape.length !== 2 || raw.shape[0] !== rows) {
-      throw new Error(`${path}: tensor "${name}" must be (${rows}, E) but is (${raw.shape.join(', ')})`);
-    }
-    return torch.fromRaw(raw, { dtype: 'float32' }).keep();
+  const { pathology, anatomy } = loadBooks(path);
+  return { pathology: pathology.keep(), anatomy: anatomy.keep() };
+}
+
+/** The prompt encoder matching books made by the offline hash encoder: `encodeOffline` at the books' width. */
+export function offlineTextEncoder(dim = 768): TextEncoder {
+  return (texts) => torch.fromTypedArray(encodeOffline(texts, { dim }), [texts.length, dim]);
+}
+
+/** The prompt encoder matching books made by a BERT model: its [CLS] vectors at the books' max_length. */
+export function bertTextEncoder(bert: BertEncoder, maxLength = 128): TextEncoder {
+  return (texts) => {
+    const { cls, count, dim } = bert.encodeTexts(texts, { maxLength });
+    return torch.fromTypedArray(cls, [count, dim]);
   };
-  return { pathology: get('pathology', NUM_OBSERVATIONS), anatomy: get('anatomy', NUM_LANDMARKS) };
+}
+
+/**
+ * The prompt encoder for a books file, from the encoder its metadata names: the offline encoder needs nothing,
+ * a BERT one needs the same model loaded (`bert`).
+ * @throws Error naming the books file when the metadata names a BERT model other than `bert` (or none is given).
+ */
+export function textEncoderForBooks(file: string, bert?: BertEncoder): TextEncoder {
+  const { encoder, dim, maxLength } = readBooks(file).metadata;
+  if (encoder === OFFLINE_ENCODER_NAME) return offlineTextEncoder(dim);
+  if (bert === undefined) {
+    throw new Error(encoder === undefined
+      ? `${file}: the books do not record their text encoder; pass the BERT model that made them to encode prompts`
+      : `${file}: the books were made by ${encoder}; load that BERT model to encode prompts`);
+  }
+  if (encoder !== undefined && bert.name !== encoder) throw new Error(`${file}: the books were made by ${encoder} but the prompt encoder is ${bert.name}`);
+  return bertTextEncoder(bert, maxLength);
 }
 
 export function disposeBooks(books: Books): void {
