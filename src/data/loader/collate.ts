@@ -28,6 +28,10 @@ export interface PretrainLoaderBatch extends PretrainBatch {
  * Pre-training items → images (B,3,H,W) float32; labelPathology (B,75), labelAnatomy (B,51), matrix (B,51,75),
  * indexPathology (B,75,8) and indexAnatomy (B,51,8), all int64 (the dtypes of the reference's default
  * collation, which the model's losses expect).
+ * @example
+ *   const loader = await BatchLoader.open({ source: { kind: 'pretrain', args: { jsonPath, npyPath } },
+ *     transform: { kind: 'train' }, collate: collatePretrain, batchSize: 64, workers: 2 });
+ *   for await (const batch of loader.epoch(0)) { const { loss } = model.losses(batch, books); … disposeBatch(batch); }
  * @throws TypeError for an empty batch or items that are not pre-training items of one image size.
  */
 export function collatePretrain(items: PretrainItem[]): PretrainLoaderBatch {
@@ -46,6 +50,9 @@ export function collatePretrain(items: PretrainItem[]): PretrainLoaderBatch {
 
 /**
  * Classification items → images (B,3,H,W) float32 and labels (B,C) float32 with NaN for unknown.
+ * @example
+ *   const loader = await BatchLoader.open({ source: { kind: 'cxr14', args: { csvPath: 'cxr14/test.csv' } },
+ *     transform: { kind: 'test', size: 224 }, collate: collateClassification, batchSize: 32, shuffle: false });
  * @throws TypeError for an empty batch, items that are not classification items, or mixed sizes.
  */
 export function collateClassification(items: ClassificationItem[]): ClassificationBatch {
@@ -60,7 +67,10 @@ export function collateClassification(items: ClassificationItem[]): Classificati
   }));
 }
 
-/** Disposes every tensor of a batch (its top-level fields). */
+/**
+ * Disposes every tensor of a batch (its top-level fields).
+ * @example for await (const batch of loader.epoch(e)) { try { step(batch); } finally { disposeBatch(batch); } }
+ */
 export function disposeBatch(batch: object): void {
   for (const value of Object.values(batch)) if (value instanceof torch.Tensor) value.dispose();
 }

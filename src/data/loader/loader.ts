@@ -161,10 +161,10 @@ export class BatchLoader<S extends LoaderItem, B> {
     let finished = false;
     const loading: Promise<LoaderItem[]>[] = [];
     try {
-      const runner = this.runner();
       let next = 0;
       const fill = (): void => {
         while (loading.length < this.prefetch && next < batches.length) {
+          const runner = this.runner(); // not before a batch is needed: a resumed, finished epoch starts no workers
           const batch = Promise.all(batches[next++].map((index) => runner.run(index, epoch)));
           // Rejections surface when the batch is awaited; this keeps a batch loading ahead from being reported
           // as unhandled if the epoch ends before reaching it.

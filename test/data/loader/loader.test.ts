@@ -195,6 +195,24 @@ describe('BatchLoader', () => {
     });
   });
 
+  test('prefetch bounds the batches loading ahead of the one handed out', async () => {
+    const url = new URL('./synthetic-source.ts', import.meta.url).href;
+    const { startedLoads } = (await import(url)) as { startedLoads: number[] };
+    const source: SourceSpec = { kind: 'module', args: { url, options: { length: 20, side: 8 } } };
+    for (const prefetch of [1, 3]) {
+      const loader: BatchLoader<LoaderItem, LoaderItem[]> = await open(source, { batchSize: 2, prefetch, transform: { kind: 'test', size: 8 } });
+      startedLoads.length = 0;
+      const started: number[] = [];
+      for await (const batch of loader.epoch(0)) {
+        started.push(startedLoads.length);
+        if (started.length === 3) break;
+        assert.equal(batch.length, 2);
+      }
+      // While batch k (1-based) is in the caller's hands, batches up to k + prefetch have been started.
+      assert.deepEqual(started, [1, 2, 3].map((k) => 2 * (k + prefetch)), `prefetch ${prefetch}`);
+    }
+  });
+
   test('one epoch at a time; breaking out frees the loader for the next epoch', async () => {
     const loader = await open(cxr14(), { workers: 1 });
     const first = loader.epoch(0);

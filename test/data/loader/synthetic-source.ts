@@ -3,6 +3,9 @@ import { imagePipeline, type SourceModuleOpener } from '../../../src/data/loader
 import type { ClassificationItem } from '../../../src/data/loader/items.ts';
 import { Random } from '../../../src/util/random.ts';
 
+/** Loads started in this thread, for the prefetch test. */
+export const startedLoads: number[] = [];
+
 export const openSource: SourceModuleOpener = (options, { transform, seed }) => {
   const { length, side } = options as { length: number; side: number };
   const pipeline = imagePipeline(transform, seed);
@@ -11,6 +14,7 @@ export const openSource: SourceModuleOpener = (options, { transform, seed }) => 
     pathologies: ['odd'],
     length,
     load: async (index: number, epoch: number): Promise<ClassificationItem> => {
+      startedLoads.push(index);
       const random = new Random(index);
       const data = Uint8Array.from({ length: side * side }, () => random.int(0, 255));
       const image = { data, width: side, height: side, channels: 1 as const, bitDepth: 8 as const };
