@@ -16,19 +16,16 @@
  * Sections in order: config → data → model → optimizer → epochs (train, validate, select) → test → files.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
-import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
-import { ResNetClassifier, initFromMedslip, type ClassifierConfig } from '../models/classifier.ts';
+import { ResNetClassifier, type ClassifierConfig } from '../models/classifier.ts';
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
 import { testTransform, trainTransform, type ImageTransform } from '../data/transforms/pipelines.ts';
 import type { LabeledDataset, LabeledSample } from '../data/datasets/dataset.ts';
 import { classificationReport, type ClassificationReport } from '../eval/report.ts';
-import { writeFileAtomic } from '../io/atomic-write.ts';
 import { Random } from '../util/random.ts';
 import { batchCount, loadBatches, stackFloat32 } from './finetune/batches.ts';
 import { CLASSIFICATION_DATASETS, openClassificationDataset, trainingSubset, type ClassificationDatasetKind } from './finetune/datasets.ts';
-import { trainAndSelect, type Selection, type ValidationResult } from './finetune/loop.ts';
+import { initEncoder, trainAndSelect, writeMetrics, type FinetuneFiles, type InitSummary, type Selection, type ValidationResult } from './finetune/loop.ts';
 import { resolveCommonOptions, type FinetuneCommonOptions, type FinetunePercent } from './finetune/options.ts';
 
 export interface FinetuneClassifyOptions extends FinetuneCommonOptions {
@@ -43,7 +40,7 @@ export interface FinetuneClassifyResult {
   /** Contents of metrics.json. */
   metrics: ClassifyMetrics;
   /** The files written. */
-  files: { metrics: string; log: string; lossCurve: string; checkpoint: string };
+  files: FinetuneFiles;
 }
 
 export interface ClassifyMetrics {
@@ -55,7 +52,7 @@ export interface ClassifyMetrics {
   selection: Omit<Selection, 'history'>;
   /** Test-set metrics of the selected weights: per class AUC/F1/ACC and their means. */
   test: ClassificationReport & { images: number; loss: number };
-  init: { path: string; copied: number; ignored: number } | null;
+  init: InitSummary | null;
 }
 
 interface Batch { images: torch.Tensor; labels: torch.Tensor }
@@ -136,54 +133,27 @@ export async function runFinetuneClassify(options: FinetuneClassifyOptions): Pro
   // ---- model
   const modelConfig: ClassifierConfig = { backbone: o.backbone, classes: classes.length };
   const model = new ResNetClassifier(modelConfig);
-  // Parameters and optimizer moments are native memory: released however the run ends.
-  let optimizer: AdamW | undefined;
-  try {
-    let init: ClassifyMetrics['init'] = null;
-    if (o.init !== undefined) {
-      const report = initFromMedslip(model, o.init);
-      init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
-      log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
-    } else {
-      log('init: none given, the whole model starts from random weights');
-    }
+  try { // parameters are native memory: released however the run ends
+    const init = initEncoder(model, o.init, log);
     model.to(o.device);
 
-    // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
-    const adamw = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
-    optimizer = adamw;
+    // ---- epochs: AdamW at a constant lr (the reference's degenerate cosine schedule), selection on valid
     const shuffle = random.fork();
-
-    // ---- epochs
-    const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
-      model.train();
-      const order = shuffle.shuffle([...subset]);
-      let lossSum = 0, batches = 0;
-      for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
-        const loss = torch.scope(() => {
-          const batch = toBatch(items, o.imageSize, o.device);
-          const value = maskedBceWithLogits(model.forward(batch.images), batch.labels);
-          model.zeroGrad();
-          value.backward();
-          adamw.step();
-          return value.item(); // sync point: reads the loss
-        });
-        lossSum += loss;
-        batches++;
-        onBatch(batches, loss);
-      }
-      return lossSum / Math.max(1, batches);
-    };
     const validate = async (): Promise<ValidationResult> => {
       const { scores, labels, loss } = await predict(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
       const report = classificationReport(classes, labels, scores);
       return { loss, score: report.meanAuc, details: { validF1: report.meanF1 ?? null, validAccuracy: report.meanAccuracy ?? null } };
     };
-    const runConfig = { task: 'classify', dataset, ...o, log: undefined, progress: undefined, loadImage: undefined };
     const selection = await trainAndSelect({
-      model, modelConfig: { ...modelConfig, task: 'classify', classNames: classes }, optimizer: adamw, epochs: o.epochs, out: o.out,
-      scoreName: 'auc', title: `fine-tune classify (${dataset}, ${o.percent} %): loss per epoch`,
-      trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
+      model, modelConfig: { ...modelConfig, task: 'classify', classNames: classes }, lr: o.lr, weightDecay: o.weightDecay,
+      epochs: o.epochs, out: o.out, scoreName: 'auc', title: `fine-tune classify (${dataset}, ${o.percent} %): loss per epoch`,
+      trainBatchCount: batchCount(subset.length, o.batchSize),
+      trainBatches: () => loadBatches(train, shuffle.shuffle([...subset]), o.batchSize, prepareWith(augment)),
+      lossOf: (items) => {
+        const batch = toBatch(items, o.imageSize, o.device);
+        return maskedBceWithLogits(model.forward(batch.images), batch.labels);
+      },
+      validate, runConfig: { task: 'classify', dataset, ...o, log: undefined, progress: undefined, loadImage: undefined }, log, progress: o.progress,
     });
 
     // ---- test: opened and read only now, once, with the selected weights
@@ -198,15 +168,11 @@ export async function runFinetuneClassify(options: FinetuneClassifyOptions): Pro
       task: 'classify', dataset, classes, percent: o.percent, trainImages: subset.length, selection: selectionSummary,
       test: { ...report, images: test.length, loss: predicted.loss }, init,
     };
-    const files = {
-      metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
-    };
-    writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
+    const files = writeMetrics(o.out, metrics);
     const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toFixed(4));
     log(`test (${test.length} images, epoch ${selection.epoch}): mean AUC ${fmt(report.meanAuc)}, mean F1 ${fmt(report.meanF1)}, mean ACC ${fmt(report.meanAccuracy)}${report.skipped.length ? `; ${report.skipped.length} class(es) without both labels skipped` : ''}`);
     return { metrics, files };
   } finally {
-    optimizer?.dispose();
     model.dispose();
   }
 }

@@ -17,20 +17,16 @@
  * Sections in order: config → data → model → optimizer → epochs (train, validate, select) → test → files.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
-import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
-import { initFromMedslip } from '../models/classifier.ts';
 import { ResUNet, type ResUNetConfig } from '../models/res-unet.ts';
 import { diceBceLoss } from '../models/losses-finetune.ts';
 import { SiimDataset, type SiimSample } from '../data/datasets/siim.ts';
 import { segmentationTestTransform, segmentationTrainTransform, type SegmentationSample, type SegmentationTransform } from '../data/transforms/segmentation.ts';
 import { segmentationScores, type SegmentationSummary } from '../eval/segmentation.ts';
-import { writeFileAtomic } from '../io/atomic-write.ts';
 import { Random } from '../util/random.ts';
 import { batchCount, loadBatches, stackFloat32 } from './finetune/batches.ts';
 import { trainingSubset } from './finetune/datasets.ts';
-import { trainAndSelect, type Selection, type ValidationResult } from './finetune/loop.ts';
+import { initEncoder, trainAndSelect, writeMetrics, type FinetuneFiles, type InitSummary, type Selection, type ValidationResult } from './finetune/loop.ts';
 import { resolveCommonOptions, type FinetuneCommonOptions, type FinetunePercent } from './finetune/options.ts';
 
 /** Options of `runFinetuneSegment`: the common ones; train/valid/test are SIIM CSVs (png_images/, png_masks/ beside them). */
@@ -47,12 +43,12 @@ export interface SegmentMetrics {
   selection: Omit<Selection, 'history'>;
   /** Test-set scores of the selected weights: mean Dice (all, positive, negative images) and mIoU. */
   test: SegmentationSummary & { loss: number };
-  init: { path: string; copied: number; ignored: number } | null;
+  init: InitSummary | null;
 }
 
 export interface FinetuneSegmentResult {
   metrics: SegmentMetrics;
-  files: { metrics: string; log: string; lossCurve: string; checkpoint: string };
+  files: FinetuneFiles;
 }
 
 interface Batch { images: torch.Tensor; masks: torch.Tensor }
@@ -131,53 +127,26 @@ export async function runFinetuneSegment(options: FinetuneSegmentOptions): Promi
   // ---- model
   const modelConfig: ResUNetConfig = { backbone: o.backbone, classes: 1, dropout: 0.2 };
   const model = new ResUNet(modelConfig);
-  // Parameters and optimizer moments are native memory: released however the run ends.
-  let optimizer: AdamW | undefined;
-  try {
-    let init: SegmentMetrics['init'] = null;
-    if (o.init !== undefined) {
-      const report = initFromMedslip(model, o.init);
-      init = { path: o.init, copied: report.copied.length, ignored: report.ignored };
-      log(`init: copied ${report.copied.length} of ${model.stateDict().size} tensors from ${o.init} (${report.source}); ${report.kept.length} keep their fresh initialisation, ${report.ignored} checkpoint tensors unused`);
-    } else {
-      log('init: none given, the whole model starts from random weights');
-    }
+  try { // parameters are native memory: released however the run ends
+    const init = initEncoder(model, o.init, log);
     model.to(o.device);
 
-    // ---- optimizer: constant lr, as the reference's degenerate cosine schedule
-    const adamw = new AdamW(referenceParamGroups(model.namedParameters(), o.weightDecay), { lr: o.lr });
-    optimizer = adamw;
+    // ---- epochs: AdamW at a constant lr (the reference's degenerate cosine schedule), selection on valid Dice
     const shuffle = random.fork();
-
-    // ---- epochs
-    const trainEpoch = async (_epoch: number, onBatch: (done: number, loss: number) => void): Promise<number> => {
-      model.train();
-      const order = shuffle.shuffle([...subset]);
-      let lossSum = 0, batches = 0;
-      for await (const items of loadBatches(train, order, o.batchSize, prepareWith(augment))) {
-        const loss = torch.scope(() => {
-          const batch = toBatch(items, o.imageSize, o.device);
-          const { loss: value } = diceBceLoss(model.forward(batch.images), batch.masks);
-          model.zeroGrad();
-          value.backward();
-          adamw.step();
-          return value.item(); // sync point: reads the loss
-        });
-        lossSum += loss;
-        batches++;
-        onBatch(batches, loss);
-      }
-      return lossSum / Math.max(1, batches);
-    };
     const validate = async (): Promise<ValidationResult> => {
       const summary = await evaluateSet(model, valid, o.batchSize, evaluate, o.imageSize, o.device);
       return { loss: summary.loss, score: summary.dice, details: { validMiou: summary.miou, validDicePositive: summary.dicePositive ?? null } };
     };
-    const runConfig = { task: 'segment', dataset: 'siim', ...o, log: undefined, progress: undefined, loadImage: undefined };
     const selection = await trainAndSelect({
-      model, modelConfig: { ...modelConfig, task: 'segment' }, optimizer: adamw, epochs: o.epochs, out: o.out,
-      scoreName: 'dice', title: `fine-tune segment (siim, ${o.percent} %): loss per epoch`,
-      trainBatches: batchCount(subset.length, o.batchSize), trainEpoch, validate, runConfig, log, progress: o.progress,
+      model, modelConfig: { ...modelConfig, task: 'segment' }, lr: o.lr, weightDecay: o.weightDecay,
+      epochs: o.epochs, out: o.out, scoreName: 'dice', title: `fine-tune segment (siim, ${o.percent} %): loss per epoch`,
+      trainBatchCount: batchCount(subset.length, o.batchSize),
+      trainBatches: () => loadBatches(train, shuffle.shuffle([...subset]), o.batchSize, prepareWith(augment)),
+      lossOf: (items) => {
+        const batch = toBatch(items, o.imageSize, o.device);
+        return diceBceLoss(model.forward(batch.images), batch.masks).loss;
+      },
+      validate, runConfig: { task: 'segment', dataset: 'siim', ...o, log: undefined, progress: undefined, loadImage: undefined }, log, progress: o.progress,
     });
 
     // ---- test: opened and read only now, once, with the selected weights
@@ -187,14 +156,10 @@ export async function runFinetuneSegment(options: FinetuneSegmentOptions): Promi
     const metrics: SegmentMetrics = {
       task: 'segment', dataset: 'siim', percent: o.percent, trainImages: subset.length, selection: selectionSummary, test: scores, init,
     };
-    const files = {
-      metrics: join(o.out, 'metrics.json'), log: join(o.out, 'log.jsonl'), lossCurve: join(o.out, 'loss.png'), checkpoint: join(o.out, 'best'),
-    };
-    writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 1)}\n`);
+    const files = writeMetrics(o.out, metrics);
     log(`test (${scores.images} images, epoch ${selection.epoch}): Dice ${scores.dice.toFixed(4)} (positive ${scores.dicePositive?.toFixed(4) ?? 'n/a'}, negative ${scores.diceNegative?.toFixed(4) ?? 'n/a'}), mIoU ${scores.miou.toFixed(4)}`);
     return { metrics, files };
   } finally {
-    optimizer?.dispose();
     model.dispose();
   }
 }
