@@ -5,7 +5,8 @@ import { groundingHeatmap, tokenGrid, upsampleGrid } from '../../src/tasks/zeros
 import { DEFAULT_SWEEP, ThresholdSweep } from '../../src/tasks/zeroshot/sweep.ts';
 import { classTargets, DEFAULT_COVID_PROMPT } from '../../src/tasks/zeroshot/targets.ts';
 import { csvLine, formatTable, spread } from '../../src/tasks/zeroshot/output.ts';
-import { firstRows } from '../../src/tasks/zeroshot/data.ts';
+import { equalizeToEightBit, firstRows } from '../../src/tasks/zeroshot/data.ts';
+import { equalizeHistogram, equalizeHistogramValues } from '../../src/data/transforms/index.ts';
 import { CXR14_CLASSES, COVIDX_THREE_CLASS_PATHOLOGIES } from '../../src/data/datasets/index.ts';
 import { Random } from '../../src/util/random.ts';
 import { compare } from '../helpers.ts';
@@ -110,4 +111,17 @@ test('output helpers: CSV quoting, table alignment, row limits, overlay spread',
   assert.deepEqual(spread(10, 3), [0, 5, 9]);
   assert.deepEqual(spread(2, 8), [0, 1]);
   assert.deepEqual(spread(10, 0), []);
+});
+
+test('RSNA equalisation: 8-bit images as equalizeHistogram, 16-bit ones at full precision (pixels / 255 as the reference)', () => {
+  const random = new Random(4);
+  const eight = { data: Uint8Array.from({ length: 300 }, () => random.int(0, 255)), width: 20, height: 15, channels: 1 as const, bitDepth: 8 as const };
+  assert.deepEqual(equalizeToEightBit(eight), equalizeHistogram(eight));
+  // 12-bit values: 4096 levels that an 8-bit reduction would merge.
+  const sixteen = { data: Uint16Array.from({ length: 300 }, () => random.int(0, 4095)), width: 20, height: 15, channels: 1 as const, bitDepth: 16 as const };
+  const out = equalizeToEightBit(sixteen);
+  assert.equal(out.bitDepth, 8);
+  const expected = equalizeHistogramValues(Float64Array.from(sixteen.data, (v) => v / 255));
+  assert.deepEqual(Array.from(out.data), Array.from(expected, (v) => Math.trunc(v * 255)));
+  assert.ok(Math.max(...out.data) === 255 && Math.min(...out.data) < 5);
 });

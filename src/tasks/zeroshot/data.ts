@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { to8Bit, type Image } from '../../io/image.ts';
 import { CovidxDataset, Cxr14Dataset, RsnaDataset, SiimDataset, type ImageLoader, type LabeledDataset } from '../../data/datasets/index.ts';
-import { equalizeHistogram, normalize, resize, type NormalizeOptions } from '../../data/transforms/index.ts';
+import { equalizeHistogram, equalizeHistogramValues, normalize, resize, type NormalizeOptions } from '../../data/transforms/index.ts';
 
 export type ZeroshotDatasetKind = 'cxr14' | 'rsna' | 'siim' | 'covidx';
 export const ZEROSHOT_DATASETS: readonly ZeroshotDatasetKind[] = Object.freeze(['cxr14', 'rsna', 'siim', 'covidx']);
@@ -48,9 +48,25 @@ export interface InputOptions extends NormalizeOptions {
 
 /** The 8-bit size × size image the model sees before normalisation (also what overlays are drawn on). */
 export function inputImage(image: Image, size: number, equalize: boolean): Image {
-  let eight = to8Bit(image);
-  if (equalize) eight = equalizeHistogram(eight);
-  return resize(eight, size, size, 'bilinear');
+  return resize(equalize ? equalizeToEightBit(image) : to8Bit(image), size, size, 'bilinear');
+}
+
+/**
+ * The RSNA protocol's `(equalize_hist(pixels / 255) * 255).astype(uint8)`, per channel. A 16-bit image (e.g. a
+ * 12-bit DICOM) is equalised at full precision, as the reference does, not after reduction to 8 bits.
+ */
+export function equalizeToEightBit(image: Image): Image {
+  if (image.bitDepth === 8) return equalizeHistogram(image);
+  const { channels } = image;
+  const pixels = image.width * image.height;
+  const data = new Uint8Array(pixels * channels);
+  const values = new Float64Array(pixels);
+  for (let c = 0; c < channels; c++) {
+    for (let p = 0; p < pixels; p++) values[p] = image.data[p * channels + c] / 255;
+    const equalised = equalizeHistogramValues(values);
+    for (let p = 0; p < pixels; p++) data[p * channels + c] = Math.trunc(equalised[p] * 255);
+  }
+  return { ...image, data, bitDepth: 8 };
 }
 
 /** The normalised CHW model input of a resized image. */
