@@ -23,6 +23,7 @@
  */
 import type { LoaderItem } from './items.ts';
 import { WorkerPool } from './pool.ts';
+import type { WorkerInit } from './protocol.ts';
 import { openSource, type SampleSource, type SourceSpec, type TransformSpec } from './sources.ts';
 import { epochOrder } from './seeds.ts';
 
@@ -70,7 +71,11 @@ export class BatchLoader<S extends LoaderItem, B> {
   private pool: WorkerPool | undefined;
   private active = false;
 
-  private constructor(options: BatchLoaderOptions<S, B>, private readonly source: SampleSource) {
+  private constructor(
+    options: BatchLoaderOptions<S, B>,
+    private readonly source: SampleSource,
+    private readonly init: WorkerInit | undefined,
+  ) {
     this.options = options;
     this.batchSize = options.batchSize;
     this.seed = options.seed ?? 0;
@@ -96,7 +101,7 @@ export class BatchLoader<S extends LoaderItem, B> {
         }
       });
     }
-    return new BatchLoader(options, source);
+    return new BatchLoader(options, source, (options.workers ?? 0) > 0 ? workerInit(options) : undefined);
   }
 
   /** Name of the dataset. */
@@ -186,9 +191,19 @@ export class BatchLoader<S extends LoaderItem, B> {
   }
 
   private runner(): Runner {
-    if (this.workers === 0) return { run: (index, epoch) => this.source.load(index, epoch) };
-    this.pool ??= new WorkerPool(this.workers, { source: this.options.source, transform: this.options.transform, seed: this.seed });
+    if (this.init === undefined) return { run: (index, epoch) => this.source.load(index, epoch) };
+    this.pool ??= new WorkerPool(this.workers, this.init);
     return this.pool;
+  }
+}
+
+// A copy taken at open: later changes to the caller's objects cannot make workers differ from the main thread,
+// and a description that cannot reach a worker (a function in a module source's options) fails now.
+function workerInit<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>): WorkerInit {
+  try {
+    return structuredClone({ source: options.source, transform: options.transform, seed: options.seed ?? 0 });
+  } catch (error) {
+    throw new TypeError(`Expected a source and transform description that can be sent to worker threads (plain data only): ${(error as Error).message}`);
   }
 }
 

@@ -187,6 +187,9 @@ describe('BatchLoader', () => {
       assert.deepEqual(item.imageShape, [3, SIZE, SIZE]);
       assert.deepEqual([...item.labels], [item.index % 2]);
     }
+    await assert.rejects(open({ kind: 'module', args: { url, options: { length: 5, side: 40, hook: () => 0 } } }, { workers: 1 }), {
+      name: 'TypeError', message: /^Expected a source and transform description that can be sent to worker threads \(plain data only\): /,
+    });
     await assert.rejects(open({ kind: 'module', args: { url, exportName: 'notAnOpener' } }), {
       name: 'TypeError', message: `${url} does not export a function "notAnOpener" (a SourceModuleOpener)`,
     });
