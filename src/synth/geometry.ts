@@ -145,7 +145,7 @@ export function sampleGeometry(rng: Random): ChestGeometry {
       gamma: rng.uniform(0.8, 1.25),
       noiseStd: rng.uniform(0.008, 0.02),
       blurPx: rng.uniform(0.45, 0.85),
-      lungDarkness: rng.uniform(0.26, 0.32),
+      lungDarkness: rng.uniform(0.2, 0.25),
       markingGain: rng.uniform(0.8, 1.2),
       boneGain: rng.uniform(0.85, 1.15),
     },

@@ -86,7 +86,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       // smooth curves need few points; a broken rib keeps fine ones so that its gap is placed to the pixel
       const points = sampleCurve(size, posteriorRib(g, side, k), breaks.length === 0 ? 3 : 1.5);
       if (breaks.length === 0) {
-        strokePolyline(ribs, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.11, 0.09, cortex);
+        strokePolyline(ribs, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.09, 0.075, cortex);
         continue;
       }
       const b = breaks[0];
@@ -94,9 +94,9 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       const near = points.slice(0, Math.max(2, cut(b.at - b.gap / 2)));
       const far = points.slice(cut(b.at + b.gap / 2)).map(([u, v]) => [u, v + b.offset] as [number, number]);
       const broken = scratch.take(n), intact = scratch.take(n);
-      strokePolyline(intact, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.11, 0.09, cortex);
-      strokePolyline(broken, size, near, g.ribHalfWidth, g.ribHalfWidth * 0.95, 0.11, 0.1, cortex);
-      if (far.length >= 2) strokePolyline(broken, size, far, g.ribHalfWidth * 0.95, g.ribHalfWidth * 0.9, 0.1, 0.09, cortex);
+      strokePolyline(intact, size, points, g.ribHalfWidth, g.ribHalfWidth * 0.9, 0.09, 0.075, cortex);
+      strokePolyline(broken, size, near, g.ribHalfWidth, g.ribHalfWidth * 0.95, 0.09, 0.082, cortex);
+      if (far.length >= 2) strokePolyline(broken, size, far, g.ribHalfWidth * 0.95, g.ribHalfWidth * 0.9, 0.082, 0.075, cortex);
       // the landmark "rib" keeps the intact outline too, so the break lies inside it; the fracture's mask is
       // where the broken rib differs from the intact one
       const changed = new Uint8Array(n);
@@ -109,7 +109,7 @@ export function renderAnatomy(g: ChestGeometry, size: number, rng: Random, ribBr
       scratch.give(broken, intact);
     }
     for (let k = 0; k < g.ribCount - 3; k++) {
-      strokePolyline(anterior, size, sampleCurve(size, anteriorRib(g, side, k), 3), g.ribHalfWidth * 0.9, g.ribHalfWidth * 0.8, 0.05, 0.035, cortex);
+      strokePolyline(anterior, size, sampleCurve(size, anteriorRib(g, side, k), 3), g.ribHalfWidth * 0.9, g.ribHalfWidth * 0.8, 0.04, 0.03, cortex);
     }
     strokePolyline(clavicles, size, sampleCurve(size, clavicle(g, side), 3), 0.014, 0.012, 0.15, 0.13, cortex);
   }
@@ -144,6 +144,7 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
   const lungAlpha = scratch.take(n);
   const mottle = smoothField(rng, size, 7);
   const fine = smoothField(rng, size, 23);
+  const reticular = smoothField(rng, size, Math.max(8, Math.round(size / 2.5)));
   const { heart, trachea } = g;
 
   const hullGrid = new HullGrid(g, size);
@@ -183,7 +184,7 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
         // breast and pectoral soft tissue over the lower lateral lung
         const bu = (d - 0.3) / 0.12, bv = (v - lung.costophrenicV + 0.1) / 0.1;
         const breast = 0.12 * Math.exp(-(bu * bu + bv * bv));
-        value -= hull * g.exposure.lungDarkness * (depth - breast) * (1 + 0.08 * mottle[i] + 0.04 * fine[i]);
+        value -= hull * g.exposure.lungDarkness * (depth - breast) * (1 + 0.08 * mottle[i] + 0.05 * fine[i] + 0.06 * reticular[i]);
       }
       const hilum = g.hila[side];
       const hx = (u - hilum.cu) / 0.035, hy = (v - hilum.cv) / 0.05;
@@ -205,7 +206,7 @@ function drawSoftTissue(g: ChestGeometry, size: number, rng: Random): { tissue: 
       lungAlpha[i] = hull * (1 - mediastinum) * (1 - heartAlpha);
     }
   }
-  scratch.give(mottle, fine);
+  scratch.give(mottle, fine, reticular);
   return { tissue, lungAlpha };
 }
 
@@ -329,7 +330,11 @@ export function exposeFilm(canonical: Float32Array, g: ChestGeometry, map: PoseM
   const stride = 2 * noiseRng.int(1, NORMAL_TABLE_SIZE / 2 - 1) + 1;
   // the film curve through a lookup table: a power per pixel is the costliest step otherwise
   const curve = new Float32Array(CURVE_STEPS + 1);
-  for (let k = 0; k <= CURVE_STEPS; k++) curve[k] = clamp01(0.5 + contrast * (k / CURVE_STEPS - 0.5) + brightness) ** gamma;
+  // the detector's response: mid-tones lifted, highlights compressed (soft tissue near white, lungs mid-grey)
+  for (let k = 0; k <= CURVE_STEPS; k++) {
+    const response = 1 - (1 - k / CURVE_STEPS) ** 1.7;
+    curve[k] = clamp01(0.5 + contrast * (response - 0.5) + brightness) ** gamma;
+  }
   for (let i = 0; i < image.length; i++) {
     const t = clamp01(image[i]) * CURVE_STEPS;
     const k = Math.min(CURVE_STEPS - 1, Math.floor(t));
