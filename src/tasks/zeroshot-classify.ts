@@ -26,6 +26,12 @@ import { csvText, fixed, formatTable, writeOutputs } from './zeroshot/output.ts'
 import { planQueries } from './zeroshot/queries.ts';
 import { classTargets, describeQuery, type ClassTarget, type Query } from './zeroshot/targets.ts';
 
+// What a caller (the CLI) needs besides the task itself: dataset names, prompt encoders matching a books file.
+export { ZEROSHOT_DATASETS, type ZeroshotDatasetKind } from './zeroshot/data.ts';
+export { bertTextEncoder, offlineTextEncoder, textEncoderForBooks, type TextEncoder } from './zeroshot/books.ts';
+export { DEFAULT_COVID_PROMPT, type Query } from './zeroshot/targets.ts';
+export type { ModelSource } from './zeroshot/model.ts';
+
 export interface ZeroshotClassifyOptions extends ModelSource {
   dataset: ZeroshotDatasetKind;
   /** The label file: CXR14/RSNA/SIIM CSV, or the COVIDx list file. */

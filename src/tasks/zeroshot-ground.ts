@@ -34,6 +34,9 @@ import { planQueries } from './zeroshot/queries.ts';
 import { DEFAULT_SWEEP, DEFAULT_THRESHOLD, ThresholdSweep, type SweepRow } from './zeroshot/sweep.ts';
 import { classTargets, describeQuery, type Query } from './zeroshot/targets.ts';
 
+export { DEFAULT_SWEEP, DEFAULT_THRESHOLD, type SweepRow } from './zeroshot/sweep.ts';
+export { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
+
 export type GroundingDatasetKind = 'rsna' | 'siim';
 
 export interface ZeroshotGroundOptions extends ModelSource {
