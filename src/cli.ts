@@ -16,6 +16,141 @@ export async function main(argv: string[]): Promise<void> {
       console.log(options.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     });
 
+  program.command('demo')
+    .description('the whole method on built-in synthetic chest X-rays: generate data, pre-train, evaluate zero-shot classification and grounding, write a report (≈10 min on 2 cores)')
+    .option('--out <dir>', 'report folder', 'runs/demo')
+    .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it', (v) => Number.parseFloat(v), 360)
+    .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))
+    .option('--images <n>', 'synthetic images (20 % held out)', (v) => Number.parseInt(v, 10), 1200)
+    .option('--seed <n>', 'seed of data, init and order', (v) => Number.parseInt(v, 10), 1)
+    .option('--quiet', 'no progress bars')
+    .action(async (options: { out: string; trainSeconds: number; epochs?: number; images: number; seed: number; quiet?: boolean }) => {
+      const { runDemo } = await import('./tasks/demo.ts');
+      await runDemo(options);
+    });
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  const parsePrompts = (items: string[]): Record<string, string> => Object.fromEntries(items.map((item) => {
+    const at = item.indexOf('=');
+    if (at < 1) throw new Error(`--prompt must look like name="description" but is ${JSON.stringify(item)}`);
+    return [item.slice(0, at), item.slice(at + 1)];
+  }));
+  const promptEncoder = async (books: string, textEncoder: string | undefined) => {
+    const { textEncoderForBooks } = await import('./tasks/zeroshot/books.ts');
+    const bert = textEncoder ? (await import('./text/bert.ts')).loadBertEncoder(textEncoder) : undefined;
+    return textEncoderForBooks(books, bert);
+  };
+  const zeroshot = program.command('zeroshot').description('zero-shot evaluation of a pre-trained model (no fine-tuning)');
+  const modelOptions = (command: Command): Command => command
+    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--books <file>', 'the books (.safetensors) matching the model, e.g. run/books.safetensors')
+    .requiredOption('--csv <file>', 'the label file in the reference format (COVIDx: its list file)')
+    .option('--image-root <dir>', 'folder that image paths start from (default: the CSV\'s folder)')
+    .option('--out <dir>', 'write results here')
+    .option('--batch-size <n>', 'images per forward pass', (v) => Number.parseInt(v, 10), 64)
+    .option('--size <px>', 'model input side', (v) => Number.parseInt(v, 10), 224)
+    .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
+    .option('--prompt <name=description>', 'score class NAME with a text description (repeatable); needs the books\' text encoder', collect, [])
+    .option('--text-encoder <dir>', 'the BERT folder that made the books (for --prompt; not needed for offline books)')
+    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu');
+  modelOptions(zeroshot.command('classify'))
+    .description('AUC, max-F1 and ACC per class with bootstrap 95 % intervals; results.csv/json and roc.png')
+    .requiredOption('--dataset <kind>', 'cxr14 | rsna | siim | covidx')
+    .option('--bootstrap <n>', 'bootstrap resamples (0 = none)', (v) => Number.parseInt(v, 10), 1000)
+    .addHelpText('after', `
+Class → query as the reference: CXR14 columns → their observations (fibrosis → tail_abnorm_obs), RSNA → pneumonia,
+SIIM → pneumothorax, COVIDx pneumonia → pneumonia and COVID-19 through a text prompt.
+Examples:
+  medslip zeroshot classify --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors \\
+    --dataset cxr14 --csv ~/.cache/medslip/synthetic-n1200-s128-seed1/heldout_cxr14.csv --size 128 --out eval/cxr14
+  medslip zeroshot classify --checkpoint MeDSLIP_resnet50.pth --books books.safetensors --dataset cxr14 --csv test.csv --out eval/`)
+    .action(async (options: Record<string, unknown>) => {
+      const { runZeroshotClassify } = await import('./tasks/zeroshot-classify.ts');
+      const prompts = parsePrompts(options.prompt as string[]);
+      await runZeroshotClassify({
+        checkpoint: options.checkpoint as string, books: options.books as string, dataset: options.dataset as 'cxr14',
+        csv: options.csv as string, imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
+        batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
+        bootstrap: options.bootstrap as number, device: options.device as 'cpu', prompts,
+        encodeText: Object.keys(prompts).length > 0 || options.dataset === 'covidx' ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
+      });
+    });
+  modelOptions(zeroshot.command('ground'))
+    .description('pointing game, IoU and Dice of the query\'s attention heatmap (threshold sweep), overlay PNGs')
+    .requiredOption('--dataset <kind>', 'rsna (boxes) | siim (masks)')
+    .option('--threshold <t>', 'fraction of each heatmap\'s maximum above which pixels count (the reference used 0, which makes IoU/Dice meaningless)', (v) => Number.parseFloat(v), 0.5)
+    .option('--upsampling <mode>', 'token grid → image: nearest (the reference) or bilinear', 'nearest')
+    .option('--overlays <n>', 'overlay PNGs of positive images', (v) => Number.parseInt(v, 10), 8)
+    .addHelpText('after', `
+Heatmap = the query's cross-attention averaged over decoder layers and heads, normalised per image (the reference
+divided by the batch maximum). Scored on positive images only, as the reference.
+Example:
+  medslip zeroshot ground --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors \\
+    --dataset rsna --csv ~/.cache/medslip/synthetic-n1200-s128-seed1/heldout_rsna.csv --size 128 --out eval/rsna`)
+    .action(async (options: Record<string, unknown>) => {
+      const { runZeroshotGround } = await import('./tasks/zeroshot-ground.ts');
+      const prompts = parsePrompts(options.prompt as string[]);
+      await runZeroshotGround({
+        checkpoint: options.checkpoint as string, books: options.books as string, dataset: options.dataset as 'rsna',
+        csv: options.csv as string, imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
+        batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
+        threshold: options.threshold as number, upsampling: options.upsampling as 'nearest', overlays: options.overlays as number,
+        device: options.device as 'cpu', prompts,
+        encodeText: Object.keys(prompts).length > 0 ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
+      });
+    });
+
+  const finetune = program.command('finetune').description('fine-tune on 1 %, 10 % or 100 % of a labelled set; the epoch is selected on the validation set, the test set is read once at the end');
+  const finetuneOptions = (command: Command, defaults: { epochs: number; percent: number }): Command => command
+    .option('--init <checkpoint>', 'MeDSLIP checkpoint whose encoder (stem + layer1–3) initialises the model (omit: random init)')
+    .requiredOption('--train <file>', 'training label file').requiredOption('--valid <file>', 'validation label file (selection)')
+    .requiredOption('--test <file>', 'test label file (evaluated once, with the selected weights)')
+    .requiredOption('--out <dir>', 'output folder: metrics.json, log.jsonl, loss.png, best checkpoint')
+    .option('--percent <p>', 'percent of the training set: 1, 10 or 100', (v) => Number.parseInt(v, 10), defaults.percent)
+    .option('--epochs <n>', 'epochs', (v) => Number.parseInt(v, 10), defaults.epochs)
+    .option('--batch-size <n>', 'images per step', (v) => Number.parseInt(v, 10), 64)
+    .option('--lr <lr>', 'AdamW learning rate (constant, as the reference)', (v) => Number.parseFloat(v), 1e-5)
+    .option('--seed <n>', 'seed of the subset, order and init', (v) => Number.parseInt(v, 10), 42)
+    .option('--backbone <arch>', 'resnet50 (reference) or resnet18', 'resnet50')
+    .option('--image-size <px>', 'input side', (v) => Number.parseInt(v, 10), 224)
+    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu');
+  finetuneOptions(finetune.command('classify'), { epochs: 200, percent: 100 })
+    .description('ResNet classifier (reference ModelRes_ft): AUC, max-F1, ACC on the test set')
+    .requiredOption('--dataset <kind>', 'cxr14 | rsna | siim | covidx')
+    .addHelpText('after', `
+Example (synthetic SIIM-format data from \`medslip synth\`):
+  medslip finetune classify --dataset siim --init runs/demo/pretrain/best --train train.csv --valid valid.csv --test test.csv \\
+    --percent 10 --epochs 5 --backbone resnet18 --image-size 128 --out runs/ft-cls`)
+    .action(async (options: Record<string, unknown>) => {
+      const { runFinetuneClassify } = await import('./tasks/finetune-classify.ts');
+      const { metrics, files } = await runFinetuneClassify(options as never);
+      console.log(`test: mean AUC ${metrics.test.meanAuc?.toFixed(4)}, mean F1 ${metrics.test.meanF1?.toFixed(4)} (epoch ${metrics.selection.epoch} selected on validation); ${files.metrics}`);
+    });
+  finetuneOptions(finetune.command('segment'), { epochs: 1000, percent: 1 })
+    .description('Res-UNet (reference ModelResUNet_ft) on SIIM-format images + masks: Dice and mIoU on the test set')
+    .action(async (options: Record<string, unknown>) => {
+      const { runFinetuneSegment } = await import('./tasks/finetune-segment.ts');
+      const { metrics, files } = await runFinetuneSegment(options as never);
+      console.log(`test: Dice ${metrics.test.dice.toFixed(4)}, mIoU ${metrics.test.miou.toFixed(4)} (epoch ${metrics.selection.epoch} selected on validation); ${files.metrics}`);
+    });
+
+  program.command('predict')
+    .description('observation probabilities (and optional heatmaps) for chest X-ray images (PNG, JPEG or DICOM)')
+    .argument('<images...>', 'image files')
+    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
+    .option('--size <px>', 'model input side', (v) => Number.parseInt(v, 10), 224)
+    .option('--top <k>', 'findings listed per image', (v) => Number.parseInt(v, 10), 5)
+    .option('--heatmaps <dir>', 'write heatmap overlays of the top findings here')
+    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
+    .option('--json', 'print all 75 probabilities per image as JSON')
+    .action(async (images: string[], options: { checkpoint: string; books: string; size: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
+      const { runPredict } = await import('./tasks/predict.ts');
+      const predictions = await runPredict({ ...options, images, device: options.device as 'cpu' });
+      if (options.json) console.log(JSON.stringify(predictions, null, 2));
+      else for (const p of predictions) console.log(`${p.image}: ${p.top.map((t) => `${t.observation} ${t.probability.toFixed(3)}`).join(', ')}`);
+    });
+
   program.command('smoke')
     .description('seconds-long check that libtorch trains through medslip: a small MLP must cut its loss 10×')
     .action(async () => {

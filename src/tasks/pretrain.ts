@@ -51,6 +51,8 @@ export interface PretrainResult {
   interrupted: boolean;
   books: string;
   bestCheckpoint: string;
+  /** Median wall-clock seconds of one training step in this call (data wait included; the first step excluded). */
+  secondsPerStep: number;
 }
 
 const LOSS_TERMS = ['loss', 'lossCePathology', 'lossClPathology', 'lossCeAnatomy', 'lossClAnatomy', 'lossAp'] as const;
@@ -161,6 +163,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
   const save = (name: string): void => saveCheckpoint(join(out, name), { model, modelConfig, optimizer, state: checkpointState() });
   let stepsThisCall = 0;
+  const stepSeconds: number[] = [];
+  let stepStarted = Date.now();
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
 
   try {
@@ -193,6 +197,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         state.step += 1;
         state.batchInEpoch += 1;
         stepsThisCall += 1;
+        if (stepsThisCall > 1) stepSeconds.push((Date.now() - stepStarted) / 1000);
+        stepStarted = Date.now();
         lossSum += terms.loss;
         lossCount += 1;
         windowImages += config.batchSize;
@@ -213,6 +219,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
 
       // validation, history, checkpoints
       const valLoss = await validationLoss(model, books, data.valid, config);
+      stepStarted = Date.now();
       lastValLoss = valLoss;
       const trainLoss = lossSum / Math.max(1, lossCount);
       const lr = optimizer.lr;
@@ -241,6 +248,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   return {
     out, epochsDone: state.epoch, steps: state.step, bestValLoss: state.bestValLoss, lastValLoss,
     seconds: (Date.now() - started) / 1000, interrupted: stopRequested, books: booksFile, bestCheckpoint: join(out, 'best'),
+    secondsPerStep: stepSeconds.length ? [...stepSeconds].sort((a, b) => a - b)[Math.floor(stepSeconds.length / 2)] : NaN,
   };
 }
 

@@ -11,6 +11,7 @@
  * The label is 1 when any mask pixel is > 0. Deliberate difference: the reference decides this after resizing
  * the mask to 224 × 224 with nearest sampling, where tiny masks can vanish; here the full-resolution mask decides.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readCsv, type CsvOptions } from './csv.ts';
 import {
@@ -68,8 +69,12 @@ export class SiimDataset implements LabeledDataset<SiimSample> {
   static async open(csvPath: string, options: SiimOptions = {}): Promise<SiimDataset> {
     const table = await readCsv(csvPath, options);
     const root = dirname(csvPath);
-    const imageDir = resolveFrom(root, options.imageDir ?? 'png_images');
-    const maskDir = resolveFrom(root, options.maskDir ?? 'png_masks');
+    // The reference's layout is png_images/ + png_masks/ beside the CSV; medslip's synthetic sets keep all images in
+    // images/ and the masks in masks/ — used when the reference folders are absent and those exist.
+    const synthetic = options.imageDir === undefined && options.maskDir === undefined && !existsSync(join(root, 'png_images'))
+      && existsSync(join(root, 'images')) && existsSync(join(root, 'masks'));
+    const imageDir = resolveFrom(root, options.imageDir ?? (synthetic ? 'images' : 'png_images'));
+    const maskDir = resolveFrom(root, options.maskDir ?? (synthetic ? 'masks' : 'png_masks'));
     const column = table.requireColumn([options.imageColumn ?? 'image_path']);
     const rows = table.rows.map((row) => {
       // Only the file name counts, as in the reference: the CSV's paths point at the original DICOM tree.
