@@ -161,7 +161,10 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
       const s = side as 'left' | 'right';
       const apical: Landmark = `${s}_apical_lung`;
       if (f.landmarks.includes(apical) && rng.next() < 0.7) {
-        const text = rng.choice([`there is ${article(size)} ${size} ${s} apical pneumothorax.`, `${size} pneumothorax at the ${s} apex.`]);
+        const text = rng.choice([
+          `there is ${article(size)} ${size} ${s} apical pneumothorax.`, `${size} pneumothorax at the ${s} apex.`,
+          `${article(size)} ${size} ${s} apical pneumothorax is present.`,
+        ]);
         w.say('findings', text, [apical, 'pneumothorax', 'present']);
         if (rng.next() < 0.85) w.say('impression', `${size} ${s} apical pneumothorax.`, [apical, 'pneumothorax', 'present']);
       } else {
@@ -197,7 +200,8 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
       }
       const at = w.place(f, [`${side as 'left' | 'right'}_lower_lung`]);
       if (f.uncertain) {
-        w.say('findings', `possible atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'uncertain']);
+        if (rng.next() < 0.5) w.say('findings', `possible atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'uncertain']);
+        else w.say('findings', `linear opacity ${at.locative}, likely atelectasis.`, [at.landmark, 'opacity', 'present'], ['unspecified', 'atelectasis', 'uncertain']);
         return;
       }
       w.say('findings', `${rng.choice(['linear', 'plate-like', 'subsegmental', 'mild'])} atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'present']);
@@ -208,7 +212,7 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
       const degree = SEVERITY_DEGREE[f.severity];
       const r = rng.next();
       if (r < 0.3) w.say('findings', `the heart is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
-      else if (r < 0.5) w.say('findings', 'the cardiac silhouette is enlarged.', ['heart_size', 'enlarge', 'present']);
+      else if (r < 0.5) w.say('findings', `the cardiac silhouette is ${rng.choice(['', `${SEVERITY_ADVERB[f.severity]} `])}enlarged.`, ['heart_size', 'enlarge', 'present']);
       else if (r < 0.7) w.say('findings', `heart size is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
       else w.say('findings', `there is ${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
       if (rng.next() < 0.8) w.say('impression', `${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
@@ -234,7 +238,9 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
         if (rng.next() < 0.6) w.say('impression', `possible ${at.adjective} nodule.`, [at.landmark, 'nodule', 'uncertain']);
         return;
       }
-      if (rng.next() < 0.6) w.say('findings', `there is ${article(String(mm))} ${mm} mm nodule ${at.locative}.`, [at.landmark, 'nodule', 'present']);
+      const r = rng.next();
+      if (r < 0.45) w.say('findings', `there is ${article(String(mm))} ${mm} mm nodule ${at.locative}.`, [at.landmark, 'nodule', 'present']);
+      else if (r < 0.65 && /(lobe|lung)$/.test(at.adjective)) w.say('findings', `${article(String(mm))} ${mm} mm nodule projects over the ${at.adjective}.`, [at.landmark, 'nodule', 'present']);
       else w.say('findings', `${mm} mm ${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
       if (rng.next() < 0.8) w.say('impression', `${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
       return;
@@ -244,7 +250,8 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
       const cm = (2 * (f.radius ?? 0.045) * FILM_WIDTH_MM / 10).toFixed(1);
       if (rng.next() < 0.6) w.say('findings', `there is ${article(cm)} ${cm} cm mass ${at.locative}.`, [at.landmark, 'mass', 'present']);
       else w.say('findings', `${at.adjective} mass measuring ${cm} cm.`, [at.landmark, 'mass', 'present']);
-      w.say('impression', `${at.adjective} mass, concerning for malignancy.`, [at.landmark, 'mass', 'present']);
+      // "malignancy" is a rare finding (tail_abnorm_obs), hedged: no effect on the matrix
+      w.say('impression', `${at.adjective} mass, concerning for malignancy.`, [at.landmark, 'mass', 'present'], [at.landmark, 'tail_abnorm_obs', 'uncertain']);
       return;
     }
     case 'endotracheal_tube': {
@@ -344,6 +351,7 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   if (!has('consolidation', 'atelectasis', 'edema', 'nodule', 'mass', 'emphysema', 'effusion', 'pneumothorax')) {
     add(lungs, 0.8, [
       ['the lungs are clear.', ['lung_volumes', 'clear', 'present']],
+      ['the lungs are clear without focal consolidation.', ['lung_volumes', 'clear', 'present'], ['unspecified', 'consolidation', 'absent']],
       ['lungs are clear.', ['lung_volumes', 'clear', 'present']],
       ['the lungs are well expanded and clear.', ['lung_volumes', 'expand', 'present'], ['lung_volumes', 'clear', 'present']],
     ]);
@@ -351,6 +359,7 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   if (!has('cardiomegaly')) {
     add(heart, 0.7, [
       ['heart size is normal.', ['heart_size', 'normal', 'present']],
+      ['heart size is within normal limits.', ['heart_size', 'normal', 'present']],
       ['the heart size is normal.', ['heart_size', 'normal', 'present']],
       ['the cardiac silhouette is normal in size.', ['heart_size', 'normal', 'present']],
     ]);
