@@ -294,41 +294,60 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
 
 type Option = [string, ...Array<[Landmark, Observation, StatementLabel]>];
 
-/** Negations of absent findings, each a list of phrasings. */
-const NEGATIONS = {
-  effusion: [
+type Group = 'lungs' | 'pleura' | 'heart' | 'bones';
+
+/**
+ * Negations of absent findings: the finding whose absence they state, how often a report states it, where in
+ * the report it goes, and its phrasings. The rates are high enough that every observation the demo evaluates
+ * (the CXR14 classes, pneumonia) gets explicit negatives to learn from, not only "not mentioned".
+ */
+const NEGATIONS: ReadonlyArray<{ absent: FindingKind; rate: number; group: Group; options: Option[] }> = [
+  { absent: 'effusion', rate: 0.7, group: 'pleura', options: [
     ['no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
     ['there is no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
     ['no pleural effusions.', ['pleural_unspec', 'effusion', 'absent']],
     ['no effusion.', ['unspecified', 'effusion', 'absent']],
-  ],
-  pneumothorax: [
+  ] },
+  { absent: 'pneumothorax', rate: 0.7, group: 'pleura', options: [
     ['no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
     ['there is no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
     ['no evidence of pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
-  ],
-  consolidation: [
+  ] },
+  { absent: 'consolidation', rate: 0.5, group: 'lungs', options: [
     ['no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
     ['there is no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
-    ['no evidence of pneumonia.', ['unspecified', 'pneumonia', 'absent']],
-  ],
-  edema: [
+    ['no consolidation.', ['unspecified', 'consolidation', 'absent']],
+  ] },
+  { absent: 'consolidation', rate: 0.35, group: 'lungs', options: [['no evidence of pneumonia.', ['unspecified', 'pneumonia', 'absent']]] },
+  { absent: 'edema', rate: 0.45, group: 'lungs', options: [
     ['no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
     ['there is no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
     ['no edema.', ['unspecified', 'edema', 'absent']],
-  ],
-  cardiomegaly: [
+  ] },
+  { absent: 'cardiomegaly', rate: 0.35, group: 'heart', options: [
     ['no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
-    ['the heart is not enlarged.', ['heart_size', 'enlarge', 'absent']],
-  ],
-  atelectasis: [['no atelectasis.', ['unspecified', 'atelectasis', 'absent']]],
-  nodule: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]],
-  mass: [['no mass.', ['unspecified', 'mass', 'absent']]],
-  fracture: [
+    ['there is no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
+  ] },
+  { absent: 'cardiomegaly', rate: 0.15, group: 'heart', options: [['the heart is not enlarged.', ['heart_size', 'enlarge', 'absent']]] },
+  { absent: 'atelectasis', rate: 0.35, group: 'lungs', options: [
+    ['no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
+    ['there is no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
+  ] },
+  { absent: 'nodule', rate: 0.35, group: 'lungs', options: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]] },
+  { absent: 'mass', rate: 0.3, group: 'lungs', options: [
+    ['no mass.', ['unspecified', 'mass', 'absent']],
+    ['no lung mass.', ['lung_volumes', 'mass', 'absent']],
+  ] },
+  { absent: 'fracture', rate: 0.3, group: 'bones', options: [
     ['no acute fracture.', ['unspecified', 'fracture', 'absent']],
     ['no displaced rib fracture.', ['rib', 'fracture', 'absent']],
-  ],
-} satisfies Partial<Record<FindingKind, Option[]>>;
+  ] },
+  { absent: 'emphysema', rate: 0.3, group: 'lungs', options: [
+    ['no emphysema.', ['unspecified', 'emphysema', 'absent']],
+    ['no evidence of emphysema.', ['unspecified', 'emphysema', 'absent']],
+  ] },
+  { absent: 'emphysema', rate: 0.1, group: 'lungs', options: [['the lungs are not hyperinflated.', ['lung_volumes', 'hyperinflate', 'absent']]] },
+];
 
 /**
  * Writes the report of a sample with the given findings (an empty list gives a normal report).
@@ -343,7 +362,7 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   for (const f of clinical) describe(w, f);
 
   // normal statements and negations after the positive findings, in the usual reading order (lungs, pleura,
-  // heart and mediastinum, bones), shuffled within each group
+  // heart and mediastinum, bones)
   const groups: Option[][] = [[], [], [], []];
   const [lungs, pleura, heart, bones] = groups;
   const has = (...kinds: FindingKind[]) => kinds.some((k) => present.has(k));
@@ -371,18 +390,17 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   if (!has('edema', 'mass')) add(heart, 0.2, [['the hila are normal.', ['hilar_unspec', 'normal', 'present']]]);
   if (!has('effusion')) add(pleura, 0.3, [['the costophrenic angles are sharp.', ['costophrenic_unspec', 'sharp', 'present']]]);
   if (!has('fracture')) add(bones, 0.2, [['the ribs are intact.', ['rib', 'intact', 'present']]]);
-  const groupOf: Record<keyof typeof NEGATIONS, Option[]> = {
-    consolidation: lungs, edema: lungs, atelectasis: lungs, nodule: lungs, mass: lungs, effusion: pleura,
-    pneumothorax: pleura, cardiomegaly: heart, fracture: bones,
-  };
-  for (const [kind, options] of Object.entries(NEGATIONS) as Array<[keyof typeof NEGATIONS, Option[]]>) {
-    if (kind === 'nodule' && !has('nodule', 'mass') && rng.next() < 0.5) {
-      add(lungs, 0.5, [['no pulmonary nodules or masses.', ['pulmonary', 'nodule', 'absent'], ['pulmonary', 'mass', 'absent']]]);
-      continue;
-    }
-    if (!has(kind)) add(groupOf[kind], kind === 'effusion' || kind === 'pneumothorax' ? 0.6 : 0.3, options);
+  // within a group, the normal statements first, then the negations in a random order
+  const denials: Record<Group, Option[]> = { lungs: [], pleura: [], heart: [], bones: [] };
+  // nodules and masses are often denied together
+  const bothLesionsAbsent = !has('nodule', 'mass') && rng.next() < 0.3;
+  if (bothLesionsAbsent) denials.lungs.push(['no pulmonary nodules or masses.', ['pulmonary', 'nodule', 'absent'], ['pulmonary', 'mass', 'absent']]);
+  for (const { absent, rate, group, options } of NEGATIONS) {
+    if (bothLesionsAbsent && (absent === 'nodule' || absent === 'mass')) continue;
+    if (!has(absent)) add(denials[group], rate, options);
   }
-  for (const group of groups) for (const [text, ...statements] of rng.shuffle(group)) w.say('findings', text, ...statements);
+  (['lungs', 'pleura', 'heart', 'bones'] as const).forEach((group, k) => groups[k].push(...rng.shuffle(denials[group])));
+  for (const group of groups) for (const [text, ...statements] of group) w.say('findings', text, ...statements);
 
   if (clinical.length === 0) {
     const [text, ...statements] = rng.choice<Option>([

@@ -113,3 +113,25 @@ test('300 reports: sections, every finding in the text, and a matrix that states
   console.log(`300 reports: ${negations} negated entries, ${uncertain} uncertain findings; most frequent positives: ${top}`);
   assert.ok(uncertain > 5 && negations > 300);
 });
+
+test('every observation the demo evaluates gets explicit negatives as well as positives', () => {
+  const evaluated: Observation[] = ['effusion', 'pneumothorax', 'consolidation', 'pneumonia', 'atelectasis', 'cardiomegaly', 'edema', 'nodule', 'mass', 'emphysema'];
+  const counts = new Map(evaluated.map((o) => [o, { positive: 0, negative: 0, unknown: 0 }]));
+  const n = 300;
+  for (let seed = 0; seed < n; seed++) {
+    const { matrix } = generateSample(20_000 + seed, { size: 48 });
+    for (const o of evaluated) {
+      // the reference's existence label of an observation: 1 if positive anywhere, else 0 if negated anywhere, else −1
+      const column = LANDMARKS.map((l) => at(matrix, l, o));
+      const c = counts.get(o)!;
+      if (column.includes(1)) c.positive++;
+      else if (column.includes(0)) c.negative++;
+      else c.unknown++;
+    }
+  }
+  console.log([...counts.entries()].map(([o, c]) => `${o.padEnd(13)} positive ${c.positive}, negative ${c.negative}, unknown ${c.unknown}`).join('\n'));
+  for (const [o, c] of counts) {
+    assert.ok(c.positive >= 0.03 * n, `${o}: only ${c.positive} positive reports`);
+    assert.ok(c.negative >= 0.2 * n, `${o}: only ${c.negative} negative reports`);
+  }
+});
