@@ -18,14 +18,14 @@
  * into place, so a reader never sees half a dataset.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS, type Landmark } from '../vocabulary.ts';
 import { Random } from '../util/random.ts';
 import { FINDING_KINDS, type FindingKind, type FindingSamplingOptions, type Laterality, type Severity } from './findings.ts';
 import type { LandmarkMasks } from './landmarks.ts';
-import { encodeNpyFloat64 } from './npy.ts';
+import { float64LittleEndian, npyFloat64Header } from './npy.ts';
 import { type Sentence, writeReport } from './report.ts';
 import { type SceneOptions, renderScene, sampleScene } from './scene.ts';
 
@@ -240,10 +240,14 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
 
   await mkdir(dirname(dir), { recursive: true });
   const temp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  let labels: FileHandle | undefined;
+  const pending = new Set<Promise<void>>();
   try {
     await mkdir(join(temp, 'images'), { recursive: true });
     await mkdir(join(temp, 'masks'), { recursive: true });
-    const matrices = new Float64Array(n * NUM_LANDMARKS * NUM_OBSERVATIONS);
+    // the matrices stream into labels.npy as they are made, so memory does not grow with n
+    labels = await open(join(temp, 'labels.npy'), 'w');
+    await labels.write(npyFloat64Header([n, NUM_LANDMARKS, NUM_OBSERVATIONS]));
     const train: Record<string, { labels_id: number }> = {};
     const valid: Record<string, { labels_id: number }> = {};
     let reports = csvLine(['id', 'image', 'text']);
@@ -251,12 +255,14 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
     let rsna = csvLine(['ID', 'img_path', 'boxes', 'classes']);
     let siim = csvLine(['image_path', 'pneumothorax']);
     const counts = Object.fromEntries([...FINDING_KINDS, 'normal'].map((k) => [k, 0])) as Record<FindingKind | 'normal', number>;
-    const pending = new Set<Promise<void>>();
+    let writeError: unknown;
     const queue = async (write: Promise<void>): Promise<void> => {
-      const tracked = write.finally(() => pending.delete(tracked));
+      // a failed write is kept and rethrown here, never left as an unhandled rejection
+      const tracked: Promise<void> = write.catch((error: unknown) => { writeError ??= error; }).finally(() => pending.delete(tracked));
       pending.add(tracked);
       // PNG encoding runs on libvips threads; a few in flight keep them busy without holding every image
       if (pending.size >= 8) await Promise.race(pending);
+      if (writeError !== undefined) throw writeError;
     };
 
     for (let i = 0; i < n; i++) {
@@ -264,17 +270,17 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       const name = `${String(i).padStart(6, '0')}.png`;
       const imagePath = `images/${name}`;
       await queue(writePng(join(temp, imagePath), sample.image, size));
-      matrices.set(sample.matrix, i * NUM_LANDMARKS * NUM_OBSERVATIONS);
+      await labels.write(float64LittleEndian(sample.matrix));
       reports += csvLine([i, imagePath, sample.report]);
       if (sample.findings.length === 0) counts.normal++;
       for (const f of sample.findings) counts[f.kind]++;
       if (i < trainCount) train[imagePath] = { labels_id: i };
       else if (i < pretrainCount) valid[imagePath] = { labels_id: i };
       else {
-        const labels = new Array<number>(CXR14_COLUMNS.length).fill(0);
-        for (const f of sample.findings) for (const c of CXR14_OF[f.kind] ?? []) labels[c] = 1;
-        const names = NIH_NAMES.filter((_, c) => labels[c] === 1);
-        cxr14 += csvLine([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...labels]);
+        const columns = new Array<number>(CXR14_COLUMNS.length).fill(0);
+        for (const f of sample.findings) for (const c of CXR14_OF[f.kind] ?? []) columns[c] = 1;
+        const names = NIH_NAMES.filter((_, c) => columns[c] === 1);
+        cxr14 += csvLine([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...columns]);
         const boxes = sample.findings.flatMap((f, k) => (f.kind === 'consolidation' ? [boundingBox(sample.masks[k], size)] : []))
           .filter((b): b is string => b !== undefined);
         rsna += csvLine([`synth-${seed}-${i}`, imagePath, boxes.length > 0 ? boxes.join('|') : 'nan', boxes.length > 0 ? 1 : 0]);
@@ -292,8 +298,10 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       options.onProgress?.(i + 1, n);
     }
     await Promise.all(pending);
+    if (writeError !== undefined) throw writeError;
+    await labels.close();
+    labels = undefined;
 
-    await writeFile(join(temp, 'labels.npy'), encodeNpyFloat64(matrices, [n, NUM_LANDMARKS, NUM_OBSERVATIONS]));
     await writeFile(join(temp, 'train.json'), JSON.stringify(train, null, 1) + '\n');
     await writeFile(join(temp, 'valid.json'), JSON.stringify(valid, null, 1) + '\n');
     await writeFile(join(temp, 'reports.csv'), reports);
@@ -320,6 +328,8 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
     }
     return manifest;
   } catch (error) {
+    await Promise.allSettled(pending);
+    await labels?.close().catch(() => undefined);
     await rm(temp, { recursive: true, force: true });
     throw error;
   }

@@ -142,6 +142,14 @@ test('the same options write byte-identical folders; an existing folder needs ov
   await assert.rejects(writeSyntheticDataset(join(scratch, 'c'), { n: 5, heldOut: 5 }), RangeError);
 });
 
+test('a failure part-way leaves neither the folder nor a temporary one behind', async () => {
+  const dir = join(scratch, 'interrupted');
+  const stop = (done: number) => { if (done === 6) throw new Error('stopped by the caller'); };
+  await assert.rejects(writeSyntheticDataset(dir, { n: 10, heldOut: 2, size: 48, onProgress: stop }), /stopped by the caller/);
+  assert.ok(!existsSync(dir));
+  assert.deepEqual(readdirSync(scratch).filter((name) => name.startsWith('.interrupted')), []);
+});
+
 test('throughput (printed, loosely bounded)', () => {
   const count = 100;
   const start = performance.now();
