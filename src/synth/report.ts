@@ -95,7 +95,8 @@ function capitalise(text: string): string {
 }
 
 function article(word: string): string {
-  return /^[aeiou]/i.test(word) || /^\d*8/.test(word) || /^(11|18)\b/.test(word) ? 'an' : 'a';
+  // "an" before a vowel sound: "an opacity", "an 8 mm", "an 11 mm", "an 18 mm" (but "a 28 mm")
+  return /^[aeiou]/i.test(word) || /^8/.test(word) || /^1[18](\D|$)/.test(word) ? 'an' : 'a';
 }
 
 class ReportWriter {

@@ -34,6 +34,12 @@ export interface Scene {
   reportSeed: number;
 }
 
+/**
+ * The scene of a seed: anatomy, findings (sampled, or exactly `options.findings`) and the seeds of the texture,
+ * noise and report streams.
+ * @example const scene = sampleScene(7, { findings: ['effusion'] }); renderScene(scene).findings[0].mask;
+ * @throws TypeError for a non-integer seed; RangeError for a bad size, an unknown or repeated finding kind
+ */
 export function sampleScene(seed: number, options: SceneOptions = {}): Scene {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new TypeError(`Expected integer for seed but received ${String(seed)} (${typeof seed})`);
   const size = checkSize(options.size ?? 224);
@@ -45,6 +51,7 @@ export function sampleScene(seed: number, options: SceneOptions = {}): Scene {
     for (const kind of options.findings) {
       if (!(FINDING_KINDS as readonly string[]).includes(kind)) throw new RangeError(`Unknown finding kind "${kind}"; expected one of ${FINDING_KINDS.join(', ')}`);
     }
+    if (new Set(options.findings).size !== options.findings.length) throw new RangeError(`Expected distinct finding kinds but received ${options.findings.join(', ')}`);
     findings = options.findings.map((kind) => describeFinding(kind, findingRng, false));
   } else {
     findings = sampleFindings(findingRng, options);
@@ -75,6 +82,7 @@ export interface RenderedScene {
 /** Fraction of a finding's mask that a landmark must hold for the report to name that landmark. */
 const CONTAINMENT = 0.9;
 
+/** Draws a scene: the radiograph, its landmark masks, and each finding's mask and containing landmarks. */
 export function renderScene(scene: Scene): RenderedScene {
   const { size } = scene;
   const geometry = applyAnatomyChanges(scene.geometry, scene.findings);
