@@ -38,6 +38,7 @@ const warmups = new Map<number, number[]>(workerCounts.map((w) => [w, []]));
 for (let round = 0; round < rounds; round++) {
   for (const workers of workerCounts) {
     const result = await measureLoaderThroughput({ workers, images, batchSize, csvPath: values.csv, seed: round });
+    console.log(`  round ${round + 1}, ${workers} workers: ${result.imagesPerSec.toFixed(1)} images/s`);
     rates.get(workers)!.push(result.imagesPerSec);
     warmups.get(workers)!.push(result.warmupSeconds);
   }

@@ -55,6 +55,9 @@ export class WorkerPool {
       this.terminating = true;
       this.failAll(new Error('the loader\'s workers were closed before the sample was loaded'));
     }
+    // Referenced while they stop: an awaited terminate() of unreferenced workers can leave the event loop
+    // empty before their exit arrives, and Node then ends the process with the await unsettled (exit code 13).
+    for (const slot of this.slots) slot.worker.ref();
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -105,6 +108,7 @@ export class WorkerPool {
 
   // Busy workers keep the process alive (an epoch is being awaited); idle ones must not.
   private updateRefs(): void {
+    if (this.terminating) return; // terminate() keeps them referenced until they have exited
     const busy = this.queue.length > 0 || this.slots.some((slot) => slot.running !== undefined);
     for (const slot of this.slots) {
       if (busy) slot.worker.ref();

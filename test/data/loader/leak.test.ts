@@ -16,7 +16,7 @@ before(() => { fixture = makeLoaderFixture(); });
 after(() => fixture.remove());
 
 interface RunReport { batches: number; sha256: string; error: string }
-interface ChildReport { broken: RunReport; complete: RunReport; failed: RunReport }
+interface ChildReport { broken: RunReport[]; complete: RunReport; failed: RunReport }
 
 for (const [name, args] of Object.entries(launchers)) {
   test(`the process exits without close() after a break, a finished epoch and a failed sample (${name})`, () => {
@@ -25,7 +25,8 @@ for (const [name, args] of Object.entries(launchers)) {
     assert.equal(result.signal, null, `the child did not exit by itself; stderr: ${result.stderr}`);
     assert.equal(result.status, 0, `the child failed: ${result.stderr}`);
     const report = JSON.parse(result.stdout.trim().split('\n').pop()!) as ChildReport;
-    assert.equal(report.broken.batches, 1);
+    assert.deepEqual(report.broken.map((r) => r.batches), [1, 1, 1]);
+    assert.equal(new Set(report.broken.map((r) => r.sha256)).size, 1, 'the same first batch each time');
     assert.equal(report.complete.batches, SAMPLE_COUNT / 2);
     assert.equal(report.complete.error, '');
     assert.match(report.failed.error, new RegExp(`^cxr14 sample ${CORRUPT_POSITION} \\(epoch 0\\): .*truncated\\.png`));
