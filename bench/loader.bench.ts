@@ -34,22 +34,25 @@ const median = (xs: number[]): number => {
 console.log(`loader throughput: ${images} images per run after a warm-up batch, batch ${batchSize}, 224 px, ${rounds} rounds`);
 console.log(`cpus ${cpus().length}, load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const rates = new Map<number, number[]>(workerCounts.map((w) => [w, []]));
+const cpuCosts = new Map<number, number[]>(workerCounts.map((w) => [w, []]));
 const warmups = new Map<number, number[]>(workerCounts.map((w) => [w, []]));
 for (let round = 0; round < rounds; round++) {
   for (const workers of workerCounts) {
     const result = await measureLoaderThroughput({ workers, images, batchSize, csvPath: values.csv, seed: round });
-    console.log(`  round ${round + 1}, ${workers} workers: ${result.imagesPerSec.toFixed(1)} images/s`);
+    console.log(`  round ${round + 1}, ${workers} workers: ${result.imagesPerSec.toFixed(1)} images/s, ${result.cpuMsPerImage.toFixed(1)} CPU ms/image`);
+    cpuCosts.get(workers)!.push(result.cpuMsPerImage);
     rates.get(workers)!.push(result.imagesPerSec);
     warmups.get(workers)!.push(result.warmupSeconds);
   }
 }
 const baseline = median(rates.get(0)!);
-console.log('workers  images/s (median)  runs                    ratio vs 0  first batch (s)');
+console.log('workers  images/s (median)  runs                    ratio vs 0  CPU ms/image  first batch (s)');
 for (const workers of workerCounts) {
   const runs = rates.get(workers)!;
   console.log(
     `${String(workers).padStart(7)}  ${median(runs).toFixed(1).padStart(17)}  ${runs.map((r) => r.toFixed(1)).join(' ').padEnd(22)}  ` +
-      `${(median(runs) / baseline).toFixed(2).padStart(10)}  ${median(warmups.get(workers)!).toFixed(2).padStart(15)}`,
+      `${(median(runs) / baseline).toFixed(2).padStart(10)}  ${median(cpuCosts.get(workers)!).toFixed(1).padStart(12)}  ` +
+      `${median(warmups.get(workers)!).toFixed(2).padStart(15)}`,
   );
 }
 console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -1,6 +1,7 @@
 /**
- * A fixed pool of loader worker threads with one FIFO queue of load tasks; each worker holds at most one task,
- * so a slow sample never queues others behind it while another worker is idle.
+ * A fixed pool of loader worker threads with one FIFO queue of load tasks. Each worker holds at most
+ * TASKS_PER_WORKER tasks: two, so that one sample's file read and decode (asynchronous, off the worker's
+ * thread) overlap another's augmentation, while a slow sample queues little behind it when another worker is idle.
  *
  * Workers are `unref`'d whenever no task is queued or running: an idle pool never keeps the process alive,
  * so a program that forgets `close()` still exits. A worker that dies, or cannot open its source, fails every
@@ -21,8 +22,10 @@ interface Task {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  running: Task | undefined;
+  running: Map<number, Task>;
 }
+
+const TASKS_PER_WORKER = 2;
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
@@ -64,7 +67,7 @@ export class WorkerPool {
   private spawn(k: number, init: WorkerInit): Slot {
     // execArgv: [] keeps the parent's flags (--test, --import …) out of the worker; worker-entry.mjs loads tsx.
     const worker = new Worker(WORKER_ENTRY, { workerData: init, execArgv: [], name: `medslip-loader-${k}` });
-    const slot: Slot = { worker, ready: false, running: undefined };
+    const slot: Slot = { worker, ready: false, running: new Map() };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (error: Error) => this.fail(new Error(`loader worker ${k} failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => {
@@ -83,9 +86,9 @@ export class WorkerPool {
         return;
       case 'item':
       case 'error': {
-        const task = slot.running;
-        slot.running = undefined;
-        if (task === undefined || task.id !== reply.task) break;
+        const task = slot.running.get(reply.task);
+        if (task === undefined) break;
+        slot.running.delete(reply.task);
         if (reply.type === 'item') task.resolve(reply.item);
         else task.reject(new Error(reply.message));
         break;
@@ -95,13 +98,16 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) break;
-      if (!slot.ready || slot.running !== undefined) continue;
-      const task = this.queue.shift()!;
-      slot.running = task;
-      const request: LoadRequest = { type: 'load', task: task.id, index: task.index, epoch: task.epoch };
-      slot.worker.postMessage(request);
+    // Round by round, so that tasks spread over the workers before any worker takes a second one.
+    for (let round = 0; round < TASKS_PER_WORKER; round++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) break;
+        if (!slot.ready || slot.running.size > round) continue;
+        const task = this.queue.shift()!;
+        slot.running.set(task.id, task);
+        const request: LoadRequest = { type: 'load', task: task.id, index: task.index, epoch: task.epoch };
+        slot.worker.postMessage(request);
+      }
     }
     this.updateRefs();
   }
@@ -109,7 +115,7 @@ export class WorkerPool {
   // Busy workers keep the process alive (an epoch is being awaited); idle ones must not.
   private updateRefs(): void {
     if (this.terminating) return; // terminate() keeps them referenced until they have exited
-    const busy = this.queue.length > 0 || this.slots.some((slot) => slot.running !== undefined);
+    const busy = this.queue.length > 0 || this.slots.some((slot) => slot.running.size > 0);
     for (const slot of this.slots) {
       if (busy) slot.worker.ref();
       else slot.worker.unref();
@@ -125,8 +131,8 @@ export class WorkerPool {
   }
 
   private failAll(error: Error): void {
-    const tasks = [...this.queue.splice(0), ...this.slots.flatMap((slot) => (slot.running ? [slot.running] : []))];
-    for (const slot of this.slots) slot.running = undefined;
+    const tasks = [...this.queue.splice(0), ...this.slots.flatMap((slot) => [...slot.running.values()])];
+    for (const slot of this.slots) slot.running.clear();
     for (const task of tasks) task.reject(error);
     this.updateRefs();
   }

@@ -1,6 +1,6 @@
 /**
  * A loader worker: opens its own copy of the source from `workerData` (class instances cannot cross threads),
- * then answers load requests one at a time with the item's buffers transferred, not copied.
+ * then answers load requests (up to two at a time, see pool.ts) with the item's buffers transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferListOf } from './items.ts';
