@@ -101,7 +101,7 @@ export class BatchLoader<S extends LoaderItem, B> {
         }
       });
     }
-    return new BatchLoader(options, source, (options.workers ?? 0) > 0 ? workerInit(options) : undefined);
+    return new BatchLoader(options, source, (options.workers ?? 0) > 0 ? workerInit(options, source.length) : undefined);
   }
 
   /** Name of the dataset. */
@@ -199,9 +199,9 @@ export class BatchLoader<S extends LoaderItem, B> {
 
 // A copy taken at open: later changes to the caller's objects cannot make workers differ from the main thread,
 // and a description that cannot reach a worker (a function in a module source's options) fails now.
-function workerInit<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>): WorkerInit {
+function workerInit<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>, length: number): WorkerInit {
   try {
-    return structuredClone({ source: options.source, transform: options.transform, seed: options.seed ?? 0 });
+    return structuredClone({ source: options.source, transform: options.transform, seed: options.seed ?? 0, length });
   } catch (error) {
     throw new TypeError(`Expected a source and transform description that can be sent to worker threads (plain data only): ${(error as Error).message}`);
   }

@@ -7,6 +7,8 @@ export interface WorkerInit {
   source: SourceSpec;
   transform: TransformSpec;
   seed: number;
+  /** The source's length as the main thread opened it; a worker that finds another fails. */
+  length: number;
 }
 
 /** Main → worker. */
@@ -19,7 +21,7 @@ export interface LoadRequest {
 
 /** Worker → main. */
 export type WorkerReply =
-  | { type: 'ready'; length: number }
+  | { type: 'ready' }
   | { type: 'init-error'; message: string }
   | { type: 'item'; task: number; item: LoaderItem }
   | { type: 'error'; task: number; message: string };

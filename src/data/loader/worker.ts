@@ -17,8 +17,13 @@ let source: SampleSource | undefined;
 try {
   // The main thread already checked that the files exist.
   source = await openSource(init.source, init.transform, { seed: init.seed, checkFiles: false });
-  reply({ type: 'ready', length: source.length });
+  if (source.length !== init.length) {
+    // The data changed on disk after the main thread opened it: positions would name other samples.
+    throw new Error(`${source.name} has ${source.length} samples here but had ${init.length} when the loader opened it`);
+  }
+  reply({ type: 'ready' });
 } catch (error) {
+  source = undefined;
   // The pool terminates this worker on receipt; with no message listener it would end by itself anyway.
   reply({ type: 'init-error', message: (error as Error).message ?? String(error) });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, unlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BatchLoader, type BatchLoaderOptions } from '../../../src/data/loader/loader.ts';
@@ -214,6 +214,18 @@ describe('BatchLoader', () => {
       // While batch k (1-based) is in the caller's hands, batches up to k + prefetch have been started.
       assert.deepEqual(started, [1, 2, 3].map((k) => 2 * (k + prefetch)), `prefetch ${prefetch}`);
     }
+  });
+
+  test('a worker that finds the data changed since the loader opened it fails the epoch', async () => {
+    const csvPath = join(fixture.dir, 'growing.csv');
+    copyFileSync(fixture.csvPath, csvPath);
+    const loader = await open({ kind: 'cxr14', args: { csvPath } }, { workers: 1 });
+    const lines = readFileSync(csvPath, 'utf8').trimEnd().split('\n');
+    writeFileSync(csvPath, [...lines, lines[1]].join('\n') + '\n');
+    await assert.rejects(collect(loader.epoch(0)), {
+      message: `a loader worker cannot open the source: cxr14 has ${SAMPLE_COUNT + 1} samples here but had ${SAMPLE_COUNT} when the loader opened it`,
+    });
+    await loader.close();
   });
 
   test('one epoch at a time; breaking out frees the loader for the next epoch', async () => {
