@@ -7,9 +7,12 @@ import type { ClassificationItem, LoaderItem, PretrainItem } from '../../../src/
 import { augmentRandom } from '../../../src/data/loader/seeds.ts';
 import type { SourceSpec } from '../../../src/data/loader/sources.ts';
 import { pretrainTargets } from '../../../src/data/datasets/protocl.ts';
+import { RsnaDataset } from '../../../src/data/datasets/rsna.ts';
+import { extractReport } from '../../../src/data/labels/extract.ts';
 import { trainTransform } from '../../../src/data/transforms/pipelines.ts';
 import { readImage } from '../../../src/io/image.ts';
 import { readNpy } from '../../../src/io/npy.ts';
+import { dataDir } from '../../helpers.ts';
 import { CORRUPT_POSITION, makeLoaderFixture, SAMPLE_COUNT, type LoaderFixture } from './fixtures.ts';
 
 const SIZE = 32; // small crops keep the augmentation cheap; the code path is the 224 one
@@ -107,6 +110,31 @@ describe('BatchLoader', () => {
     const [epoch4] = await collect(loader.epoch(4));
     const [epoch5] = await collect(loader.epoch(5));
     assert.ok(epoch4.some((item, k) => !Buffer.from(item.indexPathology.buffer).equals(Buffer.from(epoch5[k].indexPathology.buffer))));
+  });
+
+  test('report-csv source: matrices from the report labeller, ProtoCL candidates of (seed, epoch, index)', async () => {
+    const reports = ['Small left pleural effusion. No pneumothorax.', 'Heart size is normal. Lungs are clear.', 'Right lower lobe consolidation.'];
+    const csvPath = join(fixture.dir, 'reports.csv');
+    writeFileSync(csvPath, ['image,report', ...reports.map((report, k) => `${fixture.imagePaths[k]},"${report}"`)].join('\n') + '\n');
+    const loader = await open<PretrainItem>({ kind: 'report-csv', args: { csvPath } }, { batchSize: 3 });
+    const [items] = await collect(loader.epoch(6));
+    assert.equal(items.length, 3);
+    for (const item of items) {
+      const matrix = extractReport(reports[item.index]).matrix;
+      assert.ok(matrix.some((v) => v === 1), `report ${item.index} has a finding`);
+      assert.deepEqual([...item.matrix], [...matrix]);
+      assert.deepEqual([...item.indexAnatomy], [...pretrainTargets(matrix, SEED, 6, item.index).indexAnatomy]);
+    }
+  });
+
+  test('rsna source: the labels of the RSNA CSV', async () => {
+    const csvPath = join(dataDir, 'nih-cxr14-sample', 'rsna_boxes.csv');
+    const loader = await open<ClassificationItem>({ kind: 'rsna', args: { csvPath } }, { positions: [0, 1, 6, 8], transform: { kind: 'test', size: 8 } });
+    const dataset = await RsnaDataset.open(csvPath);
+    const items = (await collect(loader.epoch(0))).flat();
+    assert.equal(items.length, 4);
+    for (const item of items) assert.deepEqual([...item.labels], [...await dataset.labelsOf(item.index)]);
+    assert.deepEqual(items.map((item) => [item.index, item.labels[0]]).sort((a, b) => a[0] - b[0]), [[0, 0], [1, 0], [6, 1], [8, 1]]);
   });
 
   test('resuming at a batch index gives exactly the remaining batches of the epoch', async () => {
