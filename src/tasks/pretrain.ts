@@ -13,7 +13,7 @@
 import { mkdirSync, appendFileSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
-import { MeDSLIP, type Books, type MedslipConfig } from '../models/medslip.ts';
+import { MeDSLIP, type Books, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { medslipConfigFrom } from '../models/load.ts';
 import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup, cosineSchedule, REFERENCE_PRETRAIN_SCHEDULE } from '../optim/schedule.ts';
@@ -24,7 +24,8 @@ import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
 import { type PretrainConfig, validate } from './pretrain/config.ts';
-import { batchesPerEpoch, openPretrainData, pretrainBatches } from './pretrain/data.ts';
+import { openPretrainLoaders } from './pretrain/data.ts';
+import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 
 export interface PretrainOptions {
   config: PretrainConfig;
@@ -121,10 +122,10 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   torch.manualSeed(config.seed);
 
   // ---- data and books ------------------------------------------------------------------------------------
-  const data = await openPretrainData(config, log);
-  const perEpoch = batchesPerEpoch(data.train.length, config.batchSize);
+  const data = await openPretrainLoaders(config, log);
+  const perEpoch = data.train.batchesPerEpoch;
   if (perEpoch === 0) throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
-  log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch`);
+  log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch, ${config.workers} loader worker(s)`);
   const { books, file: booksFile } = prepareBooks(config, out, log);
 
   // ---- model and optimizer -------------------------------------------------------------------------------
@@ -172,15 +173,11 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       model.train();
       const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet });
       let lossSum = 0, lossCount = 0, windowStart = Date.now(), windowImages = 0;
-      for await (const batch of pretrainBatches(data.train, {
-        batchSize: config.batchSize, epoch: state.epoch, seed: config.seed, mode: 'train', imageSize: config.imageSize,
-        cropScale: config.cropScale, randAugment: config.randAugment, startBatch: state.batchInEpoch,
-      })) {
+      for await (const batch of data.train.epoch(state.epoch, { startBatch: state.batchInEpoch })) {
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
         const terms = torch.scope(() => {
-          const inputs = config.device === 'cpu' ? batch : Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v.to(config.device as torch.Device)])) as typeof batch;
-          const losses = model.losses(inputs, books);
+          const losses = model.losses(onDevice(batch, config.device), books);
           const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
           if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
           optimizer.zeroGrad();
@@ -189,7 +186,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
           optimizer.step();
           return values;
         });
-        for (const tensor of Object.values(batch)) tensor.dispose();
+        disposeBatch(batch);
         if (!Number.isFinite(terms.loss)) {
           throw new Error(`loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}); `
             + `terms ${JSON.stringify(terms)}. The last good checkpoint is ${join(out, 'last')} — try a lower lr (now ${lr}) or clipGradNorm`);
@@ -240,6 +237,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     }
   } finally {
     process.off('SIGINT', onSignal);
+    await data.train.close();
+    await data.valid.close();
     optimizer.dispose();
     model.dispose();
     books.pathology.dispose();
@@ -252,19 +251,25 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   };
 }
 
+/** The batch's tensors on the training device (a no-op on the CPU). */
+function onDevice(batch: PretrainLoaderBatch, device: string): PretrainBatch {
+  if (device === 'cpu') return batch;
+  const move = (t: torch.Tensor): torch.Tensor => t.to(device as torch.Device);
+  return { images: move(batch.images), labelPathology: move(batch.labelPathology), labelAnatomy: move(batch.labelAnatomy),
+    matrix: move(batch.matrix), indexPathology: move(batch.indexPathology), indexAnatomy: move(batch.indexAnatomy) };
+}
+
 /** Mean total loss over the validation set: eval mode, no graph, evaluation transform, epoch-0 candidates. */
-async function validationLoss(model: MeDSLIP, books: Books, valid: Parameters<typeof pretrainBatches>[0], config: PretrainConfig): Promise<number> {
+async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<PretrainItem, PretrainLoaderBatch>, config: PretrainConfig): Promise<number> {
   if (valid.length === 0) return NaN;
   model.eval();
   let sum = 0, count = 0;
-  const batchSize = Math.min(config.batchSize, valid.length);
-  for await (const batch of pretrainBatches(valid, { batchSize, epoch: 0, seed: config.seed, mode: 'eval', imageSize: config.imageSize })) {
+  for await (const batch of valid.epoch(0)) {
     sum += torch.scope(() => torch.noGrad(() => {
-      const inputs = config.device === 'cpu' ? batch : Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v.to(config.device as torch.Device)])) as typeof batch;
-      return model.losses(inputs, books).loss.item();
+      return model.losses(onDevice(batch, config.device), books).loss.item();
     }));
     count += 1;
-    for (const tensor of Object.values(batch)) tensor.dispose();
+    disposeBatch(batch);
   }
   model.train();
   return sum / Math.max(1, count);
