@@ -255,6 +255,16 @@ Example:
     });
 
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
+  bench.command('model', { isDefault: true })
+    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
+    .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
+    .option('--no-baseline', 'skip the PyTorch baseline')
+    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, loaderImagesPerSec, peakRssMB, …)')
+    .action(async (options: { runs: number; baseline: boolean; json?: boolean }) => {
+      const { runBench, formatBench } = await import('./tasks/bench.ts');
+      const result = await runBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
+      console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
+    });
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')
     .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number.parseInt(v, 10))

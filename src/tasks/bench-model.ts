@@ -3,6 +3,8 @@
  * batch 8 — one training step (forward with the five losses, backward, AdamW update) and one inference batch
  * (noGrad-free inference mode), medians after warm-up, with random inputs of the real shapes.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
 import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
@@ -16,6 +18,25 @@ export interface ModelBenchResult {
   inferMs: number;
   inferImagesPerSec: number;
   peakRssMB: number;
+  /**
+   * The same step and inference in PyTorch, written as the reference computes them (bench/medslip_pytorch.py,
+   * ProtoCL prototypes in Python loops), measured in the same run when python3 has torch.
+   */
+  pytorch?: { trainStepMs: number; inferMs: number };
+}
+
+/** Runs bench/medslip_pytorch.py with the same threads, batch and size; undefined when no python3 has torch. */
+export function pytorchModelBaseline(threads: number, batch: number, imageSize: number, runs: number): ModelBenchResult['pytorch'] {
+  const script = fileURLToPath(new URL('../../bench/medslip_pytorch.py', import.meta.url));
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const run = spawnSync(python, [script, String(threads), String(batch), String(imageSize), String(runs)], { encoding: 'utf8', timeout: 1_800_000 });
+    if (run.status === 0) {
+      try {
+        return JSON.parse(run.stdout.trim().split('\n').pop()!) as { trainStepMs: number; inferMs: number };
+      } catch { /* try the next interpreter */ }
+    }
+  }
+  return undefined;
 }
 
 function median(values: number[]): number {
@@ -41,7 +62,7 @@ export function randomPretrainBatch(batch: number, imageSize: number, generator:
   };
 }
 
-export function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; log?: (line: string) => void } = {}): ModelBenchResult {
+export function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; baseline?: boolean; log?: (line: string) => void } = {}): ModelBenchResult {
   if (options.threads) torch.setNumThreads(options.threads);
   const batchSize = options.batch ?? 8, imageSize = options.imageSize ?? 224, runs = options.runs ?? 5;
   const log = options.log ?? (() => {});
@@ -81,10 +102,13 @@ export function runModelBench(options: { batch?: number; imageSize?: number; run
   model.dispose();
   for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
   const trainStepMs = median(trainTimes), inferMs = median(inferTimes);
+  const threads = torch.getNumThreads();
+  if (options.baseline !== false) log('PyTorch baseline (bench/medslip_pytorch.py) …');
   return {
-    batch: batchSize, imageSize, threads: torch.getNumThreads(),
+    batch: batchSize, imageSize, threads,
     trainStepMs, trainImagesPerSec: (batchSize * 1000) / trainStepMs,
     inferMs, inferImagesPerSec: (batchSize * 1000) / inferMs,
     peakRssMB: peakRss / 2 ** 20,
+    pytorch: options.baseline === false ? undefined : pytorchModelBaseline(threads, batchSize, imageSize, runs),
   };
 }
