@@ -13,6 +13,8 @@
  *                                  a consolidation/opacity is the "pneumonia" box
  *   heldout_siim.csv, masks/*.png  SIIM layout (§5.4): image_path column; pneumothorax masks (0/255) with the
  *                                  image's file name, images in images/ (pass imageDir/maskDir to the reader)
+ *   train_*.csv, valid_*.csv       the same three downstream files for the pre-training splits, so fine-tuning
+ *                                  (train/valid) and its test (heldout) run on the synthetic set as they are
  *   manifest.json                  generator version, seed, size, n, splits and options, for caching
  * Paths inside the files are relative to the folder. The folder is built under a temporary name and renamed
  * into place, so a reader never sees half a dataset.
@@ -30,7 +32,7 @@ import { type Sentence, writeReport } from './report.ts';
 import { type SceneOptions, renderScene, sampleScene } from './scene.ts';
 
 /** Bumped whenever the same seed would produce different files. */
-export const SYNTH_VERSION = 2;
+export const SYNTH_VERSION = 3;
 
 export interface SyntheticFinding {
   kind: FindingKind;
@@ -251,9 +253,13 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
     const train: Record<string, { labels_id: number }> = {};
     const valid: Record<string, { labels_id: number }> = {};
     let reports = csvLine(['id', 'image', 'text']);
-    let cxr14 = csvLine(['img_path', 'Image Index', 'Finding Label', ...CXR14_COLUMNS]);
-    let rsna = csvLine(['ID', 'img_path', 'boxes', 'classes']);
-    let siim = csvLine(['image_path', 'pneumothorax']);
+    // Downstream files for every split: heldout_* evaluate; train_* / valid_* serve fine-tuning.
+    type Split = 'train' | 'valid' | 'heldout';
+    const downstream = Object.fromEntries((['train', 'valid', 'heldout'] as const).map((split) => [split, {
+      cxr14: csvLine(['img_path', 'Image Index', 'Finding Label', ...CXR14_COLUMNS]),
+      rsna: csvLine(['ID', 'img_path', 'boxes', 'classes']),
+      siim: csvLine(['image_path', 'pneumothorax']),
+    }])) as Record<Split, { cxr14: string; rsna: string; siim: string }>;
     const counts = Object.fromEntries([...FINDING_KINDS, 'normal'].map((k) => [k, 0])) as Record<FindingKind | 'normal', number>;
     let writeError: unknown;
     const queue = async (write: Promise<void>): Promise<void> => {
@@ -274,27 +280,27 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       reports += csvLine([i, imagePath, sample.report]);
       if (sample.findings.length === 0) counts.normal++;
       for (const f of sample.findings) counts[f.kind]++;
-      if (i < trainCount) train[imagePath] = { labels_id: i };
-      else if (i < pretrainCount) valid[imagePath] = { labels_id: i };
-      else {
-        const columns = new Array<number>(CXR14_COLUMNS.length).fill(0);
-        for (const f of sample.findings) for (const c of CXR14_OF[f.kind] ?? []) columns[c] = 1;
-        const names = NIH_NAMES.filter((_, c) => columns[c] === 1);
-        cxr14 += csvLine([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...columns]);
-        const boxes = sample.findings.flatMap((f, k) => (f.kind === 'consolidation' ? [boundingBox(sample.masks[k], size)] : []))
-          .filter((b): b is string => b !== undefined);
-        rsna += csvLine([`synth-${seed}-${i}`, imagePath, boxes.length > 0 ? boxes.join('|') : 'nan', boxes.length > 0 ? 1 : 0]);
-        const mask = new Uint8Array(size * size);
-        let pneumothorax = 0;
-        sample.findings.forEach((f, k) => {
-          if (f.kind !== 'pneumothorax') return;
-          pneumothorax = 1;
-          const m = sample.masks[k];
-          for (let p = 0; p < mask.length; p++) if (m[p]) mask[p] = 255;
-        });
-        await queue(writePng(join(temp, 'masks', name), mask, size));
-        siim += csvLine([imagePath, pneumothorax]);
-      }
+      const split: Split = i < trainCount ? 'train' : i < pretrainCount ? 'valid' : 'heldout';
+      if (split === 'train') train[imagePath] = { labels_id: i };
+      else if (split === 'valid') valid[imagePath] = { labels_id: i };
+      const files = downstream[split];
+      const columns = new Array<number>(CXR14_COLUMNS.length).fill(0);
+      for (const f of sample.findings) for (const c of CXR14_OF[f.kind] ?? []) columns[c] = 1;
+      const names = NIH_NAMES.filter((_, c) => columns[c] === 1);
+      files.cxr14 += csvLine([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...columns]);
+      const boxes = sample.findings.flatMap((f, k) => (f.kind === 'consolidation' ? [boundingBox(sample.masks[k], size)] : []))
+        .filter((b): b is string => b !== undefined);
+      files.rsna += csvLine([`synth-${seed}-${i}`, imagePath, boxes.length > 0 ? boxes.join('|') : 'nan', boxes.length > 0 ? 1 : 0]);
+      const mask = new Uint8Array(size * size);
+      let pneumothorax = 0;
+      sample.findings.forEach((f, k) => {
+        if (f.kind !== 'pneumothorax') return;
+        pneumothorax = 1;
+        const m = sample.masks[k];
+        for (let p = 0; p < mask.length; p++) if (m[p]) mask[p] = 255;
+      });
+      await queue(writePng(join(temp, 'masks', name), mask, size));
+      files.siim += csvLine([imagePath, pneumothorax]);
       options.onProgress?.(i + 1, n);
     }
     await Promise.all(pending);
@@ -305,9 +311,11 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
     await writeFile(join(temp, 'train.json'), JSON.stringify(train, null, 1) + '\n');
     await writeFile(join(temp, 'valid.json'), JSON.stringify(valid, null, 1) + '\n');
     await writeFile(join(temp, 'reports.csv'), reports);
-    await writeFile(join(temp, 'heldout_cxr14.csv'), cxr14);
-    await writeFile(join(temp, 'heldout_rsna.csv'), rsna);
-    await writeFile(join(temp, 'heldout_siim.csv'), siim);
+    for (const [split, files] of Object.entries(downstream)) {
+      await writeFile(join(temp, `${split}_cxr14.csv`), files.cxr14);
+      await writeFile(join(temp, `${split}_rsna.csv`), files.rsna);
+      await writeFile(join(temp, `${split}_siim.csv`), files.siim);
+    }
     const manifest: SyntheticDatasetManifest = {
       generator: 'medslip-synth', version: SYNTH_VERSION, seed, size, n, heldOut, validFraction, sampling,
       splits: { train: trainCount, valid: validCount, heldOut }, counts,

@@ -68,7 +68,11 @@ test('writeSyntheticDataset writes the reference formats, readable by the medsli
   assert.ok(isCurrentSyntheticDataset(dir, { n, heldOut, seed, size, validFraction: 0.15 }));
   assert.ok(!isCurrentSyntheticDataset(dir, { n: n + 1, heldOut, seed, size, validFraction: 0.15 }));
   assert.equal(readdirSync(join(dir, 'images')).length, n);
-  assert.equal(readdirSync(join(dir, 'masks')).length, heldOut);
+  assert.equal(readdirSync(join(dir, 'masks')).length, n, 'a mask for every image (fine-tuning splits too)');
+  for (const split of ['train', 'valid', 'heldout']) {
+    const rows = readFileSync(join(dir, `${split}_siim.csv`), 'utf8').trim().split('\n').length - 1;
+    assert.equal(rows, { train: 24, valid: 4, heldout: 12 }[split], `${split}_siim.csv rows`);
+  }
   assert.deepEqual(readdirSync(scratch).filter((name) => name.includes('.tmp-')), [], 'no temporary folder left behind');
 
   // labels.npy: (N, 51, 75) float64 holding each sample's matrix in row labels_id
