@@ -69,7 +69,7 @@ interface RunState {
 function modelConfigOf(config: PretrainConfig, textDim: number): MedslipConfig {
   return medslipConfigFrom({
     backbone: config.backbone, dModel: config.dModel, heads: config.heads, layers: config.layers,
-    dropout: config.dropout, textDim,
+    dropout: config.dropout, textDim, init: config.init,
   });
 }
 

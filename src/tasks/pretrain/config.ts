@@ -39,6 +39,8 @@ export interface PretrainConfig {
   cropScale: [number, number];
   /** RandAugment (2 ops at magnitude 7) on or off. */
   randAugment: boolean;
+  /** Weight init of the heads and decoders: 'reference' (N(0, 0.02²)) or 'pytorch' (module defaults). */
+  init: 'reference' | 'pytorch';
 
   batchSize: number;
   epochs: number;
@@ -65,7 +67,7 @@ export const PRETRAIN_DEFAULTS: Readonly<PretrainConfig> = Object.freeze({
   syntheticCount: 2000, syntheticSize: 224, syntheticSeed: 1,
   textEncoder: 'offline', maxLength: 128,
   backbone: 'resnet50', dModel: 256, heads: 4, layers: 4, dropout: 0.1, imageSize: 224,
-  cropScale: [0.2, 1], randAugment: true,
+  cropScale: [0.2, 1], randAugment: true, init: 'reference',
   batchSize: 64, epochs: 100, lr: 1e-4, minLr: 1e-5, warmupLr: 1e-5, weightDecay: 0.02,
   schedule: 'step', warmupSteps: 500, warmupEpochs: 5, clipGradNorm: 0,
   seed: 42, workers: 2, device: 'cpu', logInterval: 20,
@@ -77,7 +79,7 @@ const KINDS: Record<keyof PretrainConfig, Kind> = {
   syntheticCount: 'integer', syntheticSize: 'integer', syntheticSeed: 'integer', syntheticDir: 'string',
   books: 'string', textEncoder: 'string', pathologyBook: 'string', maxLength: 'integer',
   backbone: ['resnet18', 'resnet34', 'resnet50', 'resnet101'], dModel: 'integer', heads: 'integer', layers: 'integer',
-  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean',
+  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch'],
   batchSize: 'integer', epochs: 'integer', lr: 'number', minLr: 'number', warmupLr: 'number', weightDecay: 'number',
   schedule: ['step', 'reference'], warmupSteps: 'integer', warmupEpochs: 'integer', clipGradNorm: 'number',
   seed: 'integer', workers: 'integer', device: 'string', logInterval: 'integer',
