@@ -17,6 +17,13 @@
  * from its serialisable description; up to `prefetch` batches are loading while the caller works on the
  * current one. Collation runs in the main thread, when a batch is handed out.
  *
+ * Deliberate differences from the reference's torch DataLoader (RandomSampler, batch 64, 30 workers,
+ * drop_last=True for pre-training): the order comes from (seed, epoch) rather than torch's global generator, and
+ * augmentation from (seed, epoch, index) rather than generators seeded per DataLoader worker, so that
+ * results do not depend on the worker count and a resumed run sees the same data. drop_last defaults to false
+ * here — pass `dropLast: true` for the reference's training behaviour; its evaluation loaders also drop the
+ * tail, which leaves test images out of the metrics, so evaluation should keep the default.
+ *
  * Lifetime: workers start on the first epoch and stay for the next ones (idle workers never keep the process
  * alive). Leaving an epoch early — `break`, an exception in the loop body, or a failed sample — terminates
  * them; the next epoch starts fresh ones. `close()` ends them explicitly.
