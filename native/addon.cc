@@ -3,6 +3,10 @@
 #include <torch/version.h>
 #include "tensor.h"
 #include "generator.h"
+#include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #if TORCH_VERSION_MAJOR < 1 || (TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR < 13)
 #error "medslip needs libtorch 1.13 or newer"
@@ -13,7 +17,21 @@ void InitOps(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
 }  // namespace medslip
 
+// glibc serves allocations above a (dynamic) threshold with fresh mmap'd pages and returns freed memory to the OS
+// early: every large activation then costs page faults on first touch. Keeping up to 64 MiB allocations in the
+// heap and trimming only past 128 MiB of free memory makes a conv2d forward+backward ~1.6x faster here, at the
+// price of holding freed memory for reuse (steady over a training run). MEDSLIP_MALLOC_DEFAULTS=1, or glibc's own
+// MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, keep glibc's behaviour.
+static void TuneAllocator() {
+#if defined(__GLIBC__)
+  if (std::getenv("MEDSLIP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TuneAllocator();
   medslip::InitTensorFunctions(env, exports);
   medslip::InitOps(env, exports);
   medslip::InitAutograd(env, exports);

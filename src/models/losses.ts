@@ -39,10 +39,13 @@ export function protoclLoss(projected: torch.Tensor, otherBook: torch.Tensor, ca
   const prototypeScore = scores.mul(related).sum(-1).div(relatedCount.clamp(1)); // mean of related vectors · projection
   const firstSlot = prototypeScore.where(relatedCount.gt(0), gathered.select(2, 0));
   const logits = torch.cat([firstSlot.unsqueeze(2), gathered.slice(2, 1)], 2).reshape(batch * queries, -1); // (B·Q, C)
-  const present = labels.reshape(-1).eq(1);
-  if (present.sum().item() === 0) return projected.sum().mul(0);
-  const presentLogits = logits.index([present]);
-  return F.crossEntropy(presentLogits, torch.zeros([presentLogits.shape[0]], { dtype: 'int64', device: presentLogits.device }));
+  const present = labels.reshape(-1).eq(1).to(logits.dtype);
+  const count = present.sum().item(); // sync point
+  if (count === 0) return projected.sum().mul(0);
+  // Mean over the present rows, computed over all rows with a 0/1 weight: the same value as selecting them, but
+  // every step allocates the same shapes, which keeps the allocator's memory steady over a long run.
+  const perRow = F.crossEntropy(logits, torch.zeros([batch * queries], { dtype: 'int64', device: logits.device }), { reduction: 'none' });
+  return perRow.mul(present).sum().div(count);
 }
 
 /**
@@ -51,7 +54,10 @@ export function protoclLoss(projected: torch.Tensor, otherBook: torch.Tensor, ca
  */
 export function alignmentLoss(anatomy: torch.Tensor, pathology: torch.Tensor, matrix: torch.Tensor): torch.Tensor {
   const logits = anatomy.bmm(pathology.transpose(1, 2)); // (B, A, P)
-  const mentioned = matrix.ge(0);
-  if (mentioned.sum().item() === 0) return logits.sum().mul(0);
-  return F.binaryCrossEntropyWithLogits(logits.maskedSelect(mentioned), matrix.maskedSelect(mentioned).to(logits.dtype));
+  const mentioned = matrix.ge(0).to(logits.dtype);
+  const count = mentioned.sum().item(); // sync point
+  if (count === 0) return logits.sum().mul(0);
+  // Mean over mentioned entries as a weighted sum (fixed shapes every step; see protoclLoss).
+  const perEntry = F.binaryCrossEntropyWithLogits(logits, matrix.clamp(0).to(logits.dtype), { reduction: 'none' });
+  return perEntry.mul(mentioned).sum().div(count);
 }

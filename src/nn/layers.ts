@@ -118,9 +118,13 @@ export class Dropout extends Module implements TensorModule {
   }
 }
 
+/** ReLU; `inplace` overwrites its input (torchvision's stem uses ReLU(inplace=True)). */
 export class ReLU extends Module implements TensorModule {
+  constructor(readonly inplace = false) {
+    super();
+  }
   forward(input: torch.Tensor): torch.Tensor {
-    return input.relu();
+    return this.inplace ? input.relu_() : input.relu();
   }
 }
 

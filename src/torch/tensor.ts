@@ -421,6 +421,8 @@ export class Tensor {
   fill_(value: Scalar): this { return this.#inPlace(aten('aten::fill_.Scalar', this, value)); }
   clamp_(min: number | null, max: number | null = null): this { return this.#inPlace(aten('aten::clamp_', this, min, max)); }
   sqrt_(): this { return this.#inPlace(aten('aten::sqrt_', this)); }
+  /** ReLU in place (as torchvision's ReLU(inplace=True): saves one activation-sized allocation). */
+  relu_(): this { return this.#inPlace(aten('aten::relu_', this)); }
   /** Fills with N(mean, std²) draws (init). */
   normal_(mean = 0, std = 1, generator?: GeneratorLike): this {
     return this.#inPlace(aten('aten::normal_', this, mean, std, generator ?? null));
