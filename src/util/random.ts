@@ -112,3 +112,32 @@ export class Random {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/**
+ * A 32-bit hash of non-negative safe integers (MurmurHash3's finaliser over each 32-bit half), for seeding one
+ * stream per (seed, epoch, index, …) tuple. `salt` keeps streams of different purposes apart.
+ * @throws TypeError for a non-integer, RangeError for a negative value (naming its position).
+ */
+export function hashSeed(values: readonly number[], salt = 0x1b873593): number {
+  let h = salt >>> 0;
+  values.forEach((value, k) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new TypeError(`Expected a safe integer for seed component ${k} but received ${String(value)} (${typeof value})`);
+    }
+    if (value < 0) throw new RangeError(`Expected a non-negative integer for seed component ${k} but received ${value}`);
+    h = fmix32((h ^ (value >>> 0)) >>> 0);
+    h = fmix32((h ^ Math.floor(value / 4294967296)) + 0x9e3779b9);
+  });
+  return h;
+}
+
+// MurmurHash3's 32-bit finaliser: every input bit affects every output bit.
+function fmix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

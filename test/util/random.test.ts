@@ -41,3 +41,13 @@ test('int covers both ends', () => {
   for (let i = 0; i < 1000; i++) seen.add(rng.int(0, 3));
   assert.deepEqual([...seen].sort(), [0, 1, 2, 3]);
 });
+
+test('hashSeed: a pure function of its values, sensitive to each and to the salt; checks its inputs', async () => {
+  const { hashSeed } = await import('../../src/util/random.ts');
+  assert.equal(hashSeed([1, 2, 3]), hashSeed([1, 2, 3]));
+  assert.notEqual(hashSeed([1, 2, 3]), hashSeed([1, 2, 4]));
+  assert.notEqual(hashSeed([1, 2, 3]), hashSeed([1, 2, 3], 7));
+  assert.notEqual(hashSeed([2 ** 40]), hashSeed([0]), 'the high 32 bits count');
+  assert.throws(() => hashSeed([1.5]), /safe integer for seed component 0/);
+  assert.throws(() => hashSeed([0, -1]), /non-negative integer for seed component 1/);
+});

@@ -11,13 +11,8 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 
 /** A decoded image, as `readImage` in src/io/image.ts returns it (row-major, channels interleaved). */
-export interface Image {
-  data: Uint8Array | Uint16Array;
-  width: number;
-  height: number;
-  channels: 1 | 3;
-  bitDepth: 8 | 16;
-}
+export type { Image } from '../../io/image.ts';
+import type { Image } from '../../io/image.ts';
 
 /** The signature of `readImage` from src/io/image.ts; datasets take it as an option so tests can replace it. */
 export type ImageLoader = (path: string, options?: { channels?: 1 | 3 }) => Promise<Image>;

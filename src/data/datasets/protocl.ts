@@ -16,7 +16,7 @@
  *   partner exists at all, the padding is drawn from all partners.
  */
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
-import { Random } from '../../util/random.ts';
+import { Random, hashSeed } from '../../util/random.ts';
 
 /** Candidates per ProtoCL row (slot 0 plus 7 partners). */
 export const PROTOCL_CANDIDATES = 8;
@@ -108,12 +108,7 @@ export function sampleSeed(seed: number, epoch: number, index: number): number {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`Expected an integer for ${name} but received ${String(value)}`);
     if (value < 0) throw new RangeError(`Expected a non-negative integer for ${name} but received ${value}`);
   }
-  let h = 0x2545f491;
-  for (const value of [seed, epoch, index]) {
-    h = fmix32((h ^ (value >>> 0)) >>> 0);
-    h = fmix32((h ^ Math.floor(value / 4294967296)) + 0x9e3779b9);
-  }
-  return h;
+  return hashSeed([seed, epoch, index], 0x2545f491);
 }
 
 /**
@@ -126,16 +121,6 @@ export function pretrainTargets(matrix: ArrayLike<number>, seed: number, epoch: 
   return { ...labels, ...sampleProtoclCandidates(matrix, labels, new Random(sampleSeed(seed, epoch, index))) };
 }
 
-// MurmurHash3's 32-bit finaliser: every input bit affects every output bit.
-function fmix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function checkMatrix(matrix: ArrayLike<number>): void {
   if (matrix.length !== MATRIX_SIZE) {

@@ -4,7 +4,7 @@
  * were processed or on where an interrupted run resumed, so 0, 1 or 8 workers and a resumed run see the same
  * data bit for bit.
  */
-import { Random } from '../../util/random.ts';
+import { Random, hashSeed } from '../../util/random.ts';
 
 // Distinct tags keep the order stream, the augmentation streams and the datasets' own ProtoCL streams
 // (src/data/datasets/protocl.ts hashes (seed, epoch, index) without a tag) independent of each other.
@@ -16,16 +16,7 @@ const AUGMENT_TAG = 0x61756760; // "aug`"
  * @throws TypeError for a non-integer, RangeError for a negative value.
  */
 export function mixSeed(...values: number[]): number {
-  let h = 0x1b873593;
-  values.forEach((value, k) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-      throw new TypeError(`Expected a safe integer for seed component ${k} but received ${String(value)} (${typeof value})`);
-    }
-    if (value < 0) throw new RangeError(`Expected a non-negative integer for seed component ${k} but received ${value}`);
-    h = fmix32((h ^ (value >>> 0)) >>> 0);
-    h = fmix32((h ^ Math.floor(value / 4294967296)) + 0x9e3779b9);
-  });
-  return h;
+  return hashSeed(values);
 }
 
 /** The generator of sample `index`'s augmentation in `epoch`. */
@@ -44,12 +35,3 @@ export function epochOrder(length: number, seed: number, epoch: number, shuffle 
   return order;
 }
 
-function fmix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
