@@ -40,6 +40,18 @@ export async function main(argv: string[]): Promise<void> {
     const bert = textEncoder ? (await import('./text/bert.ts')).loadBertEncoder(textEncoder) : undefined;
     return textEncoderForBooks(books, bert);
   };
+  /** The options both zero-shot commands share, typed for the tasks; prompts encoded with the books' encoder. */
+  const zeroshotCommon = async (options: Record<string, unknown>, needsEncoder: boolean) => {
+    const prompts = parsePrompts(options.prompt as string[]);
+    return {
+      checkpoint: options.checkpoint as string, books: options.books as string, csv: options.csv as string,
+      imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
+      batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
+      device: options.device as 'cpu', prompts,
+      encodeText: Object.keys(prompts).length > 0 || needsEncoder
+        ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
+    };
+  };
   const zeroshot = program.command('zeroshot').description('zero-shot evaluation of a pre-trained model (no fine-tuning)');
   const modelOptions = (command: Command): Command => command
     .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
@@ -66,14 +78,8 @@ Examples:
   medslip zeroshot classify --checkpoint MeDSLIP_resnet50.pth --books books.safetensors --dataset cxr14 --csv test.csv --out eval/`)
     .action(async (options: Record<string, unknown>) => {
       const { runZeroshotClassify } = await import('./tasks/zeroshot-classify.ts');
-      const prompts = parsePrompts(options.prompt as string[]);
-      await runZeroshotClassify({
-        checkpoint: options.checkpoint as string, books: options.books as string, dataset: options.dataset as 'cxr14',
-        csv: options.csv as string, imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
-        batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
-        bootstrap: options.bootstrap as number, device: options.device as 'cpu', prompts,
-        encodeText: Object.keys(prompts).length > 0 || options.dataset === 'covidx' ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
-      });
+      await runZeroshotClassify({ ...await zeroshotCommon(options, options.dataset === 'covidx'),
+        dataset: options.dataset as 'cxr14', bootstrap: options.bootstrap as number });
     });
   modelOptions(zeroshot.command('ground'))
     .description('pointing game, IoU and Dice of the query\'s attention heatmap (threshold sweep), overlay PNGs')
@@ -89,15 +95,8 @@ Example:
     --dataset rsna --csv ~/.cache/medslip/synthetic-n1200-s128-seed1/heldout_rsna.csv --size 128 --out eval/rsna`)
     .action(async (options: Record<string, unknown>) => {
       const { runZeroshotGround } = await import('./tasks/zeroshot-ground.ts');
-      const prompts = parsePrompts(options.prompt as string[]);
-      await runZeroshotGround({
-        checkpoint: options.checkpoint as string, books: options.books as string, dataset: options.dataset as 'rsna',
-        csv: options.csv as string, imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
-        batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
-        threshold: options.threshold as number, upsampling: options.upsampling as 'nearest', overlays: options.overlays as number,
-        device: options.device as 'cpu', prompts,
-        encodeText: Object.keys(prompts).length > 0 ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
-      });
+      await runZeroshotGround({ ...await zeroshotCommon(options, false), dataset: options.dataset as 'rsna',
+        threshold: options.threshold as number, upsampling: options.upsampling as 'nearest', overlays: options.overlays as number });
     });
 
   const finetune = program.command('finetune').description('fine-tune on 1 %, 10 % or 100 % of a labelled set; the epoch is selected on the validation set, the test set is read once at the end');
