@@ -20,7 +20,7 @@ import { runZeroshotGround, type ZeroshotGroundResult } from './zeroshot-ground.
 
 export interface DemoOptions {
   out: string;
-  /** Wall-clock budget for pre-training, in seconds (default 420). */
+  /** Wall-clock budget for pre-training, in seconds (default 480). */
   trainSeconds?: number;
   /** Synthetic images (default 1200; 20 % held out for evaluation). */
   images?: number;
@@ -72,7 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // 2. pre-training: a probe of a few steps measures the speed, then the real run fits the budget
   let epochs = options.epochs;
   if (epochs === undefined) {
-    const budget = options.trainSeconds ?? 420;
+    const budget = options.trainSeconds ?? 480;
     const probe = await runPretrain({ config: demoConfig({ images, seed, epochs: 1 }), out: join(out, 'probe'), maxSteps: 5, quiet: true, log: () => {} });
     const secondsPerStep = probe.secondsPerStep;
     const stepsPerEpoch = Math.floor(Math.round(images * 0.8 * 0.9) / 32);
