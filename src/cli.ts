@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program.command('demo')
-    .description('the whole method on built-in synthetic chest X-rays: generate data, pre-train, evaluate zero-shot classification and grounding, write a report (≈10 min on 2 cores)')
+    .description('the whole method on built-in synthetic chest X-rays: generate data, pre-train, evaluate zero-shot classification and grounding, write a report (5–10 min on 2 cores)')
     .option('--out <dir>', 'report folder', 'runs/demo')
     .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it', (v) => Number.parseFloat(v), 480)
     .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))

@@ -6,7 +6,7 @@
  * index.html + report.md (tables, loss curve, ROC curves, heatmap overlays) and summary.json.
  *
  * The model is small (ResNet-18 to layer3, 128 px, 2+2 decoder layers of width 128) so that the whole demo fits in
- * about ten minutes on two cores; the number of epochs is chosen from the measured speed of the first steps to fit
+ * under ten minutes on two cores; the number of epochs is chosen from the measured speed of the first steps to fit
  * the time budget.
  */
 import { copyFileSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
