@@ -15,13 +15,11 @@
 import {
   rocAuc, rocCurve, maxF1, bootstrapCi, classificationReport, type BinaryMetric, type BootstrapInterval, type ClassificationReport,
 } from '../eval/index.ts';
-import { rocCurvesPng, type ProgressStream } from '../viz/index.ts';
-import type { ImageLoader } from '../data/datasets/index.ts';
-import type { NormalizeOptions } from '../data/transforms/index.ts';
-import type { TextEncoder } from './zeroshot/books.ts';
+import { rocCurvesPng } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset, type ZeroshotDatasetKind } from './zeroshot/data.ts';
-import { resolveModel, type ModelSource } from './zeroshot/model.ts';
+import { resolveModel } from './zeroshot/model.ts';
+import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import { csvText, fixed, formatTable, writeOutputs } from './zeroshot/output.ts';
 import { planQueries } from './zeroshot/queries.ts';
 import { classTargets, describeQuery, type ClassTarget, type Query } from './zeroshot/targets.ts';
@@ -31,37 +29,14 @@ export { ZEROSHOT_DATASETS, type ZeroshotDatasetKind } from './zeroshot/data.ts'
 export { bertTextEncoder, offlineTextEncoder, textEncoderForBooks, type TextEncoder } from './zeroshot/books.ts';
 export { DEFAULT_COVID_PROMPT, type Query } from './zeroshot/targets.ts';
 export type { ModelSource } from './zeroshot/model.ts';
+export type { ZeroshotRunOptions } from './zeroshot/options.ts';
 
-export interface ZeroshotClassifyOptions extends ModelSource {
+export interface ZeroshotClassifyOptions extends ZeroshotRunOptions {
   dataset: ZeroshotDatasetKind;
-  /** The label file: CXR14/RSNA/SIIM CSV, or the COVIDx list file. */
-  csv: string;
-  /** See OpenDatasetOptions.imageRoot in zeroshot/data.ts. */
-  imageRoot?: string;
-  /** Output folder; nothing is written without it. */
-  out?: string;
-  /** Images per forward pass (default 64, the reference's test batch). */
-  batchSize?: number;
-  /** Class name → description: scores that class with the prompt instead of its observation query. */
-  prompts?: Readonly<Record<string, string>>;
-  /** Texts → (N, E) vectors in the books' space; needed for prompts (and COVID-19, which has no observation). */
-  encodeText?: TextEncoder;
   /** Bootstrap resamples for the 95 % intervals (default 1000; 0 = none). */
   bootstrap?: number;
   /** Seed of the bootstrap resampling (default 0). */
   seed?: number;
-  /** Evaluate only the first `limit` rows of the label file. */
-  limit?: number;
-  /** Model input side (default 224). */
-  size?: number;
-  /** Histogram equalisation before resizing (default: true for RSNA, as the reference; false otherwise). */
-  equalize?: boolean;
-  normalize?: NormalizeOptions;
-  loadImage?: ImageLoader;
-  /** Progress bar: false for none, or a stream (default stderr). */
-  progress?: boolean | ProgressStream;
-  /** Where the results table is printed (default console.log; pass () => {} for silence). */
-  log?: (text: string) => void;
 }
 
 export interface ClassResult {

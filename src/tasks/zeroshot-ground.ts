@@ -18,17 +18,17 @@
  * ground truth outlined).
  */
 import { basename, extname } from 'node:path';
-import type { ImageLoader, RsnaSample, SiimSample } from '../data/datasets/index.ts';
+import type { RsnaSample, SiimSample } from '../data/datasets/index.ts';
 import { boxMask } from '../data/datasets/index.ts';
-import { resizeMask, type NormalizeOptions } from '../data/transforms/index.ts';
+import { resizeMask } from '../data/transforms/index.ts';
 import type { Image } from '../io/image.ts';
 import { groundingScores, summarizeGrounding, type GroundingScores } from '../eval/index.ts';
-import { heatmapOverlayPng, type ProgressStream, type RasterImage } from '../viz/index.ts';
-import type { TextEncoder } from './zeroshot/books.ts';
+import { heatmapOverlayPng, type RasterImage } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset } from './zeroshot/data.ts';
 import { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
-import { resolveModel, type ModelSource } from './zeroshot/model.ts';
+import { resolveModel } from './zeroshot/model.ts';
+import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import { csvText, fixed, formatTable, spread, writeOutputs } from './zeroshot/output.ts';
 import { planQueries } from './zeroshot/queries.ts';
 import { DEFAULT_SWEEP, DEFAULT_THRESHOLD, ThresholdSweep, type SweepRow } from './zeroshot/sweep.ts';
@@ -39,18 +39,8 @@ export { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
 
 export type GroundingDatasetKind = 'rsna' | 'siim';
 
-export interface ZeroshotGroundOptions extends ModelSource {
+export interface ZeroshotGroundOptions extends ZeroshotRunOptions {
   dataset: GroundingDatasetKind;
-  /** The label file (RSNA CSV with boxes; SIIM CSV with png_images/ and png_masks/ beside it). */
-  csv: string;
-  imageRoot?: string;
-  /** Output folder; nothing is written without it. */
-  out?: string;
-  /** Images per forward pass (default 64). */
-  batchSize?: number;
-  /** Class name → description: ground with that prompt instead of the observation query. */
-  prompts?: Readonly<Record<string, string>>;
-  encodeText?: TextEncoder;
   /** Fraction of each image's maximum above which a pixel is predicted (default 0.5). */
   threshold?: number;
   /** Thresholds of the sweep (default 0, 0.1, …, 0.9). */
@@ -59,16 +49,6 @@ export interface ZeroshotGroundOptions extends ModelSource {
   upsampling?: Upsampling;
   /** Overlay PNGs for this many positive images, evenly spread over them (default 8; 0 = none). */
   overlays?: number;
-  /** Consider only the first `limit` rows of the label file. */
-  limit?: number;
-  /** Model input side, and the size heatmaps and masks are compared at (default 224). */
-  size?: number;
-  /** Histogram equalisation before resizing (default: true for RSNA, as the reference). */
-  equalize?: boolean;
-  normalize?: NormalizeOptions;
-  loadImage?: ImageLoader;
-  progress?: boolean | ProgressStream;
-  log?: (text: string) => void;
 }
 
 export interface ImageGrounding extends GroundingScores {
