@@ -61,18 +61,8 @@ export interface BoneMasks {
   spine: Uint8Array;
 }
 
-/** Every landmark this generator can localise. */
-export const LOCALISED_LANDMARKS: readonly Landmark[] = [
-  'trachea', 'left_hilar', 'right_hilar', 'hilar_unspec', 'left_pleural', 'right_pleural', 'pleural_unspec',
-  'heart_size', 'heart_border', 'left_diaphragm', 'right_diaphragm', 'diaphragm_unspec', 'retrocardiac',
-  'lower_left_lobe', 'upper_left_lobe', 'lower_right_lobe', 'middle_right_lobe', 'upper_right_lobe',
-  'left_lower_lung', 'left_mid_lung', 'left_upper_lung', 'left_apical_lung', 'left_lung_unspec',
-  'right_lower_lung', 'right_mid_lung', 'right_upper_lung', 'right_apical_lung', 'right_lung_unspec',
-  'lung_apices', 'lung_bases', 'left_costophrenic', 'right_costophrenic', 'costophrenic_unspec',
-  'cardiophrenic_sulcus', 'mediastinal', 'spine', 'clavicle', 'rib', 'stomach', 'right_atrium',
-  'right_ventricle', 'aorta', 'svc', 'interstitium', 'parenchymal', 'cavoatrial_junction', 'cardiopulmonary',
-  'pulmonary', 'lung_volumes',
-];
+/** Every landmark this generator can localise: all but the two fallbacks, unspecified and other. */
+export const LOCALISED_LANDMARKS: readonly Landmark[] = LANDMARKS.filter((l) => l !== 'unspecified' && l !== 'other');
 
 /** Fractions of lung height (from the apex) that bound the zones and lobes. */
 export const ZONES = Object.freeze({
