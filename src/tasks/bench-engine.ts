@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as torch from '../torch/index.ts';
+import { median } from '../util/stats.ts';
 
 export interface EngineBenchResult {
   threads: number;
@@ -20,10 +21,6 @@ export interface EngineBenchResult {
 const MATMUL_N = 1024;
 const CONV = { batch: 8, channels: 64, size: 56 };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function timeMs(fn: () => void, warmup: number, runs: number): number {
   for (let i = 0; i < warmup; i++) fn();

@@ -1,11 +1,12 @@
 /**
  * The full-configuration model benchmark: MeDSLIP with ResNet-50 to layer3, 224 px, 4+4 decoder layers,
  * batch 8 — one training step (forward with the five losses, backward, AdamW update) and one inference batch
- * (noGrad-free inference mode), medians after warm-up, with random inputs of the real shapes.
+ * (under inference mode), medians after warm-up, with random inputs of the real shapes.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
+import { median } from '../util/stats.ts';
 import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 
@@ -39,10 +40,6 @@ export function pytorchModelBaseline(threads: number, batch: number, imageSize: 
   return undefined;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** A batch of the real shapes: random images, labels/matrix in {−1, 0, 1}, valid ProtoCL candidates. */
 export function randomPretrainBatch(batch: number, imageSize: number, generator: torch.Generator): PretrainBatch {

@@ -13,6 +13,7 @@
 import { mkdirSync, appendFileSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
+import { median } from '../util/stats.ts';
 import { MeDSLIP, type Books, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { medslipConfigFrom } from '../models/load.ts';
 import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
@@ -247,7 +248,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   return {
     out, epochsDone: state.epoch, steps: state.step, bestValLoss: state.bestValLoss, lastValLoss,
     seconds: (Date.now() - started) / 1000, interrupted: stopRequested, books: booksFile, bestCheckpoint: join(out, 'best'),
-    secondsPerStep: stepSeconds.length ? [...stepSeconds].sort((a, b) => a - b)[Math.floor(stepSeconds.length / 2)] : NaN,
+    secondsPerStep: median(stepSeconds),
   };
 }
 
