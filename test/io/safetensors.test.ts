@@ -17,6 +17,8 @@ test('reads every shared fixture file', () => {
   const counts: Record<string, number> = {
     'medslip-r18-train/weights.safetensors': 150, 'medslip-r18-train/inputs.safetensors': 8,
     'medslip-r18-train/expected.safetensors': 56, 'medslip-r18-train/grads.safetensors': 103,
+    'medslip-r18-train/expected64.safetensors': 56, 'medslip-r18-train/grads64.safetensors': 103,
+    'medslip-r50-checkpoint/expected.safetensors': 5, 'medslip-r50-checkpoint/expected64.safetensors': 5,
   };
   let files = 0;
   for (const dir of readdirSync(fixturesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
@@ -28,7 +30,7 @@ test('reads every shared fixture file', () => {
       if (want !== undefined) assert.equal(tensors.size, want, `${dir}/${file} entry count`);
     }
   }
-  assert.equal(files, 9, 'bert-tiny 2, medslip-r18-train 4, medslip-r50-checkpoint 2, optim 1');
+  assert.equal(files, 12, 'bert-tiny 2, medslip-r18-train 6, medslip-r50-checkpoint 3, optim 1');
 });
 
 test('r18 weights: shapes by name, and sums computed independently with numpy', () => {
