@@ -1,0 +1,211 @@
+/**
+ * Sentence → tokens → spans: the first stage of the free-text extractor (`extract.ts`). Each token gets a role;
+ * observation spans (multi-word names, device names, single words: lemma → correction → group), negation and
+ * uncertainty cue spans, clause breaks and anatomy spans (`anatomy-spans.ts`) are marked, longest match first, and
+ * an observation adjective that only modifies another observation is dropped.
+ */
+import { OBSERVATIONS, type Landmark, type Observation } from '../../vocabulary.ts';
+import { correctLemma, obsGroup, lemmatiseWord } from './observations.ts';
+import { markAnatomy } from './anatomy-spans.ts';
+import {
+  OBSERVATION_PHRASES, OBSERVATION_SYNONYMS, DEVICE_NOUNS, DEVICE_PREFIXES, DEVICE_OBSERVATIONS, TAIL_FINDINGS,
+  WEAK_HEADS, MODIFIERS, COPULAS, ADVERBS, CLAUSE_BREAKS, CUE_PHRASES, type Cue,
+} from './lexicon.ts';
+
+export interface Token { word: string; start: number; end: number }
+
+export type Role = 'word' | 'punct' | 'break' | 'cue' | 'anat' | 'obs' | 'mod';
+
+export interface AnatomySpan { start: number; end: number; tokens: string[]; landmark: Landmark }
+export interface ObservationSpan {
+  start: number; end: number; lemma: string; observation: Observation; adjectival: boolean; device: boolean;
+  dropped: boolean;
+  /**
+   * A change word that only says something of an anatomy: in predicate position ("contours are unchanged") or the
+   * noun "increase". Kept only when it is attached to an anatomy.
+   */
+  predicate: boolean;
+}
+export interface CueSpan { start: number; end: number; cue: Cue }
+
+const TOKEN_RE = /\d+(?:\.\d+)?|[a-z][a-z0-9]*(?:['’/-][a-z0-9]+)*|[^\sa-z0-9]/g;
+const PUNCT_BREAKS = new Set([';', ':', '(', ')', '[', ']', '?', '!', '.', '"']);
+const MAX_PHRASE = 7;
+
+function tokenize(sentence: string): Token[] {
+  // "air space" is one modifier ("air space opacity"); the same-length rewrite keeps offsets into the sentence.
+  const lower = sentence.toLowerCase().replace(/\bair space\b/g, 'airspace ');
+  const out: Token[] = [];
+  for (const m of lower.matchAll(TOKEN_RE)) {
+    const start = m.index ?? 0;
+    out.push({ word: m[0].replace(/’/g, "'"), start, end: start + m[0].length });
+  }
+  return out;
+}
+
+const BREAK_PHRASES: ReadonlySet<string> = new Set(CLAUSE_BREAKS);
+const ADJECTIVE_WORDS = new Set(['normal', 'clear', 'sharp', 'intact', 'unremarkable', 'stable', 'free', 'low',
+  'borderline', 'wide', 'tortuous', 'degenerative', 'sharply', 'top-normal']);
+const ADJECTIVE_RE = /(ed|al|ar|ive|ic|ous|ent|ant|ile)$/;
+const KEPT_OBSERVATIONS: ReadonlySet<string> = new Set(OBSERVATIONS.slice(0, OBSERVATIONS.length - 2));
+
+/**
+ * Change and degree words that RadGraph annotates as an observation located at the anatomy they are said of
+ * ("the mediastinal contours are unchanged", "heart size is increased"); before a noun they only modify it.
+ */
+const PREDICATE_MODIFIERS = new Set(['unchanged', 'increased', 'decreased', 'improved', 'worsened', 'similar', 'new',
+  'changed']);
+
+/** After a copula (and adverbs), at the end of the clause or before "in size", "compared", "since", "from". */
+function isPredicatePosition(tokens: Token[], roles: Role[], i: number): boolean {
+  let b = i - 1;
+  // Back over adverbs and earlier predicate observations ("is normal and unchanged").
+  while (b >= 0 && !COPULAS.has(tokens[b].word) && (ADVERBS.has(tokens[b].word) || roles[b] === 'obs'
+    || tokens[b].word === 'and' || tokens[b].word === ',')) b--;
+  if (b < 0 || !COPULAS.has(tokens[b].word)) return false;
+  const next = tokens[i + 1]?.word;
+  return next === undefined || roles[i + 1] === 'break' || next === ',' || next === 'in' || next === 'compared'
+    || next === 'since' || next === 'from' || next === 'and' || next === 'but';
+}
+
+/** Inflections whose lemma is an observation name but whose meaning is not ("leading to"). */
+const NOT_OBSERVATIONS = new Set(['leading', 'lowered', 'expanding', 'clearing', 'pressures', 'processing']);
+
+function isMentionable(lemma: string): boolean {
+  return KEPT_OBSERVATIONS.has(lemma) || TAIL_FINDINGS.has(lemma) || lemma === 'change';
+}
+
+/** Longest phrase of `dictionary` starting at token i (among tokens whose role is still `word`). */
+export function longestPhrase<T>(tokens: Token[], roles: Role[], i: number, dictionary: ReadonlyMap<string, T> | ReadonlySet<string>):
+  { length: number; value: T | true } | undefined {
+  let phrase = '';
+  let best: { length: number; value: T | true } | undefined;
+  for (let k = 0; k < MAX_PHRASE && i + k < tokens.length; k++) {
+    if (roles[i + k] !== 'word') break;
+    phrase = k === 0 ? tokens[i].word : `${phrase} ${tokens[i + k].word}`;
+    if (dictionary instanceof Map) {
+      const v = dictionary.get(phrase);
+      if (v !== undefined) best = { length: k + 1, value: v };
+    } else if ((dictionary as ReadonlySet<string>).has(phrase)) {
+      best = { length: k + 1, value: true };
+    }
+  }
+  return best;
+}
+
+export interface SentenceAnalysis {
+  tokens: Token[];
+  roles: Role[];
+  anatomies: AnatomySpan[];
+  observations: ObservationSpan[];
+  cues: CueSpan[];
+  /** Per token: the anatomy span index or -1. */
+  anatomyAt: Int32Array;
+  /** Per token: the observation span index or -1. */
+  observationAt: Int32Array;
+}
+
+export function analyseSentence(sentence: string): SentenceAnalysis {
+  const tokens = tokenize(sentence);
+  const n = tokens.length;
+  const roles: Role[] = tokens.map((t) => (/^[a-z0-9]/.test(t.word) ? 'word' : PUNCT_BREAKS.has(t.word) ? 'break' : 'punct'));
+  const observations: ObservationSpan[] = [];
+  const anatomies: AnatomySpan[] = [];
+  const cues: CueSpan[] = [];
+
+  const addObservation = (start: number, end: number, lemma: string, deviceName = false, predicate = false): void => {
+    const corrected = correctLemma(lemma);
+    const device = deviceName || DEVICE_OBSERVATIONS.has(corrected);
+    const surface = tokens[end - 1].word;
+    const adjectival = ADJECTIVE_WORDS.has(surface) || (ADJECTIVE_RE.test(surface) && end - start === 1);
+    observations.push({ start, end, lemma: corrected, observation: obsGroup(corrected), adjectival, device, dropped: false, predicate });
+    for (let k = start; k < end; k++) roles[k] = 'obs';
+  };
+
+  // 1a. Multi-word observations, clause breaks and cues, longest match first at each position.
+  for (let i = 0; i < n; i++) {
+    if (roles[i] !== 'word') continue;
+    const obs = longestPhrase(tokens, roles, i, OBSERVATION_PHRASES);
+    const cue = longestPhrase(tokens, roles, i, CUE_PHRASES);
+    const brk = longestPhrase(tokens, roles, i, BREAK_PHRASES);
+    const lengths = [obs?.length ?? 0, cue?.length ?? 0, brk?.length ?? 0];
+    const best = Math.max(...lengths);
+    if (best === 0) continue;
+    if (obs && obs.length === best) {
+      addObservation(i, i + best, obs.value as string);
+    } else if (brk && brk.length === best) {
+      for (let k = i; k < i + best; k++) roles[k] = 'break';
+    } else if (cue) {
+      cues.push({ start: i, end: i + best, cue: cue.value as Cue });
+      for (let k = i; k < i + best; k++) roles[k] = 'cue';
+    }
+    i += best - 1;
+  }
+
+  // 1b. Device names: a device noun with the words of its name before it ("nasogastric tube", "chest tube").
+  for (let i = 0; i < n; i++) {
+    if (roles[i] !== 'word' || !DEVICE_NOUNS.has(tokens[i].word)) continue;
+    let start = i;
+    while (start > 0 && roles[start - 1] === 'word' && DEVICE_PREFIXES.has(tokens[start - 1].word)) start--;
+    const w = tokens[i].word;
+    addObservation(start, i + 1, OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w), true);
+  }
+
+  // 1c. Anatomy phrases.
+  markAnatomy(tokens, roles, anatomies);
+
+  // 1d. Single-word observations; modifiers are marked so that they are never read as observations.
+  for (let i = 0; i < n; i++) {
+    if (roles[i] !== 'word') continue;
+    const w = tokens[i].word;
+    if (PREDICATE_MODIFIERS.has(w) && isPredicatePosition(tokens, roles, i)) {
+      addObservation(i, i + 1, lemmatiseWord(w), false, true);
+      continue;
+    }
+    if (MODIFIERS.has(w)) { roles[i] = 'mod'; continue; }
+    if (NOT_OBSERVATIONS.has(w)) continue;
+    const lemma = correctLemma(OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w));
+    // "increase in the right effusion" says the effusion grew; "increase in heart size" is an enlarged heart.
+    if (isMentionable(lemma)) addObservation(i, i + 1, lemma, false, w === 'increase' || w === 'increases');
+  }
+  observations.sort((a, b) => a.start - b.start);
+
+  const observationAt = new Int32Array(n).fill(-1);
+  observations.forEach((o, k) => { for (let t = o.start; t < o.end; t++) observationAt[t] = k; });
+  const anatomyAt = new Int32Array(n).fill(-1);
+  anatomies.forEach((a, k) => { for (let t = a.start; t < a.end; t++) anatomyAt[t] = k; });
+
+  // "clear of X" / "free of X": the lungs are clear, and X is absent.
+  for (let k = 0; k < observations.length; k++) {
+    const o = observations[k];
+    if ((o.lemma === 'clear' || o.lemma === 'free') && o.end < n && tokens[o.end].word === 'of' && roles[o.end] === 'word') {
+      roles[o.end] = 'cue';
+      cues.push({ start: o.end, end: o.end + 1, cue: { kind: 'negation', direction: 'pre' } });
+    }
+  }
+  cues.sort((a, b) => a.start - b.start);
+
+  dropModifyingObservations(tokens, roles, observations, anatomyAt);
+  return { tokens, roles, anatomies, observations, cues, anatomyAt, observationAt };
+}
+
+/**
+ * An adjectival observation followed, through modifiers and anatomy words only, by a nominal observation only
+ * modifies it ("consolidative opacity", "stable left pleural effusion") and is dropped, unless the noun is a weak
+ * head such as "changes" ("degenerative changes"), which is dropped instead.
+ */
+function dropModifyingObservations(tokens: Token[], roles: Role[], observations: ObservationSpan[],
+  anatomyAt: Int32Array): void {
+  for (let k = 0; k < observations.length - 1; k++) {
+    const o = observations[k];
+    if (!o.adjectival || o.device) continue;
+    let t = o.end;
+    while (t < tokens.length && (roles[t] === 'mod' || anatomyAt[t] >= 0)) t++;
+    const next = observations[k + 1];
+    if (next.start !== t) continue;
+    // "borderline enlarged": a degree of the adjective that follows.
+    if (next.adjectival) { if (o.lemma === 'borderline' && t === o.end) o.dropped = true; continue; }
+    if (WEAK_HEADS.has(tokens[next.end - 1].word) || next.lemma === 'change') next.dropped = true;
+    else o.dropped = true;
+  }
+}
