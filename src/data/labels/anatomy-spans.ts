@@ -10,6 +10,9 @@ import {
 } from './lexicon.ts';
 import { longestPhrase, type Token, type Role, type AnatomySpan } from './spans.ts';
 
+/** Heads that, after "in", say in what respect something is normal ("normal in contour"), not where. */
+const RESPECT_HEADS = new Set(['contour', 'contours', 'configuration']);
+
 /** Marks anatomy phrases: runs of anatomy words, elided coordinates, "base of the left lung". */
 export function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySpan[]): void {
   const n = tokens.length;
@@ -55,13 +58,20 @@ export function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySp
         const ownLevel = run.words.some((w) => LEVEL_WORDS.has(w));
         const borrowed = next.words.filter((w) => !ANATOMY_HEADS.has(w) && !SIDE_WORDS.has(w) && !ownLevel);
         spans.push({ ...run, words: [...run.words, ...borrowed, SINGULAR_HEAD[root] ?? root], hasHead: true });
-        // The head is shared by both coordinates, so the second one names a single structure too.
+        // The head is shared by both coordinates, so the second one names a single structure too; and a side said
+        // once is said of both ("right upper and lower lobes").
         next.words = next.words.map((w) => (w === root ? SINGULAR_HEAD[root] ?? root : w));
+        const sides = run.words.filter((w) => SIDE_WORDS.has(w));
+        if (!next.words.some((w) => SIDE_WORDS.has(w))) next.words = [...sides, ...next.words];
       } else if (run.words.length === 1 && STANDALONE_SIDES.has(run.words[0])) {
         spans.push(run);
       } else {
         for (let k = run.start; k < run.end; k++) roles[k] = 'mod';
       }
+      continue;
+    }
+    if (run.words.length === 1 && RESPECT_HEADS.has(run.words[0]) && tokens[run.start - 1]?.word === 'in') {
+      roles[run.start] = 'mod';
       continue;
     }
     // "base of the left lung", "apex of the right lung": one anatomy.

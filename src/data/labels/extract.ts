@@ -32,9 +32,9 @@
 import type { Landmark, Observation } from '../../vocabulary.ts';
 import { emptyLabelMatrix, applyMention } from './matrix.ts';
 import { cleanReportText, splitSections, selectSections, splitSentences, DEFAULT_LABEL_SECTIONS } from './sections.ts';
-import { analyseSentence } from './spans.ts';
-import { statuses, type EntityStatus } from './scopes.ts';
-import { attach } from './attachment.ts';
+import { analyseSentence, type SentenceAnalysis } from './spans.ts';
+import { statuses, type EntityStatus, type Scopes } from './scopes.ts';
+import { attach, type Attachment } from './attachment.ts';
 
 export type { EntityStatus };
 
@@ -67,24 +67,27 @@ export interface ExtractedReport {
 export function extractSentence(sentence: string, sentenceIndex = 0): ReportEntity[] {
   const a = analyseSentence(sentence);
   if (a.observations.length === 0) return [];
-  const status = statuses(a);
-  const anatomy = attach(a);
+  return entitiesOf(sentence, sentenceIndex, a, statuses(a), attach(a));
+}
+
+/** The entities of an analysed sentence, from its scopes and attachments. */
+export function entitiesOf(sentence: string, sentenceIndex: number, a: SentenceAnalysis, scopes: Scopes,
+  attachments: Attachment[]): ReportEntity[] {
   const entities: ReportEntity[] = [];
   const textOf = (s: number, e: number): string => sentence.slice(a.tokens[s].start, a.tokens[e - 1].end);
   a.observations.forEach((o, k) => {
-    if (o.dropped) return;
-    const text = textOf(o.start, o.end);
-    if (o.predicate && anatomy[k].length === 0) return; // "the effusion is unchanged": only modifies the finding
-    if (anatomy[k].length === 0) {
-      entities.push({ observation: o.observation, anatomy: 'unspecified', status: status[k], text, anatomyText: '', sentence: sentenceIndex });
+    const { anatomies, dropped } = attachments[k];
+    if (o.dropped || dropped) return;
+    // "the effusion is unchanged": a change word that only modifies the finding.
+    if (o.predicate && anatomies.length === 0) return;
+    const base = { observation: o.observation, status: scopes.status[k], text: textOf(o.start, o.end), sentence: sentenceIndex };
+    if (anatomies.length === 0) {
+      entities.push({ ...base, anatomy: 'unspecified', anatomyText: '' });
       return;
     }
-    for (const s of anatomy[k]) {
+    for (const s of anatomies) {
       const span = a.anatomies[s];
-      entities.push({
-        observation: o.observation, anatomy: span.landmark, status: status[k], text,
-        anatomyText: textOf(span.start, span.end), sentence: sentenceIndex,
-      });
+      entities.push({ ...base, anatomy: span.landmark, anatomyText: textOf(span.start, span.end) });
     }
   });
   return entities;

@@ -4,8 +4,8 @@
  * or backward as its direction says; alternatives joined by "or" outside a negation are uncertain.
  */
 import { VERBS, DETERMINERS } from './lexicon.ts';
-import { clauses, coordinatedWithPrevious } from './clauses.ts';
-import type { SentenceAnalysis, CueSpan } from './spans.ts';
+import { clauses, coordinatedWithPrevious, ALTERNATIVES } from './clauses.ts';
+import type { SentenceAnalysis } from './spans.ts';
 
 export type EntityStatus = 'present' | 'absent' | 'uncertain';
 
@@ -13,7 +13,6 @@ export type EntityStatus = 'present' | 'absent' | 'uncertain';
 const STATEMENT_STARTERS = new Set(['small', 'moderate', 'large', 'mild', 'minimal', 'tiny', 'trace', 'severe',
   'new', 'persistent', 'stable', 'increased', 'decreased', 'unchanged', 'improved', 'improving', 'worsening',
   'worsened', 'residual', 'extensive', 'slight', 'subtle', 'marked', 'interval', 'overall', 'otherwise', 'also']);
-
 
 /** Whether a comma or "and" at position i starts a new statement (ending the scope of cues before it). */
 function startsStatement(a: SentenceAnalysis, i: number, end: number): boolean {
@@ -24,7 +23,8 @@ function startsStatement(a: SentenceAnalysis, i: number, end: number): boolean {
   if (k >= end) return false;
   const first = tokens[k].word;
   if (DETERMINERS.has(first) || STATEMENT_STARTERS.has(first)) return true;
-  if (roles[k] === 'cue') return true;
+  // A cue starts a new statement, unless it reaches back ("effusions, if present, are small").
+  if (roles[k] === 'cue') return a.cues.find((c) => c.start === k)?.cue.direction !== 'post';
   for (let t = k; t < end; t++) {
     const w = tokens[t].word;
     if (roles[t] === 'word' && (w === ',' || w === 'and' || w === 'or')) break;
@@ -35,7 +35,7 @@ function startsStatement(a: SentenceAnalysis, i: number, end: number): boolean {
 }
 
 /** Scope groups inside a clause: ranges [start, end). */
-function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, number][] {
+export function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, number][] {
   const out: [number, number][] = [];
   let groupStart = start;
   for (let i = start; i < end; i++) {
@@ -50,52 +50,67 @@ function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, 
   return out;
 }
 
-export function statuses(a: SentenceAnalysis): EntityStatus[] {
-  const negated = new Uint8Array(a.observations.length);
-  const uncertain = new Uint8Array(a.observations.length);
+export interface Scopes {
+  status: EntityStatus[];
+  /** Per observation: the indices of the cues (`SentenceAnalysis.cues`) whose scope holds it, pseudo cues included. */
+  cues: number[][];
+  /** Per observation: whether it is one of two alternatives ("atelectasis or pneumonia"). */
+  alternative: boolean[];
+}
+
+/**
+ * The status of every observation of a sentence. A cue reaches the observations of its scope group that lie in its
+ * direction (`flex`: forward when an observation follows it in the group, else backward); pseudo cues reach them
+ * too but change nothing. Uncertainty wins over negation. Alternatives ("or", "versus", "and/or") outside a
+ * negation are uncertain; a slash ("atelectasis/scarring") is one compound description and keeps the status.
+ */
+export function statuses(a: SentenceAnalysis): Scopes {
+  const n = a.observations.length;
+  const negated = new Uint8Array(n);
+  const uncertain = new Uint8Array(n);
+  const reached: number[][] = a.observations.map(() => []);
+  const alternative: boolean[] = new Array(n).fill(false);
   // Observations and cues are sorted by position and groups come in order: one pointer each keeps this linear.
   let nextObs = 0, nextCue = 0;
   for (const [cs, ce] of clauses(a.roles)) {
     for (const [gs, ge] of scopeGroups(a, cs, ce)) {
       const obsIdx: number[] = [];
-      const groupCues: CueSpan[] = [];
-      while (nextObs < a.observations.length && a.observations[nextObs].start < gs) nextObs++;
-      for (; nextObs < a.observations.length && a.observations[nextObs].start < ge; nextObs++) {
+      const groupCues: number[] = [];
+      while (nextObs < n && a.observations[nextObs].start < gs) nextObs++;
+      for (; nextObs < n && a.observations[nextObs].start < ge; nextObs++) {
         const o = a.observations[nextObs];
         if (o.end <= ge && !o.dropped) obsIdx.push(nextObs);
       }
       while (nextCue < a.cues.length && a.cues[nextCue].start < gs) nextCue++;
       for (; nextCue < a.cues.length && a.cues[nextCue].start < ge; nextCue++) {
-        if (a.cues[nextCue].end <= ge) groupCues.push(a.cues[nextCue]);
+        if (a.cues[nextCue].end <= ge) groupCues.push(nextCue);
       }
-      if (obsIdx.length === 0 || groupCues.length === 0) continue;
-      // Sweep: the first forward-applying cue and the last backward-applying one bound the affected observations.
-      let firstPre = { negation: Infinity, uncertainty: Infinity };
-      let lastPost = { negation: -Infinity, uncertainty: -Infinity };
       for (const c of groupCues) {
-        if (c.cue.kind === 'pseudo') continue;
-        const kind = c.cue.kind;
-        let direction = c.cue.direction;
-        if (direction === 'flex') {
-          direction = obsIdx.some((k) => a.observations[k].start >= c.end) ? 'pre' : 'post';
+        const { start, end, cue } = a.cues[c];
+        let direction = cue.direction;
+        if (direction === 'flex') direction = obsIdx.some((k) => a.observations[k].start >= end) ? 'pre' : 'post';
+        for (const k of obsIdx) {
+          const o = a.observations[k];
+          const forward = (direction === 'pre' || direction === 'both') && o.start >= end;
+          const backward = (direction === 'post' || direction === 'both') && o.end <= start;
+          if (!forward && !backward) continue;
+          reached[k].push(c);
+          if (cue.kind === 'negation') negated[k] = 1;
+          if (cue.kind === 'uncertainty') uncertain[k] = 1;
         }
-        if (direction === 'pre' || direction === 'both') firstPre = { ...firstPre, [kind]: Math.min(firstPre[kind], c.end) };
-        if (direction === 'post' || direction === 'both') lastPost = { ...lastPost, [kind]: Math.max(lastPost[kind], c.start) };
-      }
-      for (const k of obsIdx) {
-        const o = a.observations[k];
-        if (o.start >= firstPre.negation || o.end <= lastPost.negation) negated[k] = 1;
-        if (o.start >= firstPre.uncertainty || o.end <= lastPost.uncertainty) uncertain[k] = 1;
       }
     }
   }
-  // Alternatives outside a negation are a differential: "atelectasis or consolidation" states neither.
-  for (let k = 0; k < a.observations.length; k++) {
+  for (let k = 0; k < n; k++) {
     if (a.observations[k].dropped) continue;
     const p = coordinatedWithPrevious(a, k);
     if (p < 0 || negated[k] || negated[p]) continue;
     const gap = a.tokens.slice(a.observations[p].end, a.observations[k].start);
-    if (gap.some((t) => t.word === 'or')) { uncertain[k] = 1; uncertain[p] = 1; }
+    if (gap.some((t) => ALTERNATIVES.has(t.word))) {
+      uncertain[k] = 1; uncertain[p] = 1;
+      alternative[k] = true; alternative[p] = true;
+    }
   }
-  return a.observations.map((_, k) => (uncertain[k] ? 'uncertain' : negated[k] ? 'absent' : 'present'));
+  const status = a.observations.map((_, k): EntityStatus => (uncertain[k] ? 'uncertain' : negated[k] ? 'absent' : 'present'));
+  return { status, cues: reached, alternative };
 }

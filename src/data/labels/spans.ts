@@ -9,7 +9,8 @@ import { correctLemma, obsGroup, lemmatiseWord } from './observations.ts';
 import { markAnatomy } from './anatomy-spans.ts';
 import {
   OBSERVATION_PHRASES, OBSERVATION_SYNONYMS, DEVICE_NOUNS, DEVICE_PREFIXES, DEVICE_OBSERVATIONS, TAIL_FINDINGS,
-  WEAK_HEADS, MODIFIERS, COPULAS, ADVERBS, CLAUSE_BREAKS, CUE_PHRASES, type Cue,
+  WEAK_HEADS, MODIFIERS, COPULAS, ADVERBS, CLAUSE_BREAKS, CUE_PHRASES, QUALIFIED_DEVICE_NOUNS, NON_DEVICE_LINE_WORDS,
+  FINDING_ADJECTIVES, DETERMINERS, type Cue,
 } from './lexicon.ts';
 
 export interface Token { word: string; start: number; end: number }
@@ -25,27 +26,45 @@ export interface ObservationSpan {
    * noun "increase". Kept only when it is attached to an anatomy.
    */
   predicate: boolean;
+  /** For a kept finding adjective ("calcified" in "calcified granuloma"): the index of the noun it modifies, else -1. */
+  modifies: number;
 }
 export interface CueSpan { start: number; end: number; cue: Cue }
 
-const TOKEN_RE = /\d+(?:\.\d+)?|[a-z][a-z0-9]*(?:['’/-][a-z0-9]+)*|[^\sa-z0-9]/g;
+// Ordinals ("6th rib") are one token; so are words joined by hyphens, apostrophes or slashes, which `tokenize` then
+// splits at the slashes of slashed compounds ("atelectasis/scarring").
+const TOKEN_RE = /\d+(?:st|nd|rd|th)(?![a-z])|\d+(?:\.\d+)?|[a-z][a-z0-9]*(?:['’/-][a-z0-9]+)*|[^\sa-z0-9]/g;
+/** Slashed words that are one word, not a compound of two findings. */
+const SLASHED_WORDS = new Set(['and/or', 's/p', 'r/o', 'w/o', 'w/']);
 const PUNCT_BREAKS = new Set([';', ':', '(', ')', '[', ']', '?', '!', '.', '"']);
 const MAX_PHRASE = 7;
 
 function tokenize(sentence: string): Token[] {
   // "air space" is one modifier ("air space opacity"); the same-length rewrite keeps offsets into the sentence.
-  const lower = sentence.toLowerCase().replace(/\bair space\b/g, 'airspace ');
+  // "vs." is a word, not a sentence end.
+  const lower = sentence.toLowerCase().replace(/\bair space\b/g, 'airspace ').replace(/\bvs\./g, 'vs ');
   const out: Token[] = [];
   for (const m of lower.matchAll(TOKEN_RE)) {
-    const start = m.index ?? 0;
-    out.push({ word: m[0].replace(/’/g, "'"), start, end: start + m[0].length });
+    let start = m.index ?? 0;
+    const word = m[0].replace(/’/g, "'");
+    const parts = word.split('/');
+    if (parts.length === 1 || SLASHED_WORDS.has(word) || parts.some((p) => p.length < 3)) {
+      out.push({ word, start, end: start + word.length });
+      continue;
+    }
+    // "atelectasis/scarring": two words and a "/" coordinator between them.
+    parts.forEach((part, k) => {
+      if (k > 0) { out.push({ word: '/', start, end: start + 1 }); start++; }
+      out.push({ word: part, start, end: start + part.length });
+      start += part.length;
+    });
   }
   return out;
 }
 
 const BREAK_PHRASES: ReadonlySet<string> = new Set(CLAUSE_BREAKS);
 const ADJECTIVE_WORDS = new Set(['normal', 'clear', 'sharp', 'intact', 'unremarkable', 'stable', 'free', 'low',
-  'borderline', 'wide', 'tortuous', 'degenerative', 'sharply', 'top-normal']);
+  'borderline', 'wide', 'tortuous', 'degenerative', 'sharply', 'top-normal', 'large', 'high', 'mass-like', 'masslike']);
 const ADJECTIVE_RE = /(ed|al|ar|ive|ic|ous|ent|ant|ile)$/;
 const KEPT_OBSERVATIONS: ReadonlySet<string> = new Set(OBSERVATIONS.slice(0, OBSERVATIONS.length - 2));
 
@@ -67,6 +86,35 @@ function isPredicatePosition(tokens: Token[], roles: Role[], i: number): boolean
   return next === undefined || roles[i + 1] === 'break' || next === ',' || next === 'in' || next === 'compared'
     || next === 'since' || next === 'from' || next === 'and' || next === 'but';
 }
+
+/** Degree words that name a finding when said of a size: "the heart is large", "increased lung volumes". */
+const SIZE_WORDS = new Set(['large', 'increased', 'high', 'enlarged']);
+
+/** The finding a size word names for an anatomy: an enlarged heart, hyperinflated lungs; undefined otherwise. */
+function sizeFinding(anatomy: AnatomySpan | undefined): string | undefined {
+  if (!anatomy) return undefined;
+  const words = new Set(anatomy.tokens);
+  if (words.has('heart') || words.has('cardiac')) return 'enlarge';
+  if ((words.has('volume') || words.has('volumes')) && (words.has('lung') || words.has('lungs'))) return 'hyperinflate';
+  return undefined;
+}
+
+/** The anatomy a word at i is said of: the one right after it (a noun phrase), or the subject of its copula. */
+function sizedAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySpan[], i: number): AnatomySpan | undefined {
+  const after = anatomies.find((a) => a.start === i + 1);
+  if (after) return after;
+  if (!isPredicatePosition(tokens, roles, i)) return undefined;
+  let b = i - 1;
+  while (b >= 0 && !COPULAS.has(tokens[b].word)) b--;
+  for (b--; b >= 0 && (roles[b] === 'anat' || DETERMINERS.has(tokens[b].word)); b--) {
+    const span = anatomies.find((a) => a.start <= b && b < a.end);
+    if (span) return span;
+  }
+  return undefined;
+}
+
+/** Words after which "stable" is said of a device's position, not of a finding ("leads in stable position"). */
+const POSITION_WORDS = new Set(['position', 'positioning', 'location', 'alignment', 'placement', 'configuration']);
 
 /** Inflections whose lemma is an observation name but whose meaning is not ("leading to"). */
 const NOT_OBSERVATIONS = new Set(['leading', 'lowered', 'expanding', 'clearing', 'pressures', 'processing']);
@@ -118,7 +166,8 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
     const device = deviceName || DEVICE_OBSERVATIONS.has(corrected);
     const surface = tokens[end - 1].word;
     const adjectival = ADJECTIVE_WORDS.has(surface) || (ADJECTIVE_RE.test(surface) && end - start === 1);
-    observations.push({ start, end, lemma: corrected, observation: obsGroup(corrected), adjectival, device, dropped: false, predicate });
+    observations.push({ start, end, lemma: corrected, observation: obsGroup(corrected), adjectival, device, dropped: false,
+      predicate, modifies: -1 });
     for (let k = start; k < end; k++) roles[k] = 'obs';
   };
 
@@ -144,7 +193,12 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
 
   // 1b. Device names: a device noun with the words of its name before it ("nasogastric tube", "chest tube").
   for (let i = 0; i < n; i++) {
-    if (roles[i] !== 'word' || !DEVICE_NOUNS.has(tokens[i].word)) continue;
+    if (roles[i] !== 'word') continue;
+    const previous = i > 0 ? tokens[i - 1].word : '';
+    const qualifiers = QUALIFIED_DEVICE_NOUNS.get(tokens[i].word);
+    if (qualifiers ? !qualifiers.has(previous) : !DEVICE_NOUNS.has(tokens[i].word)) continue;
+    // "a thin pleural line", "septal lines": a line on the image.
+    if (/^lines?$/.test(tokens[i].word) && NON_DEVICE_LINE_WORDS.has(previous)) { roles[i] = 'mod'; continue; }
     let start = i;
     while (start > 0 && roles[start - 1] === 'word' && DEVICE_PREFIXES.has(tokens[start - 1].word)) start--;
     const w = tokens[i].word;
@@ -158,12 +212,15 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
   for (let i = 0; i < n; i++) {
     if (roles[i] !== 'word') continue;
     const w = tokens[i].word;
+    const sized = SIZE_WORDS.has(w) ? sizeFinding(sizedAnatomy(tokens, roles, anatomies, i)) : undefined;
+    if (sized) { addObservation(i, i + 1, sized); continue; }
+    if (w === 'stable' && POSITION_WORDS.has(tokens[i + 1]?.word ?? '')) { roles[i] = 'mod'; continue; }
     if (PREDICATE_MODIFIERS.has(w) && isPredicatePosition(tokens, roles, i)) {
       addObservation(i, i + 1, lemmatiseWord(w), false, true);
       continue;
     }
     if (MODIFIERS.has(w)) { roles[i] = 'mod'; continue; }
-    if (NOT_OBSERVATIONS.has(w)) continue;
+    if (NOT_OBSERVATIONS.has(w) || QUALIFIED_DEVICE_NOUNS.has(w)) continue;
     const lemma = correctLemma(OBSERVATION_SYNONYMS[w] ?? lemmatiseWord(w));
     // "increase in the right effusion" says the effusion grew; "increase in heart size" is an enlarged heart.
     if (isMentionable(lemma)) addObservation(i, i + 1, lemma, false, w === 'increase' || w === 'increases');
@@ -185,27 +242,49 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
   }
   cues.sort((a, b) => a.start - b.start);
 
-  dropModifyingObservations(tokens, roles, observations, anatomyAt);
+  dropModifyingObservations(tokens, roles, observations, anatomyAt, observationAt);
   return { tokens, roles, anatomies, observations, cues, anatomyAt, observationAt };
 }
 
 /**
  * An adjectival observation followed, through modifiers and anatomy words only, by a nominal observation only
  * modifies it ("consolidative opacity", "stable left pleural effusion") and is dropped, unless the noun is a weak
- * head such as "changes" ("degenerative changes"), which is dropped instead.
+ * head such as "changes" ("degenerative changes"), which is dropped instead. A finding adjective ("calcified") is
+ * kept and marked as modifying the noun; other adjectives before it modify the same noun ("stable calcified
+ * granuloma"). "Changes of emphysema": the weak head before "of" and a named finding is dropped.
  */
 function dropModifyingObservations(tokens: Token[], roles: Role[], observations: ObservationSpan[],
-  anatomyAt: Int32Array): void {
+  anatomyAt: Int32Array, observationAt: Int32Array): void {
   for (let k = 0; k < observations.length - 1; k++) {
     const o = observations[k];
-    if (!o.adjectival || o.device) continue;
-    let t = o.end;
-    while (t < tokens.length && (roles[t] === 'mod' || anatomyAt[t] >= 0)) t++;
-    const next = observations[k + 1];
-    if (next.start !== t) continue;
+    if (o.device || o.dropped) continue;
+    if (WEAK_HEADS.has(tokens[o.end - 1].word)) {
+      let t = o.end;
+      if (tokens[t]?.word !== 'of') continue;
+      for (t++; t < tokens.length && (roles[t] === 'mod' || DETERMINERS.has(tokens[t].word)); t++);
+      const named = observationAt[t] >= 0 ? observations[observationAt[t]] : undefined;
+      if (named && named.observation !== 'tail_abnorm_obs' && named.observation !== 'excluded_obs') o.dropped = true;
+      continue;
+    }
+    if (!o.adjectival) continue;
     // "borderline enlarged": a degree of the adjective that follows.
-    if (next.adjectival) { if (o.lemma === 'borderline' && t === o.end) o.dropped = true; continue; }
+    const following = observations[k + 1];
+    if (o.lemma === 'borderline' && following.start === o.end && following.adjectival) { o.dropped = true; continue; }
+    // The noun: through modifiers, anatomy words and further adjectives ("calcified atherosclerotic plaque").
+    let t = o.end;
+    let j = k + 1;
+    for (;;) {
+      while (t < tokens.length && (roles[t] === 'mod' || anatomyAt[t] >= 0)) t++;
+      const between = observations[j];
+      if (j < observations.length - 1 && between.start === t && between.adjectival && !between.device) {
+        t = between.end;
+        j++;
+      } else break;
+    }
+    const next = observations[j];
+    if (!next || next.start !== t || next.adjectival) continue;
     if (WEAK_HEADS.has(tokens[next.end - 1].word) || next.lemma === 'change') next.dropped = true;
+    else if (FINDING_ADJECTIVES.has(tokens[o.end - 1].word)) o.modifies = j;
     else o.dropped = true;
   }
 }
