@@ -155,6 +155,10 @@ function copularSubject(a: SentenceAnalysis, k: number, lo: number): Subject {
     return none;
   }
   if (t < lo || !COPULAS.has(a.tokens[t].word)) return none;
+  // "Cardiomegaly is stable": the subject is an observation.
+  let head = t - 1;
+  while (head >= lo && (COPULAS.has(a.tokens[head].word) || (ADVERBS.has(a.tokens[head].word) && a.roles[head] !== 'obs'))) head--;
+  if (head >= lo && a.observationAt[head] >= 0) return { anatomies: [], ofObservation: true };
   // Back over the subject: anatomy phrases, determiners, coordinators, auxiliaries, "of".
   const found: number[] = [];
   let sawPreposition = false;
@@ -252,10 +256,11 @@ export function attach(a: SentenceAnalysis): Attachment[] {
     for (const k of inClause) {
       const o = a.observations[k];
       locateWithNoun(k);
-      const next = a.observationAt[o.end];
-      if (empty(k) && next >= 0 && !o.device && !a.observations[next].device && !empty(next)) {
-        set(k, result[next].anatomies, 'compound noun');
-      }
+      // A compound of two nouns ("fracture deformity"): the one without an anatomy takes the other's.
+      const next = o.end < a.tokens.length ? a.observationAt[o.end] : -1;
+      if (next < 0 || o.device || a.observations[next].device) continue;
+      if (empty(k) && !empty(next)) set(k, result[next].anatomies, 'compound noun');
+      else if (empty(next) && !empty(k)) set(next, result[k].anatomies, 'compound noun');
     }
     // Rule f; across "but" the subject is in the clause before.
     const subjectFrom = a.tokens[cs - 1]?.word === 'but' && clauseIndex > 0 ? clauseList[clauseIndex - 1][0] : cs;

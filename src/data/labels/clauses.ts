@@ -20,6 +20,8 @@ export function clauses(roles: Role[]): [number, number][] {
 
 const APPOSITIVE_LINKS = new Set(['consistent', 'compatible', 'with', 'in', 'keeping', 'representing', 'reflecting',
   'due', 'to', 'from']);
+/** Links that restate a finding without a comma: "consolidation consistent with pneumonia". */
+const RESTATING_LINKS = new Set(['consistent', 'compatible', 'keeping', 'representing', 'reflecting']);
 
 /** Words that join alternatives: "atelectasis or pneumonia", "atelectasis versus scarring". */
 export const ALTERNATIVES: ReadonlySet<string> = new Set(['or', 'versus', 'vs', 'and/or']);
@@ -47,6 +49,7 @@ export function coordinatedWithPrevious(a: SentenceAnalysis, k: number): number 
       if (a.roles[t] === 'mod' || DETERMINERS.has(w) || a.anatomyAt[t] >= 0 || a.roles[t] === 'obs') continue;
       // An appositive restating the finding: "right lower lobe consolidation, consistent with pneumonia".
       if (APPOSITIVE_LINKS.has(w) && sawCoordinator) continue;
+      if (RESTATING_LINKS.has(w)) { sawCoordinator = true; continue; }
       return -1;
     }
     return sawCoordinator ? p : -1;

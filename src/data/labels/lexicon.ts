@@ -27,7 +27,7 @@ export const ANATOMY_HEADS: ReadonlySet<string> = new Set([
   // Structures real reports locate findings at; the landmark rules map them to `other` (or, with "pulmonary", to
   // pulmonary), as RadGraph anatomies.
   'subdiaphragmatic', 'intraperitoneal', 'pericardial', 'esophageal', 'quadrant', 'recess', 'recesses', 'stripe',
-  'artery', 'arteries', 'vessel', 'vessels', 'vein', 'veins', 'wall',
+  'artery', 'arteries', 'vessel', 'vessels', 'vein', 'veins', 'wall', 'node', 'nodes', 'sinus',
 ]);
 
 /** Words that only modify an anatomy root. */
@@ -37,7 +37,7 @@ export const ANATOMY_MODIFIERS: ReadonlySet<string> = new Set([
   'internal', 'external', 'soft', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth',
   'tenth', 'eleventh', 'twelfth', '1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th', '9th', '10th', '11th',
   '12th', 'major', 'minor', 'main', 'mainstem', 'venous', 'arterial', 'central', 'superior', 'paramediastinal',
-  'infrahilar', 'suprahilar',
+  'infrahilar', 'suprahilar', 'coronary', 'lymph',
 ]);
 
 /** Modifiers that are an anatomy on their own ("effusion on the left"). */
@@ -137,14 +137,14 @@ export const OBSERVATION_SYNONYMS: Readonly<Record<string, string>> = Object.fre
   // Device names that are catheters or devices.
   cath: 'catheter', cvc: 'catheter', 'port-a-cath': 'catheter', portacath: 'catheter', 'port-a-catheter': 'catheter',
   mediport: 'catheter', powerport: 'catheter', port: 'catheter', sheath: 'device', probe: 'device', pump: 'device',
-  recorder: 'device', iabp: 'device', generator: 'pacemaker',
+  recorder: 'device', iabp: 'device', generator: 'pacemaker', cordis: 'device', osteopenic: 'osteopenia',
 });
 
 /** Device nouns, and the words that can precede them inside the device's name ("nasogastric tube"). */
 export const DEVICE_NOUNS: ReadonlySet<string> = new Set(['tube', 'tubes', 'line', 'lines', 'catheter', 'catheters',
   'wire', 'wires', 'lead', 'leads', 'drain', 'drains', 'stent', 'stents', 'clip', 'clips', 'pacemaker', 'pacer',
   'device', 'devices', 'ett', 'ngt', 'ogt', 'picc', 'hardware', 'cath', 'cvc', 'port-a-cath', 'portacath',
-  'port-a-catheter', 'mediport', 'powerport', 'sheath', 'probe', 'recorder', 'iabp']);
+  'port-a-catheter', 'mediport', 'powerport', 'sheath', 'probe', 'recorder', 'iabp', 'cordis']);
 
 /** Device nouns that name a device only after one of these words ("chest wall port", "balloon pump"). */
 export const QUALIFIED_DEVICE_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -184,6 +184,7 @@ export const TAIL_FINDINGS: ReadonlySet<string> = new Set([
   'hyperlucency', 'eventration', 'honeycombing', 'narrowing', 'syndrome', 'fullness', 'cap', 'ectatic', 'ectasia',
   'unfolding', 'unfold', 'honeycomb', 'narrow', 'indistinct', 'indistinctness', 'irregularity', 'silhouetted', 'hypertension', 'pneumonitis',
   'hypoinflation', 'nipple shadow', 'fat pad', 'staple', 'tracheostomy', 'tubing', 'bronchogram', 'lymphangitic',
+  'arthroplasty',
 ]);
 
 /**
@@ -222,7 +223,7 @@ export const MODIFIERS: ReadonlySet<string> = new Set([
   'bullous', 'centrilobular', 'paraseptal', 'cavitary', 'lytic', 'sclerotic', 'blastic', 'gaseous', 'dual-chamber',
   'moderate-sized', 'small-sized', 'large-sized', 'mid-to-lower', 'upper-to-mid', 'age-indeterminate', 'nonacute',
   'chronic-appearing', 'old-appearing', 'aortopulmonary', 'noncalcified', 'non-calcified', 'wedge', 'fluffy',
-  'densely', 'partially',
+  'densely', 'partially', 'hiatal', 'hiatus',
 ]);
 
 /** Copulas: "<anatomy> is/are <observation>" attaches the predicate observation to the subject. */
@@ -260,7 +261,7 @@ export const COORDINATORS: ReadonlySet<string> = new Set(['and', 'or', 'nor', 'a
 /** Words that end a clause (and with it the scope of negation and uncertainty). */
 export const CLAUSE_BREAKS: readonly string[] = ['but', 'however', 'although', 'though', 'whereas', 'which', 'except',
   'aside from', 'apart from', 'other than', 'with the exception of', 'while', 'yet', 'since', 'because',
-  'in addition', 'additionally'];
+  'in addition', 'additionally', 'status post', 's/p'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Negation and uncertainty cues
@@ -314,14 +315,14 @@ export const CUE_PHRASES: ReadonlyMap<string, Cue> = new Map([
     'to resolution', 'until resolution']),
   ...cues('negation', 'pre', ['no', 'not', 'without', 'free of', 'negative for', 'absence of', 'resolution of',
     'removal of', 'interval removal of', 'interval resolution of', 'neither', 'nor', 'never', 'denies',
-    'rather than', 'clearance of', 'no evidence of', 'no signs of', 'no sign of', 'no findings of',
+    'rather than', 'clearance of', 'clearing of', 'interval clearing of', 'no evidence of', 'no signs of', 'no sign of', 'no findings of',
     'no radiographic evidence of', 'without evidence of', 'not demonstrate', 'does not demonstrate']),
   ...cues('negation', 'post', ['not seen', 'not identified', 'not visualized', 'not appreciated', 'not demonstrated',
     'not present', 'not evident', 'not detected', 'not noted', 'not visible', 'not apparent', 'not observed',
     'is absent', 'are absent', 'has resolved', 'have resolved', 'has been removed', 'have been removed',
     'has cleared', 'have cleared', 'is gone', 'are gone', 'have been resolved', 'has been resolved',
     'is resolved', 'are resolved', 'nearly resolved', 'largely resolved', 'essentially resolved', 'completely resolved']),
-  ...cues('negation', 'flex', ['resolved', 'removed', 'absent', 'no longer', 'no longer seen', 'no longer present',
+  ...cues('negation', 'flex', ['resolved', 'removed', 'removal', 'absent', 'no longer', 'no longer seen', 'no longer present',
     'no longer visualized', 'no longer evident', 'no longer identified', 'no longer visible']),
   ...exclusionCues(),
   ...cues('uncertainty', 'pre', ['suggest', 'suggests', 'suggesting', 'suggestive of', 'suggestive', 'question of',

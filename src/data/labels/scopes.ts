@@ -25,11 +25,13 @@ function startsStatement(a: SentenceAnalysis, i: number, end: number): boolean {
   if (DETERMINERS.has(first) || STATEMENT_STARTERS.has(first)) return true;
   // A cue starts a new statement, unless it reaches back ("effusions, if present, are small").
   if (roles[k] === 'cue') return a.cues.find((c) => c.start === k)?.cue.direction !== 'post';
+  // A verb, or a cue that reaches back ("tip not visualized"), makes the segment a statement of its own.
   for (let t = k; t < end; t++) {
     const w = tokens[t].word;
     if (roles[t] === 'word' && (w === ',' || w === 'and' || w === 'or')) break;
     if (roles[t] === 'punct' && w === ',') break;
     if (roles[t] === 'word' && VERBS.has(w)) return true;
+    if (roles[t] === 'cue' && a.cues.find((c) => c.start === t)?.cue.direction === 'post') return true;
   }
   return false;
 }

@@ -80,7 +80,7 @@ function isPredicatePosition(tokens: Token[], roles: Role[], i: number): boolean
   let b = i - 1;
   // Back over adverbs and earlier predicate observations ("is normal and unchanged").
   while (b >= 0 && !COPULAS.has(tokens[b].word) && (ADVERBS.has(tokens[b].word) || roles[b] === 'obs'
-    || tokens[b].word === 'and' || tokens[b].word === ',')) b--;
+    || tokens[b].word === 'and' || tokens[b].word === ',' || tokens[b].word === 'but')) b--;
   if (b < 0 || !COPULAS.has(tokens[b].word)) return false;
   const next = tokens[i + 1]?.word;
   return next === undefined || roles[i + 1] === 'break' || next === ',' || next === 'in' || next === 'compared'
@@ -214,8 +214,12 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
     const w = tokens[i].word;
     const sized = SIZE_WORDS.has(w) ? sizeFinding(sizedAnatomy(tokens, roles, anatomies, i)) : undefined;
     if (sized) { addObservation(i, i + 1, sized); continue; }
-    if (w === 'stable' && POSITION_WORDS.has(tokens[i + 1]?.word ?? '')) { roles[i] = 'mod'; continue; }
-    if (PREDICATE_MODIFIERS.has(w) && isPredicatePosition(tokens, roles, i)) {
+    // "in stable position"; "cardiomegaly, stable.": said of a device's position or of the finding before.
+    const next = tokens[i + 1]?.word ?? '';
+    const closing = i + 1 >= n || roles[i + 1] === 'break';
+    if (w === 'stable' && (POSITION_WORDS.has(next) || (tokens[i - 1]?.word === ',' && closing))) { roles[i] = 'mod'; continue; }
+    // "unchanged appearance of the chest" says what "stable appearance" says.
+    if (PREDICATE_MODIFIERS.has(w) && (next === 'appearance' || isPredicatePosition(tokens, roles, i))) {
       addObservation(i, i + 1, lemmatiseWord(w), false, true);
       continue;
     }
@@ -276,12 +280,14 @@ function dropModifyingObservations(tokens: Token[], roles: Role[], observations:
     for (;;) {
       while (t < tokens.length && (roles[t] === 'mod' || anatomyAt[t] >= 0)) t++;
       const between = observations[j];
-      if (j < observations.length - 1 && between.start === t && between.adjectival && !between.device) {
+      if (between && between.start === t && between.adjectival && !between.device) {
         t = between.end;
         j++;
       } else break;
     }
     const next = observations[j];
+    // "stable calcified right hilar lymph node": a change word before another adjective modifies the phrase.
+    if (o.lemma === 'stable' && j > k + 1) { o.dropped = true; continue; }
     if (!next || next.start !== t || next.adjectival) continue;
     if (WEAK_HEADS.has(tokens[next.end - 1].word) || next.lemma === 'change') next.dropped = true;
     else if (FINDING_ADJECTIVES.has(tokens[o.end - 1].word)) o.modifies = j;
