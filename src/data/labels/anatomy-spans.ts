@@ -16,6 +16,11 @@ const RESPECT_HEADS = new Set(['contour', 'contours', 'configuration']);
 /** Marks anatomy phrases: runs of anatomy words, elided coordinates, "base of the left lung". */
 export function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySpan[]): void {
   const n = tokens.length;
+  // "normal in contour", "normal in size and contour": a respect, not a place.
+  for (let i = 0; i < n; i++) {
+    const before = tokens.slice(Math.max(0, i - 3), i).map((t) => t.word).join(' ');
+    if (roles[i] === 'word' && RESPECT_HEADS.has(tokens[i].word) && /(^| )in$|in size and$/.test(before)) roles[i] = 'mod';
+  }
   // Multi-word anatomy names become their canonical token(s).
   const canonical: (string[] | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -68,10 +73,6 @@ export function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySp
       } else {
         for (let k = run.start; k < run.end; k++) roles[k] = 'mod';
       }
-      continue;
-    }
-    if (run.words.length === 1 && RESPECT_HEADS.has(run.words[0]) && tokens[run.start - 1]?.word === 'in') {
-      roles[run.start] = 'mod';
       continue;
     }
     // "base of the left lung", "apex of the right lung": one anatomy.

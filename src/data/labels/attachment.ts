@@ -16,8 +16,9 @@
  *     observation ("Atelectasis, left lung base.", "Calcified granuloma right upper lobe.");
  *  h. a device and its tip are in the same place ("NG tube tip is in the stomach").
  */
-import { ADVERBS, COORDINATORS, COPULAS, DETERMINERS, PREPOSITIONS, STANDALONE_SIDES } from './lexicon.ts';
-import { isNormalObservation } from './observations.ts';
+import {
+  ADVERBS, COORDINATORS, COPULAS, DETERMINERS, FINDING_ADJECTIVES, PREPOSITIONS, STANDALONE_SIDES,
+} from './lexicon.ts';
 import { clauses, coordinatedWithPrevious } from './clauses.ts';
 import type { ObservationSpan, SentenceAnalysis } from './spans.ts';
 
@@ -258,8 +259,8 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       locateWithNoun(k);
       // A compound of two nouns ("fracture deformity"): the one without an anatomy takes the other's.
       const next = o.end < a.tokens.length ? a.observationAt[o.end] : -1;
-      if (next < 0 || o.device || a.observations[next].device) continue;
-      if (empty(k) && !empty(next)) set(k, result[next].anatomies, 'compound noun');
+      if (next < 0 || o.device) continue;
+      if (empty(k) && !empty(next) && !a.observations[next].device) set(k, result[next].anatomies, 'compound noun');
       else if (empty(next) && !empty(k)) set(next, result[k].anatomies, 'compound noun');
     }
     // Rule f; across "but" the subject is in the clause before.
@@ -268,7 +269,9 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       if (!empty(k)) continue;
       const subject = copularSubject(a, k, subjectFrom);
       const o = a.observations[k];
-      if (subject.ofObservation && (o.predicate || isNormalObservation(o.observation))) result[k].dropped = true;
+      // A predicate of an observation only modifies it ("cardiomegaly is stable", "the opacity is less prominent"),
+      // unless it states a finding of its own ("the nodule in the right upper lobe is calcified").
+      if (subject.ofObservation && (o.adjectival || o.predicate) && !FINDING_ADJECTIVES.has(a.tokens[o.end - 1].word)) result[k].dropped = true;
       else set(k, subject.anatomies, 'copula subject');
     }
     // Rule g.
@@ -283,6 +286,8 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       const k = inClause[idx], next = inClause[idx + 1];
       const first = a.observations[k], second = a.observations[next];
       const gap = a.tokens.slice(first.end, second.start).map((t) => t.word);
+      // "catheter with tip in the right atrium": a device placed nowhere else is where its tip is.
+      if (first.device && second.lemma === 'tip' && gap.join(' ') === 'with' && empty(k)) set(k, result[next].anatomies, 'device tip');
       const close = gap.length <= 5 && gap.every((w, g) => w === 'of' || w === 'the' || a.anatomyAt[first.end + g] >= 0
         || a.roles[first.end + g] === 'mod');
       if (!close) continue;

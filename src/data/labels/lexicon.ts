@@ -114,6 +114,9 @@ export const OBSERVATION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['fat pad', 'fat pad'],
   ['fat pads', 'fat pad'],
   ['b lines', 'kerley line'],
+  ['congestive failure', 'chf'],
+  ['skin fold', 'skin fold'],
+  ['skin folds', 'skin fold'],
 ]);
 
 /** Single words whose lemma the lemmatiser would not give the observation a reader means. */
@@ -138,6 +141,7 @@ export const OBSERVATION_SYNONYMS: Readonly<Record<string, string>> = Object.fre
   cath: 'catheter', cvc: 'catheter', 'port-a-cath': 'catheter', portacath: 'catheter', 'port-a-catheter': 'catheter',
   mediport: 'catheter', powerport: 'catheter', port: 'catheter', sheath: 'device', probe: 'device', pump: 'device',
   recorder: 'device', iabp: 'device', generator: 'pacemaker', cordis: 'device', osteopenic: 'osteopenia',
+  granulomata: 'granuloma',
 });
 
 /** Device nouns, and the words that can precede them inside the device's name ("nasogastric tube"). */
@@ -184,7 +188,7 @@ export const TAIL_FINDINGS: ReadonlySet<string> = new Set([
   'hyperlucency', 'eventration', 'honeycombing', 'narrowing', 'syndrome', 'fullness', 'cap', 'ectatic', 'ectasia',
   'unfolding', 'unfold', 'honeycomb', 'narrow', 'indistinct', 'indistinctness', 'irregularity', 'silhouetted', 'hypertension', 'pneumonitis',
   'hypoinflation', 'nipple shadow', 'fat pad', 'staple', 'tracheostomy', 'tubing', 'bronchogram', 'lymphangitic',
-  'arthroplasty',
+  'arthroplasty', 'tuberculosis', 'tb', 'skin fold',
 ]);
 
 /**
@@ -223,7 +227,7 @@ export const MODIFIERS: ReadonlySet<string> = new Set([
   'bullous', 'centrilobular', 'paraseptal', 'cavitary', 'lytic', 'sclerotic', 'blastic', 'gaseous', 'dual-chamber',
   'moderate-sized', 'small-sized', 'large-sized', 'mid-to-lower', 'upper-to-mid', 'age-indeterminate', 'nonacute',
   'chronic-appearing', 'old-appearing', 'aortopulmonary', 'noncalcified', 'non-calcified', 'wedge', 'fluffy',
-  'densely', 'partially', 'hiatal', 'hiatus',
+  'densely', 'partially', 'hiatal', 'hiatus', 'dual', 'single', 'triple',
 ]);
 
 /** Copulas: "<anatomy> is/are <observation>" attaches the predicate observation to the subject. */
@@ -312,7 +316,9 @@ export const CUE_PHRASES: ReadonlyMap<string, Cue> = new Map([
   // resolution of X" says X is there, "age indeterminate" is not about the finding.
   ...cues('pseudo', 'pre', ['to suggest', 'to indicate', 'to explain', 'age indeterminate', 'of indeterminate age',
     'ensure resolution of', 'document resolution of', 'demonstrate resolution of', 'confirm resolution of',
-    'to resolution', 'until resolution']),
+    'to resolution', 'until resolution', 'not resolved', 'not completely resolved', 'not fully resolved',
+    'has not resolved', 'has not completely resolved', 'have not resolved', 'not entirely resolved',
+    'incompletely resolved', 'as clinically suspected', 'as suspected clinically', 'as suspected']),
   ...cues('negation', 'pre', ['no', 'not', 'without', 'free of', 'negative for', 'absence of', 'resolution of',
     'removal of', 'interval removal of', 'interval resolution of', 'neither', 'nor', 'never', 'denies',
     'rather than', 'clearance of', 'clearing of', 'interval clearing of', 'no evidence of', 'no signs of', 'no sign of', 'no findings of',

@@ -113,6 +113,9 @@ function sizedAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySpan[], 
   return undefined;
 }
 
+/** Devices that a number of leads qualifies ("dual lead pacemaker"). */
+const PACEMAKER_WORDS = new Set(['pacemaker', 'pacer', 'aicd', 'icd', 'defibrillator']);
+
 /** Words after which "stable" is said of a device's position, not of a finding ("leads in stable position"). */
 const POSITION_WORDS = new Set(['position', 'positioning', 'location', 'alignment', 'placement', 'configuration']);
 
@@ -197,8 +200,9 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
     const previous = i > 0 ? tokens[i - 1].word : '';
     const qualifiers = QUALIFIED_DEVICE_NOUNS.get(tokens[i].word);
     if (qualifiers ? !qualifiers.has(previous) : !DEVICE_NOUNS.has(tokens[i].word)) continue;
-    // "a thin pleural line", "septal lines": a line on the image.
+    // "a thin pleural line", "septal lines": a line on the image; "dual lead pacemaker": a kind of pacemaker.
     if (/^lines?$/.test(tokens[i].word) && NON_DEVICE_LINE_WORDS.has(previous)) { roles[i] = 'mod'; continue; }
+    if (/^leads?$/.test(tokens[i].word) && PACEMAKER_WORDS.has(tokens[i + 1]?.word ?? '')) { roles[i] = 'mod'; continue; }
     let start = i;
     while (start > 0 && roles[start - 1] === 'word' && DEVICE_PREFIXES.has(tokens[start - 1].word)) start--;
     const w = tokens[i].word;
@@ -217,7 +221,11 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
     // "in stable position"; "cardiomegaly, stable.": said of a device's position or of the finding before.
     const next = tokens[i + 1]?.word ?? '';
     const closing = i + 1 >= n || roles[i + 1] === 'break';
-    if (w === 'stable' && (POSITION_WORDS.has(next) || (tokens[i - 1]?.word === ',' && closing))) { roles[i] = 'mod'; continue; }
+    const changeWord = w === 'stable' || PREDICATE_MODIFIERS.has(w);
+    if ((w === 'stable' && POSITION_WORDS.has(next)) || (changeWord && tokens[i - 1]?.word === ',' && closing)) {
+      roles[i] = 'mod';
+      continue;
+    }
     // "unchanged appearance of the chest" says what "stable appearance" says.
     if (PREDICATE_MODIFIERS.has(w) && (next === 'appearance' || isPredicatePosition(tokens, roles, i))) {
       addObservation(i, i + 1, lemmatiseWord(w), false, true);
@@ -267,7 +275,7 @@ function dropModifyingObservations(tokens: Token[], roles: Role[], observations:
       if (tokens[t]?.word !== 'of') continue;
       for (t++; t < tokens.length && (roles[t] === 'mod' || DETERMINERS.has(tokens[t].word)); t++);
       const named = observationAt[t] >= 0 ? observations[observationAt[t]] : undefined;
-      if (named && named.observation !== 'tail_abnorm_obs' && named.observation !== 'excluded_obs') o.dropped = true;
+      if (named && named.observation !== 'excluded_obs') o.dropped = true;
       continue;
     }
     if (!o.adjectival) continue;
