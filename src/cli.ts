@@ -197,19 +197,27 @@ Examples:
   program.command('labels')
     .description('reports → anatomy × observation label matrices (labels.npy (N, 51, 75) + ids.json, the reference layout)')
     .argument('<input>', 'a CSV with id,text columns, a folder of .txt reports, or a RadGraph JSON (MIMIC-CXR_graphs.json)')
-    .requiredOption('--out <dir>', 'output folder')
+    .option('--out <dir>', 'output folder (required unless --explain)')
     .option('--jsonl', 'also write labels.jsonl: the extracted entities of each report')
     .option('--id-column <name>', 'CSV column of the report id', 'id')
     .option('--text-column <name>', 'CSV column of the report text', 'text')
     .option('--all-sections', 'read every section (default: FINDINGS and IMPRESSION only)')
+    .option('--explain <id>', 'print, for the report with this id, each sentence with the spans it matched, their scopes and the resulting entries (writes nothing)')
     .addHelpText('after', `
 Values: 1 = mentioned as present at that landmark, 0 = only negated, -1 = not mentioned or only uncertain.
-Example:
-  medslip labels reports.csv --out labels/ --jsonl`)
-    .action(async (input: string, options: { out: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean }) => {
-      const { runLabels } = await import('./tasks/labels.ts');
+Examples:
+  medslip labels reports.csv --out labels/ --jsonl
+  medslip labels reports.csv --explain s50414267`)
+    .action(async (input: string, options: { out?: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean; explain?: string }) => {
+      const { runLabels, explainLabels } = await import('./tasks/labels.ts');
+      const sections = options.allSections ? 'all' : undefined;
+      if (options.explain !== undefined) {
+        console.log(explainLabels({ input, id: options.explain, idColumn: options.idColumn, textColumn: options.textColumn, sections }));
+        return;
+      }
+      if (options.out === undefined) throw new Error("required option '--out <dir>' not specified (or use --explain <id>)");
       const summary = runLabels({ input, out: options.out, jsonl: options.jsonl, idColumn: options.idColumn,
-        textColumn: options.textColumn, sections: options.allSections ? 'all' : undefined });
+        textColumn: options.textColumn, sections });
       console.log(`${summary.reports} reports (${summary.source}): ${summary.present} present and ${summary.absent} negated-only entries; wrote ${summary.files.join(', ')}`);
     });
 

@@ -63,19 +63,25 @@ export interface ExtractedReport {
   sentences: string[];
 }
 
-/** Entities of one sentence (no section handling). */
-export function extractSentence(sentence: string, sentenceIndex = 0): ReportEntity[] {
-  const a = analyseSentence(sentence);
-  if (a.observations.length === 0) return [];
-  return entitiesOf(sentence, sentenceIndex, a, statuses(a), attach(a));
+/** One sentence read by every stage: its spans, scopes, attachments and the entities they give. */
+export interface SentenceReading {
+  analysis: SentenceAnalysis;
+  scopes: Scopes;
+  attachments: Attachment[];
+  entities: ReportEntity[];
+  /** For each entity, the index of its observation span in `analysis.observations`. */
+  sources: number[];
 }
 
-/** The entities of an analysed sentence, from its scopes and attachments. */
-export function entitiesOf(sentence: string, sentenceIndex: number, a: SentenceAnalysis, scopes: Scopes,
-  attachments: Attachment[]): ReportEntity[] {
+/** Reads one sentence (no section handling); `explain.ts` shows the stages. */
+export function readSentence(sentence: string, sentenceIndex = 0): SentenceReading {
+  const analysis = analyseSentence(sentence);
+  const scopes = statuses(analysis);
+  const attachments = attach(analysis);
   const entities: ReportEntity[] = [];
-  const textOf = (s: number, e: number): string => sentence.slice(a.tokens[s].start, a.tokens[e - 1].end);
-  a.observations.forEach((o, k) => {
+  const sources: number[] = [];
+  const textOf = (s: number, e: number): string => sentence.slice(analysis.tokens[s].start, analysis.tokens[e - 1].end);
+  analysis.observations.forEach((o, k) => {
     const { anatomies, dropped } = attachments[k];
     if (o.dropped || dropped) return;
     // "the effusion is unchanged": a change word that only modifies the finding.
@@ -83,14 +89,21 @@ export function entitiesOf(sentence: string, sentenceIndex: number, a: SentenceA
     const base = { observation: o.observation, status: scopes.status[k], text: textOf(o.start, o.end), sentence: sentenceIndex };
     if (anatomies.length === 0) {
       entities.push({ ...base, anatomy: 'unspecified', anatomyText: '' });
+      sources.push(k);
       return;
     }
     for (const s of anatomies) {
-      const span = a.anatomies[s];
+      const span = analysis.anatomies[s];
       entities.push({ ...base, anatomy: span.landmark, anatomyText: textOf(span.start, span.end) });
+      sources.push(k);
     }
   });
-  return entities;
+  return { analysis, scopes, attachments, entities, sources };
+}
+
+/** Entities of one sentence (no section handling). */
+export function extractSentence(sentence: string, sentenceIndex = 0): ReportEntity[] {
+  return readSentence(sentence, sentenceIndex).entities;
 }
 
 /** The label matrix of a list of entities (present → 1, absent → max(·, 0), uncertain → unchanged). */
@@ -110,11 +123,18 @@ export function entitiesToMatrix(entities: readonly ReportEntity[]): Float64Arra
  * @throws TypeError when text is not a string
  */
 export function extractReport(text: string, options: ExtractOptions = {}): ExtractedReport {
-  if (typeof text !== 'string') throw new TypeError(`Expected a string for report text but received ${typeof text}`);
-  const include = options.sections ?? DEFAULT_LABEL_SECTIONS;
-  const body = selectSections(splitSections(cleanReportText(text)), include);
-  const sentences = splitSentences(body);
+  const sentences = reportSentences(text, options);
   const entities: ReportEntity[] = [];
   sentences.forEach((s, i) => { for (const e of extractSentence(s, i)) entities.push(e); });
   return { entities, matrix: entitiesToMatrix(entities), sentences };
+}
+
+/**
+ * The sentences `extractReport` labels: those of the chosen sections (FINDINGS and IMPRESSION by default, the whole
+ * text when the report has no headers).
+ * @throws TypeError when text is not a string
+ */
+export function reportSentences(text: string, options: ExtractOptions = {}): string[] {
+  if (typeof text !== 'string') throw new TypeError(`Expected a string for report text but received ${typeof text}`);
+  return splitSentences(selectSections(splitSections(cleanReportText(text)), options.sections ?? DEFAULT_LABEL_SECTIONS));
 }
