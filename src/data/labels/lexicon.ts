@@ -63,6 +63,9 @@ export const ANATOMY_PHRASES: ReadonlyMap<string, string> = new Map([
   ['pleuro-parenchymal', 'pleural'],
   ['clavicular', 'clavicle'],
   ['low svc', 'svc'],
+  // Lobe abbreviations.
+  ['rul', 'right upper lobe'], ['rml', 'right middle lobe'], ['rll', 'right lower lobe'], ['lul', 'left upper lobe'],
+  ['lll', 'left lower lobe'],
 ]);
 
 /** Plural heads borrowed by an elided coordinate ("right and left lower lobes") become singular. */
@@ -141,14 +144,17 @@ export const OBSERVATION_SYNONYMS: Readonly<Record<string, string>> = Object.fre
   cath: 'catheter', cvc: 'catheter', 'port-a-cath': 'catheter', portacath: 'catheter', 'port-a-catheter': 'catheter',
   mediport: 'catheter', powerport: 'catheter', port: 'catheter', sheath: 'device', probe: 'device', pump: 'device',
   recorder: 'device', iabp: 'device', generator: 'pacemaker', cordis: 'device', osteopenic: 'osteopenia',
-  granulomata: 'granuloma',
+  granulomata: 'granuloma', fx: 'fracture', fxs: 'fracture', 'swan-ganz': 'catheter', hickman: 'catheter',
+  pleurx: 'catheter', impella: 'device', 'picc-line': 'picc', 'g-tube': 'tube', 'j-tube': 'tube', 'ng-tube': 'tube',
+  'og-tube': 'tube', 'et-tube': 'tube',
 });
 
 /** Device nouns, and the words that can precede them inside the device's name ("nasogastric tube"). */
 export const DEVICE_NOUNS: ReadonlySet<string> = new Set(['tube', 'tubes', 'line', 'lines', 'catheter', 'catheters',
   'wire', 'wires', 'lead', 'leads', 'drain', 'drains', 'stent', 'stents', 'clip', 'clips', 'pacemaker', 'pacer',
   'device', 'devices', 'ett', 'ngt', 'ogt', 'picc', 'hardware', 'cath', 'cvc', 'port-a-cath', 'portacath',
-  'port-a-catheter', 'mediport', 'powerport', 'sheath', 'probe', 'recorder', 'iabp', 'cordis']);
+  'port-a-catheter', 'mediport', 'powerport', 'sheath', 'probe', 'recorder', 'iabp', 'cordis', 'swan-ganz', 'hickman',
+  'dobhoff', 'pleurx', 'impella', 'picc-line', 'g-tube', 'j-tube', 'ng-tube', 'og-tube', 'et-tube']);
 
 /** Device nouns that name a device only after one of these words ("chest wall port", "balloon pump"). */
 export const QUALIFIED_DEVICE_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -160,7 +166,8 @@ export const QUALIFIED_DEVICE_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = 
 /** Words before "line(s)" that make it a line on the image, not a device ("pleural line", "septal lines"). */
 export const NON_DEVICE_LINE_WORDS: ReadonlySet<string> = new Set(['pleural', 'pleura', 'septal', 'skin', 'fold',
   'junction', 'paraspinal', 'paratracheal', 'azygoesophageal', 'fissure', 'kerley', 'b', 'reticular', 'fibrotic',
-  'linear', 'thin', 'visceral', 'diaphragmatic', 'midline', 'mach', 'air', 'fluid']);
+  'linear', 'thin', 'visceral', 'diaphragmatic', 'midline', 'mach', 'air', 'fluid', 'midclavicular', 'axillary',
+  'paravertebral', 'stripe']);
 export const DEVICE_PREFIXES: ReadonlySet<string> = new Set(['endotracheal', 'et', 'enteric', 'feeding', 'nasogastric',
   'ng', 'og', 'orogastric', 'dobhoff', 'chest', 'tracheostomy', 'trach', 'central', 'venous', 'swan-ganz', 'swan',
   'ganz', 'pigtail', 'sternotomy', 'pacing', 'surgical', 'median', 'transvenous', 'dual-lead', 'dual-chamber',
@@ -338,7 +345,8 @@ export const CUE_PHRASES: ReadonlyMap<string, Cue> = new Map([
     'rule out', 'r/o', 'evaluate for', 'assess for', 'to exclude', 'not definitely', 'not clearly', 'cannot determine',
     'indeterminate for', 'raising the possibility of', 'raises the possibility of', 'possibility of',
     'in keeping with possible', 'equivocal for', 'questionable for', 'could be', 'may be', 'might be',
-    'can be', 'could indicate', 'may indicate', 'might indicate', 'favored to represent', 'correlation for',
+    'can be', 'could indicate', 'may indicate', 'might indicate', 'favored to represent', 'evaluation for', 'eval for',
+    'assessment for', 'screening for', 'concern of', 'correlation for',
     'correlate for', 'correlate clinically for', 'clinical correlation for', 'history of', 'query',
     'differential considerations include', 'differential considerations', 'differential diagnosis would include']),
   ...cues('uncertainty', 'post', ['is possible', 'are possible', 'is suspected', 'are suspected', 'is questioned',

@@ -203,6 +203,8 @@ export function analyseSentence(sentence: string): SentenceAnalysis {
     // "a thin pleural line", "septal lines": a line on the image; "dual lead pacemaker": a kind of pacemaker.
     if (/^lines?$/.test(tokens[i].word) && NON_DEVICE_LINE_WORDS.has(previous)) { roles[i] = 'mod'; continue; }
     if (/^leads?$/.test(tokens[i].word) && PACEMAKER_WORDS.has(tokens[i + 1]?.word ?? '')) { roles[i] = 'mod'; continue; }
+    // A name that is also a prefix ("Swan-Ganz catheter", "Dobhoff tube") is part of the noun that follows it.
+    if (DEVICE_PREFIXES.has(tokens[i].word) && DEVICE_NOUNS.has(tokens[i + 1]?.word ?? '')) continue;
     let start = i;
     while (start > 0 && roles[start - 1] === 'word' && DEVICE_PREFIXES.has(tokens[start - 1].word)) start--;
     const w = tokens[i].word;
