@@ -6,7 +6,8 @@
  *  c. an anatomy reached through a preposition ("opacity in the right lower lobe"), not a direction ("shift to
  *     the left");
  *  d. coordinated observations share a pre-modifier forward ("no pleural effusion or pneumothorax") unless the
- *     second has its own modifiers ("vascular congestion and small effusions"), and a prepositional anatomy backward;
+ *     second has its own modifiers ("vascular congestion and small effusions"), and a prepositional anatomy or the
+ *     noun after an adjective backward ("tortuous and calcified aorta");
  *  e. a kept finding adjective is located with its noun ("calcified granuloma in the right upper lobe"), and the
  *     first noun of a compound with the second ("fracture deformity of the right clavicle");
  *  f. the subject of a copula ("the lungs are clear"), also across "but" ("hyperlucent but clear"); a predicate
@@ -121,8 +122,9 @@ function prepositional(a: SentenceAnalysis, o: ObservationSpan, hi: number): num
 
 /**
  * Rule d, forward: whether observation k, joined to p by a word ("and", "or", "with", ...), has modifiers or a
- * determiner of its own ("vascular congestion and small effusions"): then it is a noun phrase of its own. An appositive after a comma
- * ("bibasilar opacities, probably subsegmental atelectasis") restates p and shares its anatomy.
+ * determiner of its own ("vascular congestion and small effusions"): then it is a noun phrase of its own. An
+ * appositive after a comma ("bibasilar opacities, probably subsegmental atelectasis") restates p and shares its
+ * anatomy.
  */
 function ownNounPhrase(a: SentenceAnalysis, p: number, k: number): boolean {
   const gap = a.tokens.slice(a.observations[p].end, a.observations[k].start);
@@ -158,7 +160,8 @@ function copularSubject(a: SentenceAnalysis, k: number, lo: number): Subject {
   if (t < lo || !COPULAS.has(a.tokens[t].word)) return none;
   // "Cardiomegaly is stable": the subject is an observation.
   let head = t - 1;
-  while (head >= lo && (COPULAS.has(a.tokens[head].word) || (ADVERBS.has(a.tokens[head].word) && a.roles[head] !== 'obs'))) head--;
+  const auxiliary = (x: number): boolean => COPULAS.has(a.tokens[x].word) || (ADVERBS.has(a.tokens[x].word) && a.roles[x] !== 'obs');
+  while (head >= lo && auxiliary(head)) head--;
   if (head >= lo && a.observationAt[head] >= 0) return { anatomies: [], ofObservation: true };
   // Back over the subject: anatomy phrases, determiners, coordinators, auxiliaries, "of".
   const found: number[] = [];
@@ -245,7 +248,7 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       const k = inClause[idx];
       const nextIdx = inClause[idx + 1];
       if (empty(k) && nextIdx !== undefined && coordinatedWithPrevious(a, nextIdx) === k
-        && result[nextIdx].rule === 'preposition') {
+        && (result[nextIdx].rule === 'preposition' || result[nextIdx].rule === 'following noun')) {
         set(k, result[nextIdx].anatomies, 'coordination');
       }
     }
@@ -271,7 +274,8 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       const o = a.observations[k];
       // A predicate of an observation only modifies it ("cardiomegaly is stable", "the opacity is less prominent"),
       // unless it states a finding of its own ("the nodule in the right upper lobe is calcified").
-      if (subject.ofObservation && (o.adjectival || o.predicate) && !FINDING_ADJECTIVES.has(a.tokens[o.end - 1].word)) result[k].dropped = true;
+      const modifiesSubject = (o.adjectival || o.predicate) && !FINDING_ADJECTIVES.has(a.tokens[o.end - 1].word);
+      if (subject.ofObservation && modifiesSubject) result[k].dropped = true;
       else set(k, subject.anatomies, 'copula subject');
     }
     // Rule g.
@@ -286,12 +290,13 @@ export function attach(a: SentenceAnalysis): Attachment[] {
       const k = inClause[idx], next = inClause[idx + 1];
       const first = a.observations[k], second = a.observations[next];
       const gap = a.tokens.slice(first.end, second.start).map((t) => t.word);
+      const tipOfDevice = first.device && second.lemma === 'tip';
       // "catheter with tip in the right atrium": a device placed nowhere else is where its tip is.
-      if (first.device && second.lemma === 'tip' && gap.join(' ') === 'with' && empty(k)) set(k, result[next].anatomies, 'device tip');
+      if (tipOfDevice && gap.join(' ') === 'with' && empty(k)) set(k, result[next].anatomies, 'device tip');
       const close = gap.length <= 5 && gap.every((w, g) => w === 'of' || w === 'the' || a.anatomyAt[first.end + g] >= 0
         || a.roles[first.end + g] === 'mod');
       if (!close) continue;
-      if (first.device && second.lemma === 'tip' && gap.length === 0) set(k, result[next].anatomies, 'device tip');
+      if (tipOfDevice && gap.length === 0) set(k, result[next].anatomies, 'device tip');
       if (first.lemma === 'tip' && second.device && gap[0] === 'of' && empty(k)) set(k, result[next].anatomies, 'device tip');
     }
   });

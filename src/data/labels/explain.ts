@@ -58,7 +58,8 @@ export function explainReport(text: string, options: ExtractOptions = {}): Expla
   const matrixEntries: Explanation['matrixEntries'] = [];
   matrix.forEach((value, i) => {
     if (value !== -1) {
-      matrixEntries.push({ landmark: LANDMARKS[Math.floor(i / NUM_OBSERVATIONS)], observation: OBSERVATIONS[i % NUM_OBSERVATIONS], value });
+      const landmark = LANDMARKS[Math.floor(i / NUM_OBSERVATIONS)];
+      matrixEntries.push({ landmark, observation: OBSERVATIONS[i % NUM_OBSERVATIONS], value });
     }
   });
   return { sentences, matrixEntries };
@@ -68,15 +69,17 @@ function explainSentence(sentence: string, index: number): ExplainedSentence {
   const { analysis: a, scopes, attachments, entities, sources } = readSentence(sentence, index);
   const textOf = (s: number, e: number): string => sentence.slice(a.tokens[s].start, a.tokens[e - 1].end);
   const spans: (ExplainedSpan & { start: number })[] = [];
+  const observationText = (k: number): string => textOf(a.observations[k].start, a.observations[k].end);
   a.observations.forEach((o, k) => {
     let detail = `lemma ${o.lemma} → ${o.observation}`;
     if (o.dropped) detail += ' (dropped: it only modifies another observation)';
-    else if (o.modifies >= 0) detail += ` (a finding of its own, located with "${textOf(a.observations[o.modifies].start, a.observations[o.modifies].end)}")`;
+    else if (o.modifies >= 0) detail += ` (a finding of its own, located with "${observationText(o.modifies)}")`;
     else if (attachments[k].dropped) detail += ' (dropped: a predicate of another observation)';
-    spans.push({ start: o.start, kind: 'observation', text: textOf(o.start, o.end), detail });
+    spans.push({ start: o.start, kind: 'observation', text: observationText(k), detail });
   });
   for (const s of a.anatomies) {
-    spans.push({ start: s.start, kind: 'anatomy', text: textOf(s.start, s.end), detail: `${s.tokens.join('|')} → ${s.landmark}` });
+    const detail = `${s.tokens.join('|')} → ${s.landmark}`;
+    spans.push({ start: s.start, kind: 'anatomy', text: textOf(s.start, s.end), detail });
   }
   for (const c of a.cues) {
     const detail = c.cue.kind === 'pseudo' ? 'no effect on the status (a hedge that asserts, or not a cue here)'
@@ -84,11 +87,13 @@ function explainSentence(sentence: string, index: number): ExplainedSentence {
     spans.push({ start: c.start, kind: 'cue', text: textOf(c.start, c.end), detail });
   }
   a.roles.forEach((role, t) => {
-    if (role === 'break' && /^[a-z]/.test(a.tokens[t].word)) spans.push({ start: t, kind: 'break', text: textOf(t, t + 1), detail: 'ends the clause' });
+    // Word breaks ("but", "which"); punctuation breaks are visible in the sentence itself.
+    if (role === 'break' && /^[a-z]/.test(a.tokens[t].word)) {
+      spans.push({ start: t, kind: 'break', text: textOf(t, t + 1), detail: 'ends the clause' });
+    }
   });
   spans.sort((x, y) => x.start - y.start);
 
-  const observationText = (k: number): string => textOf(a.observations[k].start, a.observations[k].end);
   const scopeList: ExplainedScope[] = [];
   a.cues.forEach((c, ci) => {
     if (c.cue.kind === 'pseudo') return;
@@ -106,7 +111,10 @@ function explainSentence(sentence: string, index: number): ExplainedSentence {
     const rule = attachments[k].rule === 'none' ? 'no anatomy found' : `anatomy by ${attachments[k].rule}`;
     return { entity, reason: `${entity.status}${cueWords.length ? ` (${cueWords.join(', ')})` : ''}; ${rule}` };
   });
-  return { index, text: sentence, spans: spans.map(({ start: _, ...s }) => s), scopes: scopeList.filter((s) => s.reaches.length > 0), entries };
+  return {
+    index, text: sentence, spans: spans.map(({ start: _, ...s }) => s), scopes: scopeList.filter((s) => s.reaches.length > 0),
+    entries,
+  };
 }
 
 /** The explanation as text, one block per sentence. */
@@ -116,7 +124,10 @@ export function formatExplanation(id: string, explanation: Explanation): string 
     lines.push('', `[${s.index + 1}] ${s.text}`);
     if (s.spans.length === 0) lines.push('  no spans');
     for (const span of s.spans) lines.push(`  ${span.kind.padEnd(11)} ${JSON.stringify(span.text).padEnd(28)} ${span.detail}`);
-    for (const scope of s.scopes) lines.push(`  scope       ${JSON.stringify(scope.cue)} (${scope.kind}) reaches ${scope.reaches.map((r) => JSON.stringify(r)).join(', ')}`);
+    for (const scope of s.scopes) {
+      const reaches = scope.reaches.map((r) => JSON.stringify(r)).join(', ');
+      lines.push(`  scope       ${JSON.stringify(scope.cue)} (${scope.kind}) reaches ${reaches}`);
+    }
     for (const { entity, reason } of s.entries) {
       const value = entity.status === 'present' ? 1 : entity.status === 'absent' ? 0 : -1;
       lines.push(`  → ${entity.observation} @ ${entity.anatomy} = ${value}   ${reason}${entity.anatomyText ? ` "${entity.anatomyText}"` : ''}`);

@@ -5,29 +5,32 @@
  * annotation (user data, the synthetic generator) medslip reads the text with rules that produce what RadGraph
  * would: observations (lemmatised, corrected and grouped as in `observations.ts`), each located at an anatomy phrase
  * mapped with the reference's landmark rules (`landmarks.ts`), or at `unspecified`, and stated as present, absent
- * or uncertain. Per sentence:
- *  1. tokens; then spans, longest match first: multi-word observations, negation/uncertainty cues, device names,
- *     anatomy phrases (root + modifiers, with "right and left lower lobes" and "base of the left lung" resolved),
- *     single-word observations (lemma → correction → group);
- *  2. an observation adjective that only modifies another observation ("consolidative opacity", "stable
- *     cardiomegaly") is dropped, as the reference drops RadGraph observations that only modify another;
- *  3. clauses end at ; : ( ) and at "but", "however", "which", ...; inside a clause, a comma or "and" ends the
- *     scope of a cue when what follows is a new statement (starts with a determiner, a modifier, a cue, or holds a
- *     verb), so "no effusion, pneumothorax, or consolidation" shares the negation and "no pneumothorax, small left
- *     effusion" does not;
- *  4. anatomy of an observation: the anatomy right before it ("left pleural effusion"), the one after an adjective
- *     ("enlarged cardiac silhouette"), one reached through a preposition ("opacity in the right lower lobe"), the
- *     subject of a copula ("the lungs are clear"); coordinated observations share it ("no pleural effusion or
- *     pneumothorax"); otherwise `unspecified`.
+ * or uncertain; the matrix rule is the reference's (`matrix.ts`: present → 1, absent → 0, uncertain → −1). Per
+ * sentence, in stages (`explain.ts` shows each one for a report):
+ *  1. `spans.ts`: tokens, then spans, longest match first: multi-word observations, negation/uncertainty cues and
+ *     clause breaks (`lexicon.ts`), device names, anatomy phrases (`anatomy-spans.ts`), single-word observations;
+ *     an observation adjective that only modifies another observation is dropped ("consolidative opacity");
+ *  2. `scopes.ts`: a cue reaches the observations of its scope group (a clause, cut at a comma or "and" that starts
+ *     a new statement) in its direction; alternatives ("or", "versus") are uncertain;
+ *  3. `attachment.ts`: the anatomy of each observation (pre-modifier, adjective + noun, preposition, coordination,
+ *     copula subject, ...).
  *
- * Where medslip reads more than the reference's RadGraph path would (deliberately, so that user reports get
- * useful labels): coordinated observations share an anatomy (RadGraph often leaves the second one unattached);
- * elided coordinates become separate singular anatomies ("right and left lower lobes" → lower_right_lobe and
- * lower_left_lobe, where one RadGraph anatomy `lobes|right|left|lower` would map to `other`); "pleura" reads as
- * "pleural", "superior vena cava" as "svc", "CP angle" as "costophrenic angle"; a few synonyms and common
- * misspellings map to the observation a reader means (`lexicon.ts`: "hyperexpanded" → hyperinflate, "opacified" →
- * opacity, "emphysematous" → emphysema, ...); alternatives joined by "or" outside a negation ("atelectasis or
- * consolidation") and "no definite X" are uncertain.
+ * Where medslip reads more than the reference's RadGraph path would, or reads it differently (deliberately, so
+ * that real reports get the labels a reader gives them; each is a sentence of test/data/fixtures/
+ * label-sentences.jsonl):
+ *  - coordinated observations share an anatomy (RadGraph often leaves the second one unattached); elided
+ *    coordinates become separate singular anatomies ("right and left lower lobes" → lower_right_lobe and
+ *    lower_left_lobe, where one RadGraph anatomy `lobes|right|left|lower` would map to `other`); "pleura" reads as
+ *    "pleural", "superior vena cava" as "svc", "CP angle" as "costophrenic angle", "RLL" as "right lower lobe";
+ *  - synonyms and misspellings map to the observation a reader means (`lexicon.ts`: "hyperexpanded" →
+ *    hyperinflate, "congestive" → congestion, "port-a-cath" → catheter, ...), and "the heart is large" or
+ *    "increased heart size" is enlarge, "increased lung volumes" hyperinflate;
+ *  - "calcified" and "calcific" before a noun stay a calcification, located with the noun ("calcified granuloma":
+ *    calcification and granuloma), where RadGraph's modify relation would drop them;
+ *  - a slashed compound ("atelectasis/scarring") states both findings;
+ *  - hedges follow the CheXpert labeler that made the MIMIC-CXR labels: "likely X" and "probably X" assert X, "no
+ *    definite X" denies it; "possible", "may", "suspicious for", "X or Y", "X versus Y" and "X and/or Y" are
+ *    uncertain; "history of X" and "evaluation for X" are uncertain.
  */
 import type { Landmark, Observation } from '../../vocabulary.ts';
 import { emptyLabelMatrix, applyMention } from './matrix.ts';

@@ -1,7 +1,8 @@
 /**
  * The word lists of the free-text extractor (`extract.ts`): anatomy words, observation words and their synonyms,
  * modifiers, negation and uncertainty cues. All entries are lower case; multi-word entries are space-separated
- * tokens as `extract.ts` tokenises them.
+ * tokens as `spans.ts` tokenises them. Sources of facts (not of code): the CheXpert labeler's mention and
+ * negation/uncertainty phrase lists, NegBio's patterns, and the wording of chest radiograph reports.
  */
 
 // ---------------------------------------------------------------------------------------------------------------
