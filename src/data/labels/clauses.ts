@@ -3,6 +3,7 @@
  * between observations ("effusion or pneumothorax", "consolidation, consistent with pneumonia").
  */
 import { COORDINATORS, DETERMINERS, VERBS } from './lexicon.ts';
+import type { Cue } from './lexicon.ts';
 import type { Role, SentenceAnalysis } from './spans.ts';
 
 /** Clause ranges [start, end) of a sentence: split at break tokens. */
@@ -16,6 +17,11 @@ export function clauses(roles: Role[]): [number, number][] {
     }
   }
   return out;
+}
+
+/** The cue whose span holds token t, if any. */
+export function cueAt(a: SentenceAnalysis, t: number): Cue | undefined {
+  return a.cues.find((c) => c.start <= t && t < c.end)?.cue;
 }
 
 const APPOSITIVE_LINKS = new Set(['consistent', 'compatible', 'with', 'in', 'keeping', 'representing', 'reflecting',
@@ -42,7 +48,7 @@ export function coordinatedWithPrevious(a: SentenceAnalysis, k: number): number 
       if (COORDINATORS.has(w) || ALTERNATIVES.has(w)) { sawCoordinator = true; continue; }
       if (a.roles[t] === 'word' && VERBS.has(w)) return -1;
       if (a.roles[t] === 'cue') {
-        const cue = a.cues.find((c) => c.start <= t && t < c.end)?.cue;
+        const cue = cueAt(a, t);
         if (cue && (cue.kind === 'negation' || cue.direction === 'post')) return -1;
         continue;
       }

@@ -4,7 +4,7 @@
  * or backward as its direction says; alternatives joined by "or" outside a negation are uncertain.
  */
 import { VERBS, DETERMINERS } from './lexicon.ts';
-import { clauses, coordinatedWithPrevious, ALTERNATIVES } from './clauses.ts';
+import { clauses, coordinatedWithPrevious, cueAt, ALTERNATIVES } from './clauses.ts';
 import type { SentenceAnalysis } from './spans.ts';
 
 export type EntityStatus = 'present' | 'absent' | 'uncertain';
@@ -24,20 +24,20 @@ function startsStatement(a: SentenceAnalysis, i: number, end: number): boolean {
   const first = tokens[k].word;
   if (DETERMINERS.has(first) || STATEMENT_STARTERS.has(first)) return true;
   // A cue starts a new statement, unless it reaches back ("effusions, if present, are small").
-  if (roles[k] === 'cue') return a.cues.find((c) => c.start === k)?.cue.direction !== 'post';
+  if (roles[k] === 'cue') return cueAt(a, k)?.direction !== 'post';
   // A verb, or a cue that reaches back ("tip not visualized"), makes the segment a statement of its own.
   for (let t = k; t < end; t++) {
     const w = tokens[t].word;
     if (roles[t] === 'word' && (w === ',' || w === 'and' || w === 'or')) break;
     if (roles[t] === 'punct' && w === ',') break;
     if (roles[t] === 'word' && VERBS.has(w)) return true;
-    if (roles[t] === 'cue' && a.cues.find((c) => c.start === t)?.cue.direction === 'post') return true;
+    if (roles[t] === 'cue' && cueAt(a, t)?.direction === 'post') return true;
   }
   return false;
 }
 
 /** Scope groups inside a clause: ranges [start, end). */
-export function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, number][] {
+function scopeGroups(a: SentenceAnalysis, start: number, end: number): [number, number][] {
   const out: [number, number][] = [];
   let groupStart = start;
   for (let i = start; i < end; i++) {
