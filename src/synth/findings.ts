@@ -136,12 +136,15 @@ export function describeFinding(kind: FindingKind, rng: Random, uncertain = fals
     case 'mass': {
       const lobe = rng.choice(LOBES);
       const s = severity([0.4, 0.4, 0.2]);
-      const radius = { small: rng.uniform(0.035, 0.042), moderate: rng.uniform(0.042, 0.052), large: rng.uniform(0.052, 0.062) }[s];
+      // 3.2–4.6 cm across: a mass is larger than 3 cm, and larger than every nodule (at most 2 cm here)
+      const radius = { small: rng.uniform(0.045, 0.05), moderate: rng.uniform(0.05, 0.057), large: rng.uniform(0.057, 0.065) }[s];
       return { ...base, laterality: lobeSide(lobe), site: lobe, severity: s, radius };
     }
     case 'nodule': {
+      // 17–25 mm across (below the 3 cm of a mass): at the demo's 128 px a nodule spans 6–9 pixels, well above the
+      // noise; the 8–13 mm nodules of the earlier generator (2–3 px) left the trunk nothing to see.
       const lobe = rng.choice(LOBES);
-      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.011, 0.018) };
+      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.025, 0.035) };
     }
     case 'atelectasis': {
       const bilateral = !uncertain && rng.next() < 0.3;
@@ -238,7 +241,8 @@ function drawEffusion(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
     const lung = g.lungs[side];
     const s = sideSign(side);
     const h = lungHeight(lung);
-    const rise = { small: rng.uniform(0.1, 0.16), moderate: rng.uniform(0.22, 0.32), large: rng.uniform(0.4, 0.52) }[f.severity];
+    // even a small effusion fills the costophrenic recess and a band above it (~15 % of the lung's height)
+    const rise = { small: rng.uniform(0.15, 0.2), moderate: rng.uniform(0.25, 0.34), large: rng.uniform(0.4, 0.52) }[f.severity];
     const topV = lung.costophrenicV - rise * h;
     const meniscus = rng.uniform(0.05, 0.08);
     const [x0, x1] = pixelRange(g.midline + Math.min(s * lung.medialD, s * lung.lateralD), g.midline + Math.max(s * lung.medialD, s * lung.lateralD), size);
@@ -293,8 +297,10 @@ function drawPneumothorax(layers: Layers, g: ChestGeometry, landmarks: LandmarkM
       const line = Math.exp(-((collapsed / (0.8 * px)) ** 2)) * fade;
       const air = softEdge(-collapsed, px) * fade;
       if (air <= 0.01 && line <= 0.05) continue;
-      tissue[i] -= 0.1 * air;
-      tissue[i] += 0.16 * line;
+      // lucency and pleural line clearly above the exposure jitter (contrast 0.85–1.15, noise), so that a
+      // pneumothorax is visible at 128 px
+      tissue[i] -= 0.17 * air;
+      tissue[i] += 0.2 * line;
       markings[i] *= 1 - air;
       if (air > 0.15 || line > 0.2) mask[i] = 1;
     }
@@ -331,9 +337,11 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
   const { size, tissue, markings } = layers;
   const px = 1 / size;
   const mask = new Uint8Array(size * size);
-  const radius = { small: rng.uniform(0.045, 0.06), moderate: rng.uniform(0.06, 0.085), large: rng.uniform(0.085, 0.11) }[f.severity];
+  // airspace disease fills a good part of its lobe (6–12 % of the film across), patchy and irregular: larger and
+  // less compact than a mass, so that the two look different at 128 px
+  const radius = { small: rng.uniform(0.06, 0.075), moderate: rng.uniform(0.075, 0.095), large: rng.uniform(0.095, 0.12) }[f.severity];
   const [cu, cv] = placeInside(landmarks, f.site, radius * 0.6, rng);
-  const blobs = Array.from({ length: rng.int(3, 6) }, () => {
+  const blobs = Array.from({ length: rng.int(4, 7) }, () => {
     const a = rng.uniform(0, 2 * Math.PI), r = rng.uniform(0, radius * 0.6);
     return { u: cu + r * Math.cos(a), v: cv + r * Math.sin(a), s: radius * rng.uniform(0.45, 0.7) };
   });
@@ -370,8 +378,9 @@ function drawAtelectasis(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const mask = new Uint8Array(size * size);
   const sites: Landmark[] = f.laterality === 'bilateral' ? ['right_lower_lung', 'left_lower_lung'] : [f.site];
   for (const site of sites) {
-    const length = rng.uniform(0.08, 0.13);
-    const half = rng.uniform(0.007, 0.011);
+    // a band 3–4 px thick and 13–20 px long at 128 px (thinner bands vanish in the demo's downsampled images)
+    const length = rng.uniform(0.1, 0.15);
+    const half = rng.uniform(0.011, 0.016);
     const [cu, cv] = placeInside(landmarks, site, length * 0.45, rng);
     const angle = rng.uniform(-0.3, 0.3);
     const du = Math.cos(angle) * length / 2, dv = Math.sin(angle) * length / 2;
@@ -420,10 +429,10 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const px = 1 / size;
   const mask = new Uint8Array(size * size);
   const isMass = f.kind === 'mass';
-  const r = f.radius ?? (isMass ? 0.045 : 0.014);
+  const r = f.radius ?? (isMass ? 0.05 : 0.03);
   const [cu, cv] = placeInside(landmarks, f.site, r + 0.008, rng);
   const lobes = isMass ? [rng.uniform(0.06, 0.12), rng.uniform(0, 6.28), rng.uniform(0.04, 0.08), rng.uniform(0, 6.28)] : [0, 0, 0, 0];
-  const peak = (isMass ? 0.34 : 0.3) * strength;
+  const peak = 0.34 * strength;
   const site = landmarks.mask(f.site);
   const [x0, x1] = pixelRange(cu - 1.3 * r - 2 * px, cu + 1.3 * r + 2 * px, size);
   const [y0, y1] = pixelRange(cv - 1.3 * r - 2 * px, cv + 1.3 * r + 2 * px, size);
