@@ -12,7 +12,7 @@ import { readImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { loadBooks } from '../text/encode-books.ts';
 import { testTransform, resize } from '../data/transforms/index.ts';
-import { heatmapOverlayPng } from '../viz/heatmap.ts';
+import { heatmapFigurePng } from '../viz/heatmap.ts';
 import { groundingHeatmap } from './zeroshot/heatmap.ts';
 import { OBSERVATIONS } from '../vocabulary.ts';
 
@@ -69,7 +69,7 @@ export async function runPredict(options: PredictOptions): Promise<ImagePredicti
         for (const { observation } of ranked) {
           const index = OBSERVATIONS.indexOf(observation as (typeof OBSERVATIONS)[number]);
           const heat = groundingHeatmap(attention.subarray(index * tokens, (index + 1) * tokens), size, 'bilinear');
-          const png = await heatmapOverlayPng({ data: resized.data as Uint8Array, width: size, height: size, channels: resized.channels },
+          const png = await heatmapFigurePng({ data: resized.data as Uint8Array, width: size, height: size, channels: resized.channels },
             { data: heat, width: size, height: size }, { range: [0, 1] });
           const file = join(options.heatmaps, `${basename(path, extname(path))}_${observation}.png`);
           writeFileAtomic(file, png);
