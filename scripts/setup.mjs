@@ -26,7 +26,9 @@ const isRoot = process.getuid?.() === 0;
 // 1. npm dependencies.
 const installed = join(root, 'node_modules', '.package-lock.json');
 if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // onnxruntime-node ships its CPU binaries in the package; its install script would only fetch CUDA extras from
+  // a feed outside the npm registry (and fails offline), so it is told to skip them.
+  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 } else say('npm dependencies up to date');
 
 // 2. libtorch.

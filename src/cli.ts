@@ -136,18 +136,47 @@ Example (synthetic SIIM-format data from \`medslip synth\`):
   program.command('predict')
     .description('observation probabilities (and optional heatmaps) for chest X-ray images (PNG, JPEG or DICOM)')
     .argument('<images...>', 'image files')
-    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
-    .requiredOption('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
-    .option('--size <px>', 'model input side', (v) => Number.parseInt(v, 10), 224)
+    .option('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .option('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
+    .option('--engine <engine>', 'libtorch (--checkpoint + --books) or onnx (--model)', 'libtorch')
+    .option('--model <file>', 'with --engine onnx: a model written by `medslip export` (books, input size and normalisation inside)')
+    .option('--size <px>', 'model input side (libtorch; default 224)', (v) => Number.parseInt(v, 10))
     .option('--top <k>', 'findings listed per image', (v) => Number.parseInt(v, 10), 5)
     .option('--heatmaps <dir>', 'write heatmap overlays of the top findings here')
-    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
+    .option('--device <device>', 'cpu, cuda or cuda:N (libtorch)', 'cpu')
     .option('--json', 'print all 75 probabilities per image as JSON')
-    .action(async (images: string[], options: { checkpoint: string; books: string; size: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
+    .addHelpText('after', `
+Examples:
+  medslip predict --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 x.png
+  medslip predict --engine onnx --model model.onnx x.png y.dcm --heatmaps heatmaps/`)
+    .action(async (images: string[], options: { checkpoint?: string; books?: string; engine: string; model?: string; size?: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
       const { runPredict } = await import('./tasks/predict.ts');
-      const predictions = await runPredict({ ...options, images, device: options.device as 'cpu' });
+      const predictions = await runPredict({ ...options, images, engine: options.engine as 'onnx', device: options.device as 'cpu' });
       if (options.json) console.log(JSON.stringify(predictions, null, 2));
       else for (const p of predictions) console.log(`${p.image}: ${p.top.map((t) => `${t.observation} ${t.probability.toFixed(3)}`).join(', ')}`);
+    });
+
+  program.command('export')
+    .description('write a checkpoint and its books as one ONNX model (opset 17, dynamic batch) for ONNX Runtime or any ONNX runtime')
+    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--books <file>', 'the books the model was trained with; they become constants of the model')
+    .requiredOption('--out <file>', 'the .onnx file to write')
+    .option('--size <px>', 'input side the model is exported for', (v) => Number.parseInt(v, 10), 224)
+    .option('--no-verify', 'skip running the file in ONNX Runtime against libtorch after writing it')
+    .addHelpText('after', `
+Inputs: images (batch, 3, size, size) float32, grey level/255 normalised with the ImageNet mean and std.
+Outputs: pathology (batch, 75) and anatomy (batch, 51) probabilities of presence; heatmaps (batch, 75, h, w),
+each observation's cross-attention averaged over heads and decoder layers, before upsampling. Observation and
+landmark names, input size, normalisation and the medslip version are in the model's metadata.
+Example:
+  medslip export --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 --out demo.onnx`)
+    .action(async (options: { checkpoint: string; books: string; out: string; size: number; verify: boolean }) => {
+      const { runExport } = await import('./tasks/export.ts');
+      const summary = await runExport({ ...options, log: (line) => console.error(line) });
+      const check = summary.check
+        ? `; ONNX Runtime vs libtorch, max |Δ|: pathology ${summary.check.pathology.toExponential(1)}, anatomy ${summary.check.anatomy.toExponential(1)}, heatmaps ${summary.check.heatmaps.toExponential(1)}`
+        : '';
+      console.log(`${summary.out}: ${(summary.bytes / 2 ** 20).toFixed(1)} MB, ${summary.metadata.inputSize} px input, heatmaps ${summary.metadata.heatmapSize.join('×')}, in ${summary.seconds.toFixed(1)} s${check}`);
     });
 
   program.command('smoke')
