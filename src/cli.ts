@@ -179,6 +179,30 @@ Example:
       console.log(`${summary.out}: ${(summary.bytes / 2 ** 20).toFixed(1)} MB, ${summary.metadata.inputSize} px input, heatmaps ${summary.metadata.heatmapSize.join('×')}, in ${summary.seconds.toFixed(1)} s${check}`);
     });
 
+  program.command('serve')
+    .description('a local web page that runs the model in the browser (ONNX Runtime Web): drop a radiograph, see findings and heatmaps; the image never leaves the machine')
+    .option('--model <file>', 'an ONNX model from `medslip export`')
+    .option('--checkpoint <path>', 'a checkpoint to export on first use (with --books); default: the demo\'s runs/demo/pretrain/best')
+    .option('--books <file>', 'the books of --checkpoint')
+    .option('--size <px>', 'input side for exporting --checkpoint (default: the run\'s imageSize, else 224)', (v) => Number.parseInt(v, 10))
+    .option('--port <n>', 'port', (v) => Number.parseInt(v, 10), 8080)
+    .option('--host <address>', 'address to listen on; 0.0.0.0 makes the page reachable from other computers (they run the model themselves)', '127.0.0.1')
+    .addHelpText('after', `
+The page reads PNG, JPEG and DICOM files (DICOM with medslip's own decoder), shows the findings sorted by
+probability and, for the selected finding, its heatmap over the image; results download as JSON or CSV.
+Examples:
+  medslip serve                                           # the demo's model (after npm run demo)
+  medslip serve --model model.onnx --port 8081
+  medslip serve --checkpoint runs/mimic/best --books runs/mimic/books.safetensors`)
+    .action(async (options: { model?: string; checkpoint?: string; books?: string; size?: number; port: number; host: string }) => {
+      const { runServe } = await import('./tasks/serve.ts');
+      const running = await runServe({ ...options, log: (line) => console.error(line) });
+      console.log(`medslip serve: ${running.url} (model ${running.model}); Ctrl-C stops it`);
+      const stop = (): void => { void running.close().then(() => process.exit(0)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
   program.command('smoke')
     .description('seconds-long check that libtorch trains through medslip: a small MLP must cut its loss 10×')
     .action(async () => {
@@ -284,11 +308,12 @@ Example:
 
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
   bench.command('model', { isDefault: true })
-    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
+    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8; inference also in ONNX Runtime), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
     .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
     .option('--no-baseline', 'skip the PyTorch baseline')
-    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, loaderImagesPerSec, peakRssMB, …)')
-    .action(async (options: { runs: number; baseline: boolean; json?: boolean }) => {
+    .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
+    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, onnxRuntime, loaderImagesPerSec, peakRssMB, …)')
+    .action(async (options: { runs: number; baseline: boolean; onnx: boolean; json?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
       const result = await runBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));

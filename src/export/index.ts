@@ -3,4 +3,4 @@ export { exportMedslip, type BooksArrays, type ExportOptions } from './medslip.t
 export { ExportError } from './graph.ts';
 export { parseMetadata, metadataEntries, type OnnxModelMetadata } from './metadata.ts';
 export { OnnxMedslip, type OnnxOutputs, type OnnxSessionOptions } from './session.ts';
-export { decodeModel } from './proto.ts';
+export { readModelFile } from './model-file.ts';

@@ -2,11 +2,10 @@
  * A medslip ONNX model run by ONNX Runtime for Node (onnxruntime-node, CPU): the only module that loads it.
  * The file's metadata (./metadata.ts) says the input size, normalisation and output names.
  */
-import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
-import { decodeModel } from './proto.ts';
-import { parseMetadata, type OnnxModelMetadata } from './metadata.ts';
+import type { OnnxModelMetadata } from './metadata.ts';
+import { readModelFile } from './model-file.ts';
 
 export interface OnnxOutputs {
   batch: number;
@@ -31,10 +30,7 @@ export class OnnxMedslip {
    * @throws Error naming the file when it cannot be read, is not ONNX, or lacks medslip's metadata.
    */
   static async open(file: string, options: OnnxSessionOptions = {}): Promise<OnnxMedslip> {
-    const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${file}: cannot read the ONNX model (${error.code ?? error.message})`);
-    });
-    const metadata = parseMetadata(decodeModel(bytes, file).metadataProps ?? [], file);
+    const { bytes, metadata } = await readModelFile(file);
     const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all', executionMode: 'sequential',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
