@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The browser's binding of the DICOM pixel codecs (see ./dicom-codecs.ts, whose place it takes in the bundle of
  * `medslip serve`): baseline JPEG through the browser's own decoder; JPEG Lossless through the same pure-JS
@@ -9,6 +8,7 @@ import { Decoder } from 'jpeg-lossless-decoder-js';
 import openJpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import charLsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import type { CharLsCodec, DecodedJpeg, LosslessModule, OpenJpegCodec } from './dicom-codecs.ts';
+import { decodeInBrowser } from './browser-decode.ts';
 
 export type { CharLsCodec, FrameInfo, OpenJpegCodec } from './dicom-codecs.ts';
 
@@ -20,17 +20,10 @@ let charLsCodec: Promise<CharLsCodec> | undefined;
 
 /** A baseline JPEG codestream → grey (the first channel of the browser's RGBA) or RGB samples. */
 export async function decodeJpegBaseline(fragment: Uint8Array, channels: 1 | 3): Promise<DecodedJpeg> {
-  const bitmap = await createImageBitmap(new Blob([fragment as BlobPart], { type: 'image/jpeg' }),
-    { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'none' });
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const context = canvas.getContext('2d', { willReadFrequently: true })!;
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  const pixels = canvas.width * canvas.height;
-  const data = new Uint8Array(pixels * channels);
-  for (let p = 0; p < pixels; p++) for (let c = 0; c < channels; c++) data[p * channels + c] = rgba[4 * p + c];
-  return { data, width: canvas.width, height: canvas.height, channels };
+  const { rgba, width, height } = await decodeInBrowser(fragment, 'image/jpeg');
+  const data = new Uint8Array(width * height * channels);
+  for (let p = 0; p < width * height; p++) for (let c = 0; c < channels; c++) data[p * channels + c] = rgba[4 * p + c];
+  return { data, width, height, channels };
 }
 
 export function losslessDecoder(): LosslessModule {

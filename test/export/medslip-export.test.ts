@@ -12,7 +12,7 @@ import { MeDSLIP, type Books } from '../../src/models/medslip.ts';
 import { loadMedslip } from '../../src/models/load.ts';
 import { Module, ReLU, Sequential, Linear } from '../../src/nn/index.ts';
 import { ExportError, exportMedslip, OnnxMedslip, readModelFile, type BooksArrays } from '../../src/export/index.ts';
-import { decodeModel } from '../../src/export/proto.ts';
+import { decodeModel, type Onnx } from '../../src/export/proto.ts';
 import { LANDMARKS, OBSERVATIONS } from '../../src/vocabulary.ts';
 import { compare, fixturesDir } from '../helpers.ts';
 import { get, loadFixture } from '../parity/fixtures.ts';
@@ -122,18 +122,19 @@ test('a demo-sized model (ResNet-18, 128 px, dModel 128, 2+2 layers) exports wit
     assert.match(metadata.medslipVersion, /^\d+\.\d+\.\d+/);
 
     const proto = decodeModel(bytes);
+    const graph = proto.graph as Onnx.GraphProto;
     assert.equal(Number(proto.irVersion), 8);
     assert.ok(proto.opsetImport.some((o) => (o.domain ?? '') === '' && Number(o.version) >= 17), 'opset ≥ 17');
     const dims = (value: { type?: { tensorType?: { shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null }) =>
       value.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-    assert.deepEqual(proto.graph!.input.map((i) => [i.name, dims(i)]), [['images', ['batch', 3, 128, 128]]]);
-    assert.deepEqual(proto.graph!.output.map((o) => [o.name, dims(o)]),
+    assert.deepEqual(graph.input.map((i) => [i.name, dims(i)]), [['images', ['batch', 3, 128, 128]]]);
+    assert.deepEqual(graph.output.map((o) => [o.name, dims(o)]),
       [['pathology', ['batch', 75]], ['anatomy', ['batch', 51]], ['heatmaps', ['batch', 75, 8, 8]]]);
     // attention is explicit (MatMul → Softmax), so the head-averaged weights are exactly what the heatmap reads
-    const ops = new Set(proto.graph!.node.map((n) => n.opType));
+    const ops = new Set(graph.node.map((n) => n.opType));
     for (const op of ['Conv', 'BatchNormalization', 'LayerNormalization', 'MatMul', 'Softmax', 'ReduceMean']) assert.ok(ops.has(op), op);
     // the training-only ProtoCL heads are not in the file
-    assert.ok(!proto.graph!.initializer.some((i) => (i.name ?? '').startsWith('cl_fc_')));
+    assert.ok(!graph.initializer.some((i) => (i.name ?? '').startsWith('cl_fc_')));
   } finally {
     await session.release();
     rmSync(dir, { recursive: true, force: true });

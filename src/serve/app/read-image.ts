@@ -10,6 +10,7 @@
  */
 import { imageFormat, notAnImageMessage, to8Bit, toGrey, type Image } from '../../io/image.ts';
 import { decodeDicom } from '../../io/dicom.ts';
+import { decodeInBrowser } from '../../io/browser-decode.ts';
 
 /** The largest file the page reads. A chest radiograph is 1–30 MB as DICOM, less as PNG or JPEG. */
 export const MAX_FILE_MB = 50;
@@ -34,36 +35,27 @@ export async function readImageFile(file: File): Promise<Image> {
     image = await decodeWithBrowser(bytes, name, format);
   }
   if (image.width > MAX_SIDE || image.height > MAX_SIDE) {
-    throw new Error(`${name} is ${image.width}×${image.height} pixels; this page reads images of up to ${MAX_SIDE} pixels a side`);
+    throw new Error(`${name}: the image is ${image.width}×${image.height} pixels; at most ${MAX_SIDE} a side can be read here`);
   }
   return toGrey(to8Bit(image));
 }
 
 async function decodeWithBrowser(bytes: Uint8Array, name: string, format: 'PNG' | 'JPEG'): Promise<Image> {
-  let bitmap: ImageBitmap;
+  let decoded: Awaited<ReturnType<typeof decodeInBrowser>>;
   try {
-    bitmap = await createImageBitmap(new Blob([bytes as BlobPart], { type: format === 'PNG' ? 'image/png' : 'image/jpeg' }),
-      { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'none' });
+    decoded = await decodeInBrowser(bytes, format === 'PNG' ? 'image/png' : 'image/jpeg', MAX_SIDE);
   } catch (error) {
+    if (error instanceof RangeError) throw new Error(`${name}: ${error.message}`);
     throw new Error(`${name}: cannot decode ${format} image, the file is truncated or corrupt (${(error as Error).message || 'the browser could not decode it'})`);
   }
-  if (bitmap.width > MAX_SIDE || bitmap.height > MAX_SIDE) {
-    bitmap.close();
-    throw new Error(`${name} is ${bitmap.width}×${bitmap.height} pixels; this page reads images of up to ${MAX_SIDE} pixels a side`);
-  }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const context = canvas.getContext('2d', { willReadFrequently: true })!;
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  const pixels = canvas.width * canvas.height;
-  const rgb = new Uint8Array(pixels * 3);
-  for (let p = 0; p < pixels; p++) {
+  const { rgba, width, height } = decoded;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
     rgb[3 * p] = rgba[4 * p];
     rgb[3 * p + 1] = rgba[4 * p + 1];
     rgb[3 * p + 2] = rgba[4 * p + 2];
   }
-  return { data: rgb, width: canvas.width, height: canvas.height, channels: 3, bitDepth: 8 };
+  return { data: rgb, width, height, channels: 3, bitDepth: 8 };
 }
 
 /** A PNG ends with its IEND chunk (type bytes "IEND"); some writers add a few bytes after it. */
