@@ -73,7 +73,14 @@ export class GraphBuilder {
       return this.constant(key, tensor.toFloat32Array(), tensor.shape);
     }
     if (!this.#parameterNames.has(tensor)) this.#parameterNames.set(tensor, key);
-    return this.constant(`${key}${transform.suffix}`, transform.values, transform.dims);
+    // a module used twice (the query projection of both books) stores its derived values once
+    const derived = `derived:${key}${transform.suffix}`;
+    let name = this.#constantNames.get(derived);
+    if (name === undefined) {
+      name = this.constant(`${key}${transform.suffix}`, transform.values, transform.dims);
+      this.#constantNames.set(derived, name);
+    }
+    return name;
   }
 
   /** A float32 or int64 initializer under a unique name derived from `name`. */

@@ -15,7 +15,6 @@
  * model option is never exported wrongly.
  */
 import * as torch from '../torch/index.ts';
-import type { LayerNorm } from '../nn/index.ts';
 import type { MeDSLIP, MedslipConfig } from '../models/medslip.ts';
 import type { QueryDecoder } from '../models/query-decoder.ts';
 import type { BooksMetadata } from '../text/encode-books.ts';
@@ -140,7 +139,7 @@ function emitDecoder(graph: GraphBuilder, queries: string, memory: string, decod
     x = graph.op('Add', [x, emitLinear(graph, hidden, layer.linear2, `${at}.linear2`)], at);
     weights.push(cross.weights);
   });
-  return { output: emitLayerNorm(graph, x, decoder.norm as LayerNorm, `${path}.norm`), weights };
+  return { output: emitLayerNorm(graph, x, decoder.norm, `${path}.norm`), weights };
 }
 
 /** @throws ExportError naming each config option the exporter does not know. */

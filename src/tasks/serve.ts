@@ -38,13 +38,13 @@ export const DEMO_BOOKS = join('runs', 'demo', 'pretrain', 'books.safetensors');
  */
 export async function runServe(options: ServeTaskOptions): Promise<RunningServer & { model: string; metadata: OnnxModelMetadata }> {
   const log = options.log ?? (() => {});
-  const model = await resolveModel(options, log);
+  const model = await modelToServe(options, log);
   const { metadata } = await readModelFile(model);
   const running = await startServer({ modelFile: model, metadata, host: options.host, port: options.port, log });
   return { ...running, model, metadata };
 }
 
-async function resolveModel(options: ServeTaskOptions, log: (line: string) => void): Promise<string> {
+async function modelToServe(options: ServeTaskOptions, log: (line: string) => void): Promise<string> {
   if (options.model !== undefined) {
     if (options.checkpoint !== undefined || options.books !== undefined) throw new Error('serve takes --model or --checkpoint with --books, not both');
     if (!existsSync(options.model)) throw new Error(`${options.model} does not exist; write one with \`medslip export --checkpoint C --books B --out ${options.model}\``);
