@@ -44,7 +44,7 @@ export const FILM_WIDTH_MM = 350;
 /** Relative frequency of each finding among abnormal samples. */
 export const DEFAULT_PREVALENCE: Readonly<Record<FindingKind, number>> = Object.freeze({
   effusion: 1.3, pneumothorax: 1.0, consolidation: 1.3, atelectasis: 1.0, cardiomegaly: 1.1, edema: 0.8,
-  nodule: 1.0, mass: 0.7, endotracheal_tube: 0.5, nasogastric_tube: 0.5, central_line: 0.6, pacemaker: 0.5,
+  nodule: 1.3, mass: 0.8, endotracheal_tube: 0.5, nasogastric_tube: 0.5, central_line: 0.6, pacemaker: 0.5,
   fracture: 0.5, emphysema: 0.7,
 });
 
@@ -136,15 +136,15 @@ export function describeFinding(kind: FindingKind, rng: Random, uncertain = fals
     case 'mass': {
       const lobe = rng.choice(LOBES);
       const s = severity([0.4, 0.4, 0.2]);
-      // 3.2–4.6 cm across: a mass is larger than 3 cm, and larger than every nodule (at most 2 cm here)
-      const radius = { small: rng.uniform(0.045, 0.05), moderate: rng.uniform(0.05, 0.057), large: rng.uniform(0.057, 0.065) }[s];
+      // 3.9–5 cm across: a mass is larger than 3 cm, and clearly larger than every nodule (at most 2.8 cm here)
+      const radius = { small: rng.uniform(0.056, 0.062), moderate: rng.uniform(0.062, 0.068), large: rng.uniform(0.068, 0.072) }[s];
       return { ...base, laterality: lobeSide(lobe), site: lobe, severity: s, radius };
     }
     case 'nodule': {
-      // 17–25 mm across (below the 3 cm of a mass): at the demo's 128 px a nodule spans 6–9 pixels, well above the
+      // 22–28 mm across (below the 3 cm of a mass): at the demo's 128 px a nodule spans 8–10 pixels, well above the
       // noise; the 8–13 mm nodules of the earlier generator (2–3 px) left the trunk nothing to see.
       const lobe = rng.choice(LOBES);
-      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.025, 0.035) };
+      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.032, 0.04) };
     }
     case 'atelectasis': {
       const bilateral = !uncertain && rng.next() < 0.3;
@@ -241,8 +241,8 @@ function drawEffusion(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
     const lung = g.lungs[side];
     const s = sideSign(side);
     const h = lungHeight(lung);
-    // even a small effusion fills the costophrenic recess and a band above it (~15 % of the lung's height)
-    const rise = { small: rng.uniform(0.15, 0.2), moderate: rng.uniform(0.25, 0.34), large: rng.uniform(0.4, 0.52) }[f.severity];
+    // even a small effusion fills the costophrenic recess and a band above it (a fifth of the lung's height)
+    const rise = { small: rng.uniform(0.2, 0.26), moderate: rng.uniform(0.3, 0.38), large: rng.uniform(0.42, 0.52) }[f.severity];
     const topV = lung.costophrenicV - rise * h;
     const meniscus = rng.uniform(0.05, 0.08);
     const [x0, x1] = pixelRange(g.midline + Math.min(s * lung.medialD, s * lung.lateralD), g.midline + Math.max(s * lung.medialD, s * lung.lateralD), size);
@@ -347,7 +347,7 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
   });
   const texture = smoothField(rng, size, 28);
   const site = landmarks.mask(f.site);
-  const peak = 0.27 * strength;
+  const peak = 0.32 * strength;
   const [x0, x1] = pixelRange(cu - 1.8 * radius, cu + 1.8 * radius, size);
   const [y0, y1] = pixelRange(cv - 1.8 * radius, cv + 1.8 * radius, size);
   for (let y = y0; y <= y1; y++) {
@@ -432,7 +432,8 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const r = f.radius ?? (isMass ? 0.05 : 0.03);
   const [cu, cv] = placeInside(landmarks, f.site, r + 0.008, rng);
   const lobes = isMass ? [rng.uniform(0.06, 0.12), rng.uniform(0, 6.28), rng.uniform(0.04, 0.08), rng.uniform(0, 6.28)] : [0, 0, 0, 0];
-  const peak = 0.34 * strength;
+  // a nodule is small but dense (often partly calcified); a mass is large
+  const peak = (isMass ? 0.34 : 0.45) * strength;
   const site = landmarks.mask(f.site);
   const [x0, x1] = pixelRange(cu - 1.3 * r - 2 * px, cu + 1.3 * r + 2 * px, size);
   const [y0, y1] = pixelRange(cv - 1.3 * r - 2 * px, cv + 1.3 * r + 2 * px, size);
