@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { LANDMARKS, OBSERVATIONS, type Landmark, type Observation } from '../vocabulary.ts';
 import type { ReportEntity } from '../data/labels/extract.ts';
+import { mentionValue } from '../data/labels/matrix.ts';
 
 export type LabelValue = 1 | 0 | -1;
 export type LabelTriple = readonly [Landmark, Observation, LabelValue];
@@ -42,7 +43,7 @@ const OBSERVATION_SET: ReadonlySet<string> = new Set(OBSERVATIONS);
 /**
  * Reads a corpus file (JSON lines; blank lines are skipped).
  *
- * @example readLabelSentences('test/data/fixtures/label-sentences.jsonl').length // 661
+ * @example readLabelSentences('test/data/fixtures/label-sentences.jsonl')[0].expected // [['lung_volumes', 'clear', 1]]
  * @throws Error naming the file, the line and the field when a line is not a valid entry
  */
 export function readLabelSentences(path: string): LabelSentence[] {
@@ -83,7 +84,7 @@ function checkEntry(entry: unknown, where: string): LabelSentence {
 export function entityTriples(entities: readonly ReportEntity[]): LabelTriple[] {
   const seen = new Map<string, LabelTriple>();
   for (const e of entities) {
-    const value: LabelValue = e.status === 'present' ? 1 : e.status === 'absent' ? 0 : -1;
+    const value = mentionValue(e.status);
     seen.set(`${e.anatomy} ${e.observation} ${value}`, [e.anatomy, e.observation, value]);
   }
   return [...seen.values()];

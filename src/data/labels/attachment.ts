@@ -7,7 +7,10 @@
  *     the left");
  *  d. coordinated observations share a pre-modifier forward ("no pleural effusion or pneumothorax") unless the
  *     second has its own modifiers ("vascular congestion and small effusions"), and a prepositional anatomy or the
- *     noun after an adjective backward ("tortuous and calcified aorta");
+ *     noun after an adjective backward ("tortuous and calcified aorta"); an appositive that restates a finding
+ *     shares its pre-modifier ("retrocardiac opacity, likely atelectasis") but not an anatomy reached through a
+ *     preposition ("opacity in the left midlung, likely atelectasis": atelectasis stays unspecified), as
+ *     RadGraph's located_at relation belongs to the first finding only;
  *  e. a kept finding adjective is located with its noun ("calcified granuloma in the right upper lobe"), and the
  *     first noun of a compound with the second ("fracture deformity of the right clavicle");
  *  f. the subject of a copula ("the lungs are clear"), also across "but" ("hyperlucent but clear"); a predicate
@@ -34,6 +37,7 @@ export interface Attachment {
   dropped: boolean;
 }
 
+/** How many tokens the rules look across for a preposition's anatomy or a copula's predicate. */
 const WINDOW = 14;
 const PREDICATE_CUE_WORDS = new Set(['not', 'no', 'longer', 'possibly', 'probably', 'likely', 'may', 'might', 'could',
   'be', 'questionably', 'perhaps', 'potentially', 'most', 'is']);
@@ -112,7 +116,7 @@ function prepositional(a: SentenceAnalysis, o: ObservationSpan, hi: number): num
       if (other.dropped || coordinatedWithPrevious(a, k) >= 0) { t = other.end - 1; continue; }
       return [];
     }
-    if (w === 'with' || w === 'without' || w === 'and' && preposition !== '') return [];
+    if (w === 'with' || w === 'without' || (w === 'and' && preposition !== '')) return [];
     // "opacities, worse on the right": a comment after the comma, unless a preposition follows it directly.
     if (w === ',' && !PREPOSITIONS.has(a.tokens[t + 1]?.word ?? '')) return [];
     if (PREPOSITIONS.has(w)) preposition = w;

@@ -4,6 +4,7 @@
  * of each cue, and the resulting entries with the rule that placed each one. `medslip labels --explain ID` prints it.
  */
 import { NUM_OBSERVATIONS, LANDMARKS, OBSERVATIONS } from '../../vocabulary.ts';
+import { mentionValue } from './matrix.ts';
 import { readSentence, reportSentences, entitiesToMatrix, type ExtractOptions, type ReportEntity } from './extract.ts';
 
 export interface ExplainedSpan {
@@ -129,8 +130,8 @@ export function formatExplanation(id: string, explanation: Explanation): string 
       lines.push(`  scope       ${JSON.stringify(scope.cue)} (${scope.kind}) reaches ${reaches}`);
     }
     for (const { entity, reason } of s.entries) {
-      const value = entity.status === 'present' ? 1 : entity.status === 'absent' ? 0 : -1;
-      lines.push(`  → ${entity.observation} @ ${entity.anatomy} = ${value}   ${reason}${entity.anatomyText ? ` "${entity.anatomyText}"` : ''}`);
+      const anatomyText = entity.anatomyText ? ` "${entity.anatomyText}"` : '';
+      lines.push(`  → ${entity.observation} @ ${entity.anatomy} = ${mentionValue(entity.status)}   ${reason}${anatomyText}`);
     }
   }
   lines.push('', `matrix: ${explanation.matrixEntries.length} entries set (all others −1)`);

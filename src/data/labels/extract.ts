@@ -29,8 +29,8 @@
  *    calcification and granuloma), where RadGraph's modify relation would drop them;
  *  - a slashed compound ("atelectasis/scarring") states both findings;
  *  - hedges follow the CheXpert labeler that made the MIMIC-CXR labels: "likely X" and "probably X" assert X, "no
- *    definite X" denies it; "possible", "may", "suspicious for", "X or Y", "X versus Y" and "X and/or Y" are
- *    uncertain; "history of X" and "evaluation for X" are uncertain.
+ *    definite X" denies it; "possible", "may", "suspicious for", "is a concern", "X or Y", "X versus Y" and
+ *    "X and/or Y" are uncertain; "history of X" and "evaluation for X" are uncertain.
  */
 import type { Landmark, Observation } from '../../vocabulary.ts';
 import { emptyLabelMatrix, applyMention } from './matrix.ts';

@@ -340,7 +340,7 @@ export const CUE_PHRASES: ReadonlyMap<string, Cue> = new Map([
     'no longer visualized', 'no longer evident', 'no longer identified', 'no longer visible']),
   ...exclusionCues(),
   ...cues('uncertainty', 'pre', ['suggest', 'suggests', 'suggesting', 'suggestive of', 'suggestive', 'question of',
-    'concerning for', 'concern for', 'suspicious for', 'worrisome for', 'may represent', 'could represent',
+    'concerning for', 'concern for', 'is a concern for', 'suspicious for', 'worrisome for', 'may represent', 'could represent',
     'might represent', 'may reflect', 'could reflect', 'might reflect', 'may be due to', 'could be due to',
     'presumably', 'presumed', 'differential includes', 'differential diagnosis includes', 'consider', 'considered',
     'rule out', 'r/o', 'evaluate for', 'assess for', 'to exclude', 'not definitely', 'not clearly', 'cannot determine',
@@ -353,7 +353,7 @@ export const CUE_PHRASES: ReadonlyMap<string, Cue> = new Map([
   ...cues('uncertainty', 'post', ['is possible', 'are possible', 'is suspected', 'are suspected', 'is questioned',
     'are questioned', 'is a possibility', 'is considered', 'is not excluded', 'are not excluded', 'is questionable',
     'are questionable', 'is probable', 'are probable', 'is favored', 'is not entirely excluded', 'if present', 'if any',
-    'is a consideration', 'are a consideration', 'a consideration', 'is less likely', 'is considered less likely',
+    'is a consideration', 'are a consideration', 'a consideration', 'is a concern', 'are a concern', 'is less likely', 'is considered less likely',
     'may be present', 'could be present', 'might be present', 'is difficult to exclude', 'difficult to exclude',
     'is uncertain', 'is equivocal']),
   // "X versus Y" is read like "X or Y" (`scopes.ts`): both alternatives are uncertain, not the whole phrase.

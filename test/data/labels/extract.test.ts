@@ -73,6 +73,8 @@ const CASES: [string, string[]][] = [
   ['This suggests pneumonia.', ['pneumonia@unspecified:uncertain']],
   ['Pneumonia is likely.', ['pneumonia@unspecified:present']],
   ['Pneumonia is less likely.', ['pneumonia@unspecified:uncertain']],
+  ['Pneumonia is a concern.', ['pneumonia@unspecified:uncertain']],
+  ['There is a concern for pneumonia in the left lower lobe.', ['pneumonia@lower_left_lobe:uncertain']],
   ['There is no definite pneumothorax.', ['pneumothorax@unspecified:absent']],
   ['No pneumothorax, although small left effusion persists.', ['effusion@left_lung_unspec:present', 'pneumothorax@unspecified:absent']],
   ['Atelectasis or consolidation in the left lower lobe.', ['atelectasis@lower_left_lobe:uncertain', 'consolidation@lower_left_lobe:uncertain']],
