@@ -278,11 +278,11 @@ Example:
   bench.command('learning')
     .description('the supervised ceiling: ResNet to layer3 + pooling + linear trained on the demo\'s data with its labels; per-class held-out AUC to read MeDSLIP\'s zero-shot AUC against')
     .option('--data <dir>', 'a folder with train_cxr14.csv and heldout_cxr14.csv (default: the demo\'s synthetic data, generated if missing)')
-    .option('--steps <n>', 'optimizer steps', (v) => Number.parseInt(v, 10), 250)
+    .option('--steps <n>', 'optimizer steps (default 250: about 9 epochs of the demo\'s training split)', (v) => Number.parseInt(v, 10))
     .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--lr <lr>', 'peak learning rate of the one-cycle schedule', (v) => Number.parseFloat(v), 1e-3)
-    .option('--seed <n>', 'seed of init, order and augmentation (and of the default data)', (v) => Number.parseInt(v, 10), 1)
+    .option('--lr <lr>', 'peak learning rate of the one-cycle schedule (default 1e-3)', (v) => Number.parseFloat(v))
+    .option('--seed <n>', 'seed of init, order and augmentation, and of the default data (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--workers <n>', 'data-loading threads (default: the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--json', 'print one JSON object (auc per class, meanAuc, steps, seconds, secondsPerStep, …) and nothing else')
     .option('--quiet', 'no progress bar')
@@ -291,7 +291,7 @@ Same trunk (ResNet stem to layer3), image size, batch and training augmentation 
 logits, AdamW with a one-cycle schedule (30 % warm-up, then cosine). Per-class AUC on the held-out split.
 Example:
   medslip bench learning --steps 250`)
-    .action(async (options: { data?: string; steps: number; batchSize?: number; imageSize?: number; lr: number; seed: number; workers?: number; json?: boolean; quiet?: boolean }) => {
+    .action(async (options: { data?: string; steps?: number; batchSize?: number; imageSize?: number; lr?: number; seed?: number; workers?: number; json?: boolean; quiet?: boolean }) => {
       const { runLearningBench } = await import('./tasks/bench-learning.ts');
       const { formatCeiling } = await import('./tasks/ceiling.ts');
       const { json, ...settings } = options;
