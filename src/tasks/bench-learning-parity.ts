@@ -12,8 +12,8 @@
  * every initial weight moved by one float32 rounding step: the distance between those two PyTorch curves is how
  * far float32 noise alone grows in this run, the yardstick for the medslip-PyTorch distance.
  *
- * Outputs in the run folder: parity.json (every term of every step for each run, the largest relative
- * differences), curves.png (the loss curves) and difference.png (relative difference per step).
+ * Outputs in the run folder: parity.json (every term of every step for each run, the largest differences,
+ * seconds per step), curves.png (the loss curves) and difference.png (relative difference per step).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -64,7 +64,15 @@ export interface LearningParityOptions {
 
 type Curve = number[][]; // [step][term], PARITY_TERMS order
 
-export interface LargestDifference { relative: number; step: number }
+/** How far one curve is from another in one term. */
+export interface LargestDifference {
+  /** The largest |a − b| / |b| over the steps, and its 1-based step. Large wherever the term nears 0 (a ProtoCL term
+   * of a batch with few present entities can fall to 1e-6), so `scaled` is the one to compare. */
+  relative: number;
+  step: number;
+  /** The largest |a − b| over the steps divided by the mean |b| of the run: the difference against the term's size. */
+  scaled: number;
+}
 
 export interface LearningParityResult {
   steps: number;
@@ -204,16 +212,26 @@ function writeBatch(path: string, batch: PretrainLoaderBatch): void {
 /** |a − b| / |b| of one term at one step. */
 const relative = (a: number, b: number): number => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
 
-/** Per term, the largest relative difference of `a` from `b` over the steps, and where it is. */
+/** Per term, the largest difference of `a` from `b` over the steps, relative and scaled (see LargestDifference). */
 export function largestDifferences(a: Curve, b: Curve): Record<ParityTerm, LargestDifference> {
   return Object.fromEntries(PARITY_TERMS.map((term, k) => {
-    let worst: LargestDifference = { relative: 0, step: 1 };
+    let worst = { relative: 0, step: 1 }, largestAbsolute = 0, sizeSum = 0;
     a.forEach((row, step) => {
       const r = relative(row[k], b[step][k]);
       if (r > worst.relative) worst = { relative: r, step: step + 1 };
+      largestAbsolute = Math.max(largestAbsolute, Math.abs(row[k] - b[step][k]));
+      sizeSum += Math.abs(b[step][k]);
     });
-    return [term, worst];
+    return [term, { ...worst, scaled: largestAbsolute / (sizeSum / b.length) }];
   })) as Record<ParityTerm, LargestDifference>;
+}
+
+/** The mean of every term over consecutive windows of `size` steps (the last may be shorter): [window][term]. */
+export function windowMeans(curve: Curve, size: number): Curve {
+  return Array.from({ length: Math.ceil(curve.length / size) }, (_, w) => {
+    const rows = curve.slice(w * size, (w + 1) * size);
+    return PARITY_TERMS.map((_, k) => rows.reduce((sum, row) => sum + row[k], 0) / rows.length);
+  });
 }
 
 async function writeParityFiles(out: string, result: LearningParityResult): Promise<string[]> {
@@ -236,30 +254,39 @@ async function writeParityFiles(out: string, result: LearningParityResult): Prom
   });
 }
 
-/** Both curves side by side (every step), then the largest difference of each term against the noise growth. */
+/**
+ * Both curves side by side (every step), the mean loss per 20-step window of each run, then each term's largest
+ * difference against the noise growth. (Seconds per step are in parity.json: the runs are sequential, so they are
+ * no speed comparison — `medslip bench` is.)
+ */
 export function formatLearningParity(result: LearningParityResult): string {
   const total = PARITY_TERMS.indexOf('loss');
+  const perturbed = result.pytorchPerturbed;
   const stepRows = result.medslip.map((row, step) => {
     const theirs = result.pytorch[step];
     const termMax = Math.max(...PARITY_TERMS.map((_, k) => relative(row[k], theirs[k])));
     return [String(step + 1), result.lrs[step].toExponential(2), row[total].toFixed(6), theirs[total].toFixed(6),
       relative(row[total], theirs[total]).toExponential(2), termMax.toExponential(2),
-      ...(result.pytorchPerturbed ? [relative(result.pytorchPerturbed[step][total], theirs[total]).toExponential(2)] : [])];
+      ...(perturbed ? [relative(perturbed[step][total], theirs[total]).toExponential(2)] : [])];
   });
+  const window = 20;
+  const means = [result.medslip, result.pytorch, ...(perturbed ? [perturbed] : [])].map((curve) => windowMeans(curve, window));
+  const windowRows = means[0].map((_, w) => [`${w * window + 1}–${Math.min(result.steps, (w + 1) * window)}`,
+    ...means.map((m) => m[w][total].toFixed(4))]);
   const termRows = PARITY_TERMS.map((term) => {
     const ours = result.largest[term], noise = result.noise?.[term];
-    return [term, ours.relative.toExponential(2), String(ours.step),
-      ...(noise ? [noise.relative.toExponential(2), String(noise.step), fixed(ours.relative / noise.relative, 2)] : [])];
+    return [term, ours.scaled.toExponential(2), ...(noise ? [noise.scaled.toExponential(2), fixed(ours.scaled / noise.scaled, 2)] : []),
+      `${ours.relative.toExponential(2)} (step ${ours.step})`, ...(noise ? [`${noise.relative.toExponential(2)} (step ${noise.step})`] : [])];
   });
   return [
     `MeDSLIP ${result.model.backbone}, d ${result.model.dModel}, ${result.model.heads} heads, ${result.model.layers}+${result.model.layers} layers, dropout 0; `
       + `batch ${result.batchSize} at ${result.imageSize} px, no augmentation; ${result.steps} steps; ${result.threads} thread(s)`,
-    formatTable(['step', 'lr', 'medslip loss', 'PyTorch loss', 'rel Δ total', 'max rel Δ term',
-      ...(result.pytorchPerturbed ? ['noise rel Δ'] : [])], stepRows),
+    formatTable(['step', 'lr', 'medslip loss', 'PyTorch loss', 'rel Δ total', 'max rel Δ term', ...(perturbed ? ['noise rel Δ'] : [])], stepRows),
     '',
-    'largest relative difference over the steps (noise: PyTorch from weights one float32 rounding step away, vs PyTorch)',
-    formatTable(['term', 'medslip vs PyTorch', 'at step', ...(result.noise ? ['noise', 'at step', 'ratio'] : [])], termRows),
-    `seconds per step (median, compute only): medslip ${result.secondsPerStep.medslip.toFixed(2)}, PyTorch ${result.secondsPerStep.pytorch.toFixed(2)}`
-      + ` (${fixed(result.secondsPerStep.medslip / result.secondsPerStep.pytorch, 2)}×)`,
+    `mean total loss per ${window} steps`,
+    formatTable(['steps', 'medslip', 'PyTorch', ...(perturbed ? ['PyTorch, weights 1 rounding step away'] : [])], windowRows),
+    '',
+    'largest difference over the steps: |Δ| scaled by the term\'s mean size, and |Δ| / |PyTorch| (noise: PyTorch from weights one float32 rounding step away, vs PyTorch)',
+    formatTable(['term', 'medslip vs PyTorch', ...(result.noise ? ['noise', 'ratio'] : []), 'largest rel Δ', ...(result.noise ? ['noise rel Δ'] : [])], termRows),
   ].join('\n');
 }
