@@ -29,7 +29,7 @@ import { saveCheckpoint } from '../io/checkpoint.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { writeSafetensors } from '../io/safetensors.ts';
 import type { RawTensor } from '../io/raw-tensor.ts';
-import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
+import { encodeBooks, saveBooks } from '../text/encode-books.ts';
 import { disposeBatch, type PretrainLoaderBatch } from '../data/loader/index.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
@@ -37,6 +37,7 @@ import { demoConfig } from './demo.ts';
 import { validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
 import { pythonWithTorch } from './bench-python.ts';
+import { disposeBooks, readBooksFile } from './zeroshot/books.ts';
 import { fixed, formatTable } from './zeroshot/output.ts';
 
 /** The five terms and their sum, in the order both sides record them. */
@@ -122,8 +123,7 @@ export async function runLearningParity(options: LearningParityOptions): Promise
   // ---- books, model, optimizer, schedule
   const booksFile = join(out, 'books.safetensors');
   saveBooks(booksFile, encodeBooks({ maxLength: config.maxLength }));
-  const loaded = loadBooks(booksFile);
-  const books = { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() };
+  const books = readBooksFile(booksFile);
   torch.manualSeed(config.seed);
   const model = new MeDSLIP(medslipConfigFrom({
     backbone: config.backbone, dModel: config.dModel, heads: config.heads, layers: config.layers, dropout: 0,
@@ -174,8 +174,7 @@ export async function runLearningParity(options: LearningParityOptions): Promise
     await data.valid.close();
     optimizer.dispose();
     model.dispose();
-    books.pathology.dispose();
-    books.anatomy.dispose();
+    disposeBooks(books);
   }
   writeFileAtomic(join(out, 'run.json'), `${JSON.stringify({ model: modelSettings, threads, weightDecay: config.weightDecay, lrs }, null, 1)}\n`);
 
