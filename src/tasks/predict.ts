@@ -2,6 +2,9 @@
  * `medslip predict`: the 75 observation probabilities of each image (P(present), softmax class 1 of the
  * pathology query) with the top findings printed, optionally as JSON, and heatmap overlays of the top findings
  * (the query's cross-attention averaged over decoder layers, normalised per image).
+ *
+ * Two engines compute the same numbers: libtorch on a checkpoint and its books, or ONNX Runtime on a model
+ * written by `medslip export` (books inside, input size and normalisation in its metadata).
  */
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -12,20 +15,30 @@ import { readImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { loadBooks } from '../text/encode-books.ts';
 import { testTransform, resize } from '../data/transforms/index.ts';
-import { heatmapOverlayPng } from '../viz/heatmap.ts';
+import { OnnxMedslip } from '../export/index.ts';
+import { heatmapFigurePng } from '../viz/heatmap.ts';
 import { groundingHeatmap } from './zeroshot/heatmap.ts';
-import { OBSERVATIONS } from '../vocabulary.ts';
+import { NUM_OBSERVATIONS, OBSERVATIONS } from '../vocabulary.ts';
+
+export type PredictEngine = 'libtorch' | 'onnx';
 
 export interface PredictOptions {
-  checkpoint: string;
-  books: string;
   images: string[];
-  /** Model input side (default 224). */
+  /** 'libtorch' (default: checkpoint + books) or 'onnx' (model). */
+  engine?: PredictEngine;
+  /** libtorch: a medslip checkpoint, .safetensors state dict or reference .pth. */
+  checkpoint?: string;
+  /** libtorch: the books the model was trained with. */
+  books?: string;
+  /** onnx: a model file written by `medslip export`. */
+  model?: string;
+  /** Model input side (libtorch default 224; an ONNX model has its own, and a different value is an error). */
   size?: number;
   /** Findings listed (and drawn) per image (default 5). */
   top?: number;
   /** Folder for heatmap overlays of the top findings (none without it). */
   heatmaps?: string;
+  /** libtorch only. */
   device?: torch.Device;
 }
 
@@ -37,29 +50,27 @@ export interface ImagePrediction {
   overlays: string[];
 }
 
+/** One engine's answer for one normalised image: 75 probabilities and the (75, T) layer-mean attention. */
+interface Scorer {
+  size: number;
+  score(input: Float32Array): Promise<{ probabilities: Float32Array; attention: Float32Array; tokens: number }>;
+  release(): Promise<void>;
+}
+
+/**
+ * @throws Error when the options do not name a model for the engine, or an ONNX model's input size differs from `size`.
+ */
 export async function runPredict(options: PredictOptions): Promise<ImagePrediction[]> {
-  const size = options.size ?? 224;
   const top = options.top ?? 5;
-  const { model } = loadMedslip(options.checkpoint);
-  const loaded = loadBooks(options.books);
-  const device = options.device ?? 'cpu';
-  if (device !== 'cpu') model.to(device);
-  const books = { pathology: loaded.pathology.to(device).keep(), anatomy: loaded.anatomy.to(device).keep() };
-  const transform = testTransform({ size });
+  const scorer = await openScorer(options);
+  const transform = testTransform({ size: scorer.size });
+  const size = scorer.size;
   if (options.heatmaps) mkdirSync(options.heatmaps, { recursive: true });
   const predictions: ImagePrediction[] = [];
   try {
     for (const path of options.images) {
       const image = await readImage(path, { channels: 1 });
-      const { probabilities, attention, tokens } = torch.scope(() => torch.inferenceMode(() => {
-        const input = torch.fromTypedArray(transform(image), [1, 3, size, size]).to(device);
-        const out = model.forward(input, books);
-        return {
-          probabilities: MeDSLIP.presence(out.logitsPathology).reshape(-1).toFloat32Array(),
-          attention: out.attnPathology.mean(1).reshape(-1).toFloat32Array(), // (75 · T), layer mean
-          tokens: out.attnPathology.shape[3],
-        };
-      }));
+      const { probabilities, attention, tokens } = await scorer.score(transform(image));
       const ranked = OBSERVATIONS.map((name, i) => ({ observation: name, probability: probabilities[i] }))
         .filter((p) => p.observation !== 'excluded_obs')
         .sort((a, b) => b.probability - a.probability).slice(0, top);
@@ -69,7 +80,7 @@ export async function runPredict(options: PredictOptions): Promise<ImagePredicti
         for (const { observation } of ranked) {
           const index = OBSERVATIONS.indexOf(observation as (typeof OBSERVATIONS)[number]);
           const heat = groundingHeatmap(attention.subarray(index * tokens, (index + 1) * tokens), size, 'bilinear');
-          const png = await heatmapOverlayPng({ data: resized.data as Uint8Array, width: size, height: size, channels: resized.channels },
+          const png = await heatmapFigurePng({ data: resized.data as Uint8Array, width: size, height: size, channels: resized.channels },
             { data: heat, width: size, height: size }, { range: [0, 1] });
           const file = join(options.heatmaps, `${basename(path, extname(path))}_${observation}.png`);
           writeFileAtomic(file, png);
@@ -84,8 +95,65 @@ export async function runPredict(options: PredictOptions): Promise<ImagePredicti
       });
     }
   } finally {
-    model.dispose();
-    for (const t of [loaded.pathology, loaded.anatomy, books.pathology, books.anatomy]) t.dispose();
+    await scorer.release();
   }
   return predictions;
+}
+
+async function openScorer(options: PredictOptions): Promise<Scorer> {
+  const engine = options.engine ?? 'libtorch';
+  if (engine === 'onnx') {
+    if (!options.model) throw new Error('predict with --engine onnx needs --model (a file written by `medslip export`)');
+    return onnxScorer(options.model, options.size);
+  }
+  if (engine !== 'libtorch') throw new RangeError(`Expected "libtorch" or "onnx" for engine but received ${JSON.stringify(engine)}`);
+  if (!options.checkpoint || !options.books) throw new Error('predict needs --checkpoint and --books (or --engine onnx --model FILE)');
+  return libtorchScorer(options.checkpoint, options.books, options.size ?? 224, options.device ?? 'cpu');
+}
+
+function libtorchScorer(checkpoint: string, booksFile: string, size: number, device: torch.Device): Scorer {
+  const { model } = loadMedslip(checkpoint);
+  let loaded: ReturnType<typeof loadBooks>;
+  try {
+    loaded = loadBooks(booksFile);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  if (device !== 'cpu') model.to(device);
+  const books = { pathology: loaded.pathology.to(device).keep(), anatomy: loaded.anatomy.to(device).keep() };
+  return {
+    size,
+    score: async (values) => torch.scope(() => torch.inferenceMode(() => {
+      const input = torch.fromTypedArray(values, [1, 3, size, size]).to(device);
+      const out = model.forward(input, books);
+      return {
+        probabilities: MeDSLIP.presence(out.logitsPathology).reshape(-1).toFloat32Array(),
+        attention: out.attnPathology.mean(1).reshape(-1).toFloat32Array(), // (75 · T), layer mean
+        tokens: out.attnPathology.shape[3],
+      };
+    })),
+    release: async () => {
+      model.dispose();
+      for (const t of [loaded.pathology, loaded.anatomy, books.pathology, books.anatomy]) t.dispose();
+    },
+  };
+}
+
+async function onnxScorer(file: string, size: number | undefined): Promise<Scorer> {
+  const session = await OnnxMedslip.open(file);
+  const { inputSize, heatmapSize } = session.metadata;
+  if (size !== undefined && size !== inputSize) {
+    await session.release();
+    throw new Error(`${file}: the model was exported for ${inputSize} px input; --size ${size} does not apply (omit it)`);
+  }
+  const tokens = heatmapSize[0] * heatmapSize[1];
+  return {
+    size: inputSize,
+    score: async (values) => {
+      const out = await session.run(values, 1);
+      return { probabilities: out.pathology, attention: out.heatmaps.subarray(0, NUM_OBSERVATIONS * tokens), tokens };
+    },
+    release: () => session.release(),
+  };
 }

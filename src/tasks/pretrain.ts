@@ -24,7 +24,7 @@ import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
 import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
-import { type PretrainConfig, validate } from './pretrain/config.ts';
+import { lossWeightsOf, PRETRAIN_DEFAULTS, type PretrainConfig, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
 import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 
@@ -115,7 +115,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   if (options.resume) {
     const prefix = existsSync(join(options.resume, 'last.json')) ? join(options.resume, 'last') : checkpointPrefix(options.resume);
     resumed = readCheckpoint(prefix);
-    config = validate({ ...(resumed.state.runConfig as PretrainConfig), ...options.resumeOverrides });
+    // settings added after the run was written take their defaults
+    config = validate({ ...PRETRAIN_DEFAULTS, ...(resumed.state.runConfig as PretrainConfig), ...options.resumeOverrides });
     state = resumed.state.run as RunState;
     log(`resuming ${prefix}: epoch ${state.epoch}, batch ${state.batchInEpoch}, step ${state.step}`);
   }
@@ -153,6 +154,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     config.schedule === 'reference' ? referenceLr.referenceLrAt(epoch, batch) : stepLr(step);
 
   // ---- the loop ------------------------------------------------------------------------------------------
+  const weights = lossWeightsOf(config);
   const logFile = join(out, 'log.jsonl');
   const writeLog = (entry: object): void => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
   let stopRequested = false;
@@ -178,7 +180,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
         const terms = torch.scope(() => {
-          const losses = model.losses(onDevice(batch, config.device), books);
+          const losses = model.losses(onDevice(batch, config.device), books, weights);
           const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
           if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
           optimizer.zeroGrad();
@@ -267,7 +269,7 @@ async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<P
   let sum = 0, count = 0;
   for await (const batch of valid.epoch(0)) {
     sum += torch.scope(() => torch.noGrad(() => {
-      return model.losses(onDevice(batch, config.device), books).loss.item();
+      return model.losses(onDevice(batch, config.device), books, lossWeightsOf(config)).loss.item();
     }));
     count += 1;
     disposeBatch(batch);
