@@ -4,8 +4,9 @@
  * compared step by step.
  *
  * medslip trains first: a fresh MeDSLIP with the demo's settings (dropout 0, so that no random mask differs), the
- * demo's data through the pre-training loader without augmentation, AdamW with the reference's parameter groups and
- * the demo's warm-up + cosine schedule over the run's steps. Its initial state dict (init.safetensors, PyTorch
+ * demo's data through the pre-training loader without augmentation, the five losses summed with weight 1 (the
+ * method's sum, whatever the demo's lossWeights), AdamW with the reference's parameter groups and the demo's
+ * warm-up + cosine schedule over the run's steps. Its initial state dict (init.safetensors, PyTorch
  * names), the books and every batch (batches/step-NNN.safetensors) are written to the run folder, with the lr of
  * every step in run.json. bench/learning_parity.py then trains bench/medslip_pytorch.py's model — the reference's
  * computation, ProtoCL prototypes in Python loops — from those files, once as they are and (by default) once with
