@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it', (v) => Number.parseFloat(v), 480)
     .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))
     .option('--images <n>', 'synthetic images (20 % held out)', (v) => Number.parseInt(v, 10), 1200)
-    .option('--seed <n>', 'seed of data, init and order', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--quiet', 'no progress bars')
     .action(async (options: { out: string; trainSeconds: number; epochs?: number; images: number; seed: number; quiet?: boolean }) => {
       const { runDemo } = await import('./tasks/demo.ts');
@@ -353,16 +353,16 @@ Example:
       const result = await runLearningBench({ ...settings, quiet: settings.quiet || json, log: json ? () => {} : console.error });
       const { losses: _losses, ...summary } = result;
       console.log(json ? JSON.stringify(summary, null, 2)
-        : `supervised ceiling on ${result.dataDir} (${result.steps} steps of ${result.batchSize} at ${result.imageSize} px, ${result.secondsPerStep.toFixed(2)} s per step):\n${formatCeiling(result)}`);
+        : `supervised ceiling on ${result.dataDir} (${result.settings.steps} steps of ${result.settings.batchSize} at ${result.settings.imageSize} px, ${result.secondsPerStep.toFixed(2)} s per step):\n${formatCeiling(result)}`);
     });
   bench.command('learning-parity')
     .description('medslip\'s MeDSLIP and PyTorch\'s (bench/medslip_pytorch.py) trained from the same weights on the same batches: both loss curves and their largest relative difference, against float32 noise growth (needs python3-torch)')
     .option('--out <dir>', 'run folder: init weights, books, batches, parity.json, curves.png, difference.png', 'runs/learning-parity')
     .option('--data <dir>', 'the synthetic dataset folder (generated there if missing; default: the demo\'s, in the cache)')
-    .option('--steps <n>', 'optimizer steps', (v) => Number.parseInt(v, 10), 100)
+    .option('--steps <n>', 'optimizer steps (default 100)', (v) => Number.parseInt(v, 10))
     .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--seed <n>', 'seed of data, init and order', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--no-noise-baseline', 'skip the second PyTorch run from weights one float32 rounding step away')
     .option('--quiet', 'no progress bars')
     .addHelpText('after', `
@@ -371,7 +371,7 @@ demo's warm-up + cosine over the steps. The distance between the two PyTorch run
 carries the curve: the medslip-PyTorch distance is read against it.
 Example:
   medslip bench learning-parity --steps 100 --out runs/learning-parity`)
-    .action(async (options: { out: string; data?: string; steps: number; batchSize?: number; imageSize?: number; seed: number; noiseBaseline: boolean; quiet?: boolean }) => {
+    .action(async (options: { out: string; data?: string; steps?: number; batchSize?: number; imageSize?: number; seed?: number; noiseBaseline: boolean; quiet?: boolean }) => {
       const { runLearningParity, formatLearningParity } = await import('./tasks/bench-learning-parity.ts');
       const result = await runLearningParity({ ...options, log: console.error });
       console.log(formatLearningParity(result));

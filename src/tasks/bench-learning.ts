@@ -3,6 +3,7 @@
  * size, batch and augmentation — by default the demo's synthetic folder, generated into the cache if missing —
  * so that MeDSLIP's zero-shot AUC on the same held-out images can be read against it.
  */
+import { withoutUndefined } from '../util/object.ts';
 import { demoConfig } from './demo.ts';
 import { prepareSynthetic } from './pretrain/data.ts';
 import { ceilingOptionsFor, trainCeiling, type CeilingOptions, type CeilingResult } from './ceiling.ts';
@@ -16,23 +17,14 @@ export interface LearningBenchOptions extends Partial<Omit<CeilingOptions, 'data
 
 export interface LearningBenchResult extends CeilingResult {
   dataDir: string;
-  imageSize: number;
-  batchSize: number;
 }
 
-/** Default steps: 250, about 9 epochs of the demo's 864 training images at batch 32. */
-export const LEARNING_BENCH_STEPS = 250;
-
+/** The ceiling with the demo's settings under `options` (an undefined option keeps the demo's value). */
 export async function runLearningBench(options: LearningBenchOptions = {}): Promise<LearningBenchResult> {
   const log = options.log ?? console.log;
   const demo = demoConfig({ images: options.images ?? 1200, seed: options.seed ?? 1, epochs: 1 });
   const dataDir = options.data ?? await prepareSynthetic(demo, log);
   const { data: _data, images: _images, ...overrides } = options;
-  const settings = { ...ceilingOptionsFor(demo), steps: LEARNING_BENCH_STEPS, ...withoutUndefined(overrides) };
-  const result = await trainCeiling({ ...settings, dataDir, log });
-  return { ...result, dataDir, imageSize: settings.imageSize, batchSize: settings.batchSize };
-}
-
-function withoutUndefined<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const result = await trainCeiling({ ...ceilingOptionsFor(demo), ...withoutUndefined(overrides), dataDir, log });
+  return { ...result, dataDir };
 }

@@ -17,7 +17,9 @@
 import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
-import { ResNetClassifier, type FinetuneBackbone } from '../models/classifier.ts';
+import { withoutUndefined } from '../util/object.ts';
+import { checkInteger, checkNumber, invalidArgument } from '../torch/check.ts';
+import { checkBackbone, ResNetClassifier, type FinetuneBackbone } from '../models/classifier.ts';
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup } from '../optim/schedule.ts';
@@ -27,28 +29,45 @@ import { progressBar } from '../viz/progress.ts';
 import type { PretrainConfig } from './pretrain/config.ts';
 import { fixed, formatTable } from './zeroshot/output.ts';
 
-export interface CeilingOptions {
-  /** A folder with train_cxr14.csv and heldout_cxr14.csv (a synthetic dataset folder: `medslip synth`, the demo's cache). */
-  dataDir: string;
+/** The settings of a ceiling run. Each has its default in CEILING_DEFAULTS. */
+export interface CeilingSettings {
+  /** Optimizer steps (the training split is cycled through as many epochs as they take; the last partial batch of each epoch is dropped). */
+  steps: number;
+  /** Peak learning rate of the one-cycle schedule. */
+  lr: number;
+  /** Seed of the initial weights, the data order and the augmentation. */
+  seed: number;
   /** Input side in pixels. */
   imageSize: number;
   batchSize: number;
-  /** Optimizer steps (the training split is cycled through as many epochs as they take; the last partial batch of each epoch is dropped). */
-  steps: number;
-  /** Peak learning rate of the one-cycle schedule (default 1e-3). */
-  lr?: number;
-  /** AdamW weight decay of the weights (default 0.02, as pre-training). */
-  weightDecay?: number;
-  /** Seed of the initial weights, the data order and the augmentation (default 1). */
-  seed?: number;
-  /** RandomResizedCrop area range of the training transform (default [0.2, 1], the reference's). */
-  cropScale?: [number, number];
-  /** RandAugment (2 ops at magnitude 7) in the training transform (default true, the reference's). */
-  randAugment?: boolean;
-  /** Data-loading worker threads (default 2). */
-  workers?: number;
-  /** ResNet of the trunk (default resnet18). */
-  backbone?: FinetuneBackbone;
+  /** AdamW weight decay of the weights (biases and 1-D parameters have none). */
+  weightDecay: number;
+  /** RandomResizedCrop area range of the training transform. */
+  cropScale: [number, number];
+  /** RandAugment (2 ops at magnitude 7) in the training transform. */
+  randAugment: boolean;
+  /** Data-loading worker threads. */
+  workers: number;
+  /** ResNet of the trunk. */
+  backbone: FinetuneBackbone;
+}
+
+/**
+ * The one home of the ceiling's defaults: 250 steps of 32 images at 128 px, AdamW 1e-3, ResNet-18, mild crops and
+ * no RandAugment — the demo's trunk, size, batch, augmentation and about its step count. A run compared with a
+ * MeDSLIP run takes that run's own settings through `ceilingOptionsFor(config)`, so the two cannot drift apart.
+ */
+export const CEILING_DEFAULTS: Readonly<CeilingSettings> = Object.freeze({
+  steps: 250, lr: 1e-3, seed: 1, imageSize: 128, batchSize: 32, weightDecay: 0.02, cropScale: [0.8, 1] as [number, number],
+  randAugment: false, workers: 2, backbone: 'resnet18' as const,
+});
+
+export interface CeilingOptions extends Partial<CeilingSettings> {
+  /** A folder with train_cxr14.csv (trained on) and heldout_cxr14.csv (scored on): `medslip synth`'s output, the demo's data folder. */
+  dataDir: string;
+  /** Called after every training step with the steps done, the steps in all and that step's loss (a demo's own progress display). */
+  onStep?: (step: number, steps: number, loss: number) => void;
+  /** Where the two summary lines go (default console.log). */
   log?: (line: string) => void;
   /** No progress bar. */
   quiet?: boolean;
@@ -57,11 +76,13 @@ export interface CeilingOptions {
 export interface CeilingResult {
   /** Held-out AUC of every class that has both labels there. */
   auc: Record<string, number>;
+  /** Mean of `auc` (undefined when no class could be scored). */
   meanAuc: number | undefined;
   /** Per-class metrics (AUC, max-F1 and its accuracy, label counts) and the classes without both labels. */
   classes: ClassMetrics[];
   skipped: SkippedClass[];
-  steps: number;
+  /** The settings the run used, defaults filled in. */
+  settings: CeilingSettings;
   trainImages: number;
   heldOutImages: number;
   /** Training loss of every step. */
@@ -73,54 +94,69 @@ export interface CeilingResult {
 }
 
 /** The ceiling settings that must equal a MeDSLIP run's for the comparison to be fair: trunk, size, batch, augmentation, seed. */
-export function ceilingOptionsFor(config: PretrainConfig): Pick<CeilingOptions, 'imageSize' | 'batchSize' | 'cropScale' | 'randAugment' | 'seed' | 'workers' | 'weightDecay' | 'backbone'> {
+export function ceilingOptionsFor(config: PretrainConfig): Omit<CeilingSettings, 'steps' | 'lr'> {
   return {
     imageSize: config.imageSize, batchSize: config.batchSize, cropScale: config.cropScale, randAugment: config.randAugment,
-    seed: config.seed, workers: config.workers, weightDecay: config.weightDecay, backbone: config.backbone as FinetuneBackbone,
+    seed: config.seed, workers: config.workers, weightDecay: config.weightDecay, backbone: checkBackbone(config.backbone),
+  };
+}
+
+/** CEILING_DEFAULTS under the given settings, each checked. */
+function resolveSettings(options: Partial<CeilingSettings>): CeilingSettings {
+  const s = { ...CEILING_DEFAULTS, ...withoutUndefined(options) };
+  const [low, high] = Array.isArray(s.cropScale) ? s.cropScale : [NaN, NaN];
+  if (!(low > 0 && low <= high && high <= 1)) throw invalidArgument('cropScale', '[low, high] with 0 < low ≤ high ≤ 1', s.cropScale, true);
+  if (!(typeof s.lr === 'number' && s.lr > 0 && s.lr <= 10)) throw invalidArgument('lr', 'number in (0, 10]', s.lr, typeof s.lr === 'number');
+  if (typeof s.randAugment !== 'boolean') throw invalidArgument('randAugment', 'boolean', s.randAugment);
+  return {
+    steps: checkInteger('steps', s.steps, 1, 10_000_000), lr: s.lr, seed: checkInteger('seed', s.seed, 0, 2 ** 31 - 1),
+    imageSize: checkInteger('imageSize', s.imageSize, 32, 4096), batchSize: checkInteger('batchSize', s.batchSize, 1, 65_536),
+    weightDecay: checkNumber('weightDecay', s.weightDecay, 0, 10), cropScale: [low, high], randAugment: s.randAugment,
+    workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone),
   };
 }
 
 /**
- * Trains the ceiling on `dataDir`'s training split and scores it on its held-out split.
- * @example const ceiling = await trainCeiling({ dataDir, imageSize: 128, batchSize: 32, steps: 250, cropScale: [0.8, 1], randAugment: false });
- *          ceiling.auc['cardiomegaly'] // 1.0
- * @throws RangeError for bad options or a training split smaller than one batch; the dataset's errors (naming the file) for bad CSVs or images.
+ * Trains the ceiling on `dataDir`'s training split and scores it on its held-out split. Every setting not given
+ * takes its CEILING_DEFAULTS value.
+ * @example const ceiling = await trainCeiling({ dataDir: '~/.cache/medslip/synthetic-n1200-s128-seed1', onStep: (step, steps) => bar.update(step) });
+ *          ceiling.auc['cardiomegaly'] // 1.0; ceiling.meanAuc; ceiling.seconds
+ * @throws TypeError or RangeError for a bad setting (naming it) or a training split smaller than one batch; the dataset's errors (naming the file) for bad CSVs or images.
  */
 export async function trainCeiling(options: CeilingOptions): Promise<CeilingResult> {
   const started = performance.now();
-  const log = options.log ?? console.log;
-  const steps = options.steps, lr = options.lr ?? 1e-3, seed = options.seed ?? 1, workers = options.workers ?? 2;
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`Expected an integer ≥ 1 for steps but received ${String(steps)}`);
-  if (!(lr > 0)) throw new RangeError(`Expected a number > 0 for lr but received ${String(lr)}`);
+  const { dataDir, onStep, log = console.log, quiet } = options;
+  const settings = resolveSettings(options);
+  const { steps, lr, seed, batchSize } = settings;
 
   // ---- data: the threaded loader of pre-training, on the CXR14-format files of the same splits
-  const source = (csv: string) => ({ kind: 'cxr14' as const, args: { csvPath: join(options.dataDir, csv) } });
-  const common = { collate: collateClassification, batchSize: options.batchSize, seed, workers };
+  const source = (csv: string) => ({ kind: 'cxr14' as const, args: { csvPath: join(dataDir, csv) } });
+  const common = { collate: collateClassification, batchSize, seed, workers: settings.workers };
   const train = await BatchLoader.open<ClassificationItem, ClassificationBatch>({
     ...common, source: source('train_cxr14.csv'), shuffle: true, dropLast: true,
-    transform: { kind: 'train', size: options.imageSize, scale: options.cropScale ?? [0.2, 1], randAugment: options.randAugment === false ? false : {} },
+    transform: { kind: 'train', size: settings.imageSize, scale: settings.cropScale, randAugment: settings.randAugment ? {} : false },
   });
   const heldOut = await BatchLoader.open<ClassificationItem, ClassificationBatch>({
-    ...common, source: source('heldout_cxr14.csv'), shuffle: false, dropLast: false, transform: { kind: 'test', size: options.imageSize },
+    ...common, source: source('heldout_cxr14.csv'), shuffle: false, dropLast: false, transform: { kind: 'test', size: settings.imageSize },
   });
   if (train.batchesPerEpoch === 0) {
-    throw new RangeError(`batchSize ${options.batchSize} is larger than the training split (${train.length} images in ${join(options.dataDir, 'train_cxr14.csv')})`);
+    throw new RangeError(`batchSize ${batchSize} is larger than the training split (${train.length} images in ${join(dataDir, 'train_cxr14.csv')})`);
   }
   const classes = [...train.pathologies];
 
   // ---- model and optimizer
   torch.manualSeed(seed);
-  const model = new ResNetClassifier({ backbone: options.backbone ?? 'resnet18', classes: classes.length, stages: 3 });
-  const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), options.weightDecay ?? 0.02), { lr });
+  const model = new ResNetClassifier({ backbone: settings.backbone, classes: classes.length, stages: 3 });
+  const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), settings.weightDecay), { lr });
   const lrAt = cosineWithWarmup({ baseLr: lr, warmupLr: lr / 25, minLr: lr / 25 / 1e4, warmupSteps: Math.round(0.3 * steps), totalSteps: steps });
   log(`ceiling: ${model.config.backbone} to layer3 + pooling + linear (${(model.parameterCount() / 1e6).toFixed(2)} M parameters), `
-    + `${train.length} training / ${heldOut.length} held-out images, ${steps} steps of ${options.batchSize} at ${options.imageSize} px`);
+    + `${train.length} training / ${heldOut.length} held-out images, ${steps} steps of ${batchSize} at ${settings.imageSize} px`);
 
   try {
     // ---- training
     const losses: number[] = [];
     const stepSeconds: number[] = [];
-    const bar = progressBar({ total: steps, label: 'ceiling', silent: options.quiet });
+    const bar = progressBar({ total: steps, label: 'ceiling', silent: quiet });
     let stepStarted = performance.now();
     try {
       for (let epoch = 0; losses.length < steps; epoch++) {
@@ -144,6 +180,7 @@ export async function trainCeiling(options: CeilingOptions): Promise<CeilingResu
           if (losses.length > 1) stepSeconds.push((performance.now() - stepStarted) / 1000);
           stepStarted = performance.now();
           bar.update(losses.length, { loss });
+          onStep?.(losses.length, steps, loss);
           if (losses.length === steps) break; // leaving the epoch early ends its workers
         }
       }
@@ -175,7 +212,7 @@ export async function trainCeiling(options: CeilingOptions): Promise<CeilingResu
     const report = classificationReport(classes, labels, scores);
     const result: CeilingResult = {
       auc: Object.fromEntries(report.classes.map((c) => [c.name, c.auc])), meanAuc: report.meanAuc,
-      classes: report.classes, skipped: report.skipped, steps, trainImages: train.length, heldOutImages: heldOut.length,
+      classes: report.classes, skipped: report.skipped, settings, trainImages: train.length, heldOutImages: heldOut.length,
       losses, seconds: (performance.now() - started) / 1000, secondsPerStep: median(stepSeconds),
     };
     log(`ceiling: ${steps} steps in ${result.seconds.toFixed(0)} s (${result.secondsPerStep.toFixed(2)} s per step); held-out mean AUC ${fixed(result.meanAuc)}`);

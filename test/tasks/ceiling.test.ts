@@ -10,7 +10,7 @@ import { writePng } from '../../src/io/image.ts';
 import { Random } from '../../src/util/random.ts';
 import { CXR14_CLASSES } from '../../src/data/datasets/index.ts';
 import { PRETRAIN_DEFAULTS } from '../../src/tasks/pretrain/config.ts';
-import { ceilingOptionsFor, formatCeiling, trainCeiling } from '../../src/tasks/ceiling.ts';
+import { CEILING_DEFAULTS, ceilingOptionsFor, formatCeiling, trainCeiling } from '../../src/tasks/ceiling.ts';
 
 const SIDE = 64;
 let dir: string;
@@ -56,9 +56,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('the ceiling learns two visible findings: held-out AUC ≥ 0.9 for both; classes without positives are not scored', async () => {
   const tensors = torch.counters().tensors;
   const lines: string[] = [];
+  const reported: number[][] = [];
   const result = await trainCeiling({
-    dataDir: dir, imageSize: SIDE, batchSize: 8, steps: 40, lr: 1e-3, seed: 3, cropScale: [0.8, 1], randAugment: false,
-    workers: 1, quiet: true, log: (line) => lines.push(line),
+    dataDir: dir, imageSize: SIDE, batchSize: 8, steps: 40, seed: 3, workers: 1, quiet: true, log: (line) => lines.push(line),
+    onStep: (step, steps, loss) => reported.push([step, steps, loss]),
   });
   assert.equal(torch.counters().tensors, tensors, 'model, optimizer and batches are released');
   console.log(`ceiling on the test set: ${JSON.stringify(result.auc)}; loss ${result.losses[0].toFixed(3)} → ${result.losses.at(-1)!.toFixed(3)}; ${result.secondsPerStep.toFixed(2)} s per step`);
@@ -67,7 +68,9 @@ test('the ceiling learns two visible findings: held-out AUC ≥ 0.9 for both; cl
   assert.ok(result.auc.pneumothorax >= 0.9, `pneumothorax AUC ${result.auc.pneumothorax}`);
   assert.equal(result.meanAuc, (result.auc.cardiomegaly + result.auc.pneumothorax) / 2);
   assert.equal(result.skipped.length, 12);
-  assert.deepEqual([result.steps, result.losses.length, result.trainImages, result.heldOutImages], [40, 40, 64, 30]);
+  assert.deepEqual([result.losses.length, result.trainImages, result.heldOutImages], [40, 64, 30]);
+  assert.deepEqual(result.settings, { ...CEILING_DEFAULTS, imageSize: SIDE, batchSize: 8, steps: 40, seed: 3, workers: 1 }, 'defaults fill the settings not given');
+  assert.deepEqual(reported, result.losses.map((loss, i) => [i + 1, 40, loss]), 'onStep hears every step');
   assert.ok(result.secondsPerStep > 0 && result.seconds > result.secondsPerStep * 39);
   assert.match(lines.at(-1)!, /^ceiling: 40 steps in \d+ s \([0-9.]+ s per step\); held-out mean AUC [0-9.]+$/);
 
@@ -87,8 +90,11 @@ test('ceilingOptionsFor takes the settings a fair comparison shares with a pre-t
 
 test('bad options fail before training, naming the option or the file', async () => {
   const base = { dataDir: dir, imageSize: SIDE, batchSize: 8, steps: 1, quiet: true, log: (): void => {} };
-  await assert.rejects(trainCeiling({ ...base, steps: 0 }), /integer ≥ 1 for steps but received 0/);
-  await assert.rejects(trainCeiling({ ...base, lr: -1 }), /number > 0 for lr but received -1/);
+  await assert.rejects(trainCeiling({ ...base, steps: 0 }), { name: 'RangeError', message: 'Expected integer in [1, 10000000] for steps but received 0 (number)' });
+  await assert.rejects(trainCeiling({ ...base, steps: 1.5 }), { name: 'TypeError', message: 'Expected integer for steps but received 1.5 (number)' });
+  await assert.rejects(trainCeiling({ ...base, lr: -1 }), { name: 'RangeError', message: 'Expected number in (0, 10] for lr but received -1 (number)' });
+  await assert.rejects(trainCeiling({ ...base, cropScale: [0.9, 0.5] }), /Expected \[low, high\] with 0 < low ≤ high ≤ 1 for cropScale but received \[0\.9, 0\.5\] \(array\)/);
+  await assert.rejects(trainCeiling({ ...base, backbone: 'vgg' as never }), /backbone/);
   await assert.rejects(trainCeiling({ ...base, batchSize: 65 }), /batchSize 65 is larger than the training split \(64 images in .*train_cxr14\.csv\)/);
   await assert.rejects(trainCeiling({ ...base, dataDir: join(dir, 'missing') }), /missing[/\\]train_cxr14\.csv/);
 });
