@@ -14,7 +14,14 @@
  * far float32 noise alone grows in this run, the yardstick for the medslip-PyTorch distance.
  *
  * Outputs in the run folder: parity.json (every term of every step for each run, the largest differences,
- * seconds per step), curves.png (the loss curves) and difference.png (relative difference per step).
+ * seconds per step), curves.png (the loss curves) and difference.png (relative difference per step). *
+ * Measured (`medslip bench learning-parity --steps 100 --batch-size 8`, MEDSLIP_THREADS=1, the demo's ResNet-18 at
+ * 128 px, d 128, 2+2 layers): the curves agree to float32 rounding for the first three steps (largest relative
+ * difference of the total 0 at steps 1–3, of any term 1.7e-7), then drift apart as chaotically as two PyTorch runs
+ * from weights one rounding step apart do: over the 100 steps the largest relative difference of the total is
+ * 0.113 (step 70) against 0.152 for that noise, every term's scaled difference is 0.50–0.95 × the noise's except
+ * the pathology existence term (1.23e-2, 1.78 × the noise's 6.9e-3), and the mean loss per 20 steps differs by at
+ * most 2.0 % (steps 61–80: 2.752 medslip, 2.697 PyTorch, 2.759 perturbed PyTorch). Both fall from 23.9 to ≈ 1.5.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
