@@ -4,9 +4,10 @@ section 3: ResNet-50 to layer3, linear mask, two MLP heads, shared query project
 layers with a shared final LayerNorm, and the ProtoCL prototypes built in Python loops over batch x queries),
 with random weights and random inputs of the real shapes. Run by medslip's bench with Debian's python3-torch:
 
-    python3 bench/medslip_pytorch.py THREADS BATCH SIZE RUNS
+    python3 bench/medslip_pytorch.py THREADS BATCH SIZE [ARCH D_MODEL LAYERS DROPOUT]
 
-prints one JSON line {"trainStepMs", "inferMs"} (medians after one warm-up run each).
+(default resnet50 256 4 0.1) prints "ready", then times one training step or one inference batch for each stdin
+line "train" or "infer" and prints {"wallMs", "cpuMs"}: medslip's bench alternates its own runs with these.
 
 The model takes the backbone (resnet18 or resnet50), width, heads, layers, feed-forward and text widths as
 arguments, and its state_dict keys are medslip's (PyTorch's) names, so bench/learning_parity.py trains it from a
@@ -186,21 +187,21 @@ class MeDSLIP(nn.Module):
         return loss_ce_p, loss_cl_p, loss_ce_a, loss_cl_a, loss_ap
 
 
-def median_ms(fn, runs):
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return sorted(times)[len(times) // 2]
+def timed(fn):
+    """Runs fn once: wall and process CPU milliseconds (CPU time is steadier on a machine shared with others)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return {"wallMs": (time.perf_counter() - wall) * 1e3, "cpuMs": (time.process_time() - cpu) * 1e3}
 
 
 def main():
-    threads, batch, size, runs = (int(v) for v in sys.argv[1:5])
+    """Builds the model, prints "ready", then answers each stdin line "train" or "infer" with one JSON timing line,
+    so that medslip's bench interleaves its own runs with these in the same minutes."""
+    threads, batch, size = (int(v) for v in sys.argv[1:4])
+    arch, d, layers, dropout = (sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])) if len(sys.argv) > 7 else ("resnet50", 256, 4, 0.1)
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = MeDSLIP()
+    model = MeDSLIP(arch, d, 4, layers, dropout)
     book_p, book_a = torch.randn(75, 768), torch.randn(51, 768)
     images = torch.randn(batch, 3, size, size)
     matrix = torch.randint(-1, 2, (batch, 51, 75))
@@ -226,7 +227,9 @@ def main():
             fp, fa, _, _ = model.decode(images, book_p, book_a)
             model.classifier_pathology(fp), model.classifier_anatomy(fa)
 
-    print(json.dumps({"trainStepMs": median_ms(train_step, runs), "inferMs": median_ms(infer, runs)}))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print(json.dumps(timed(train_step if line.strip() == "train" else infer)), flush=True)
 
 
 if __name__ == "__main__":

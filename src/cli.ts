@@ -1,5 +1,5 @@
 /** The `medslip` command line: commander wiring only; each command calls one task. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -316,14 +316,16 @@ Example:
 
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
   bench.command('model', { isDefault: true })
-    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8; inference also in ONNX Runtime), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
+    .description('MeDSLIP training step and inference in the full configuration (ResNet-50, 224 px, 4+4 layers, batch 8) and the demo\'s (ResNet-18, 128 px, 2+2 layers, batch 32), inference also in ONNX Runtime; data-loader images/s, peak RSS; PyTorch baseline run alternately with medslip when python3-torch is installed (default)')
     .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
+    .addOption(new Option('--config <name>', 'which configuration: the full one, the demo\'s, or both').choices(['full', 'demo', 'all']).default('all'))
     .option('--no-baseline', 'skip the PyTorch baseline')
     .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
-    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, onnxRuntime, loaderImagesPerSec, peakRssMB, …)')
-    .action(async (options: { runs: number; baseline: boolean; onnx: boolean; json?: boolean }) => {
+    .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …)')
+    .action(async (options: { runs: number; config: string; baseline: boolean; onnx: boolean; json?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
-      const result = await runBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
+      const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
+      const result = await runBench({ ...options, configs, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
     });
   bench.command('engine')

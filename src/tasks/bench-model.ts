@@ -1,48 +1,104 @@
 /**
- * The full-configuration model benchmark: MeDSLIP with ResNet-50 to layer3, 224 px, 4+4 decoder layers,
- * batch 8 — one training step (forward with the five losses, backward, AdamW update) and one inference batch
- * (under inference mode), medians after warm-up, with random inputs of the real shapes.
+ * The model benchmark: one MeDSLIP training step (forward with the five losses, backward, AdamW update) and one
+ * inference batch (under inference mode), random inputs of the real shapes, in two configurations — the
+ * reference's full one (ResNet-50 to layer3, 224 px, 4+4 decoder layers, batch 8) and the demo's (ResNet-18,
+ * 128 px, 2+2 layers, batch 32). The PyTorch baseline (bench/medslip_pytorch.py, the reference's code) runs in a
+ * child process that times one run per request, so medslip's runs and PyTorch's alternate within the same
+ * minutes: on a machine shared with other work, load drifts, and only side-by-side runs compare. Each run is
+ * timed in wall and process CPU milliseconds; medians after one warm-up run each.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
-import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
+import { MeDSLIP, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { onnxInferenceBench, type OnnxBenchResult } from './bench-onnx.ts';
 import { pythonWithTorch } from './bench-python.ts';
 
-export interface ModelBenchResult {
+/** A benchmarked configuration: the model's shape and the batch it trains on. */
+export interface ModelBenchConfig {
+  name: string;
+  model: Pick<MedslipConfig, 'backbone' | 'dModel' | 'layers' | 'dropout'>;
   batch: number;
   imageSize: number;
+}
+
+/** The two configurations `medslip bench` times: the reference's pre-training and the demo's (src/tasks/demo.ts). */
+export const MODEL_BENCH_CONFIGS: Readonly<Record<'full' | 'demo', ModelBenchConfig>> = Object.freeze({
+  full: { name: 'full', model: { backbone: 'resnet50', dModel: 256, layers: 4, dropout: 0.1 }, batch: 8, imageSize: 224 },
+  demo: { name: 'demo', model: { backbone: 'resnet18', dModel: 256, layers: 2, dropout: 0 }, batch: 32, imageSize: 128 },
+});
+
+/** One run's cost: wall-clock and process CPU milliseconds (all threads). */
+export interface RunTiming { wallMs: number; cpuMs: number }
+
+export interface ModelBenchResult {
+  config: ModelBenchConfig;
   threads: number;
-  trainStepMs: number;
+  /** Medians over the timed runs. */
+  train: RunTiming;
   trainImagesPerSec: number;
-  inferMs: number;
+  infer: RunTiming;
   inferImagesPerSec: number;
   peakRssMB: number;
   /** The same model exported to ONNX and run by onnxruntime-node on the same batch and threads (src/export). */
   onnxRuntime?: OnnxBenchResult;
   /**
    * The same step and inference in PyTorch, written as the reference computes them (bench/medslip_pytorch.py,
-   * ProtoCL prototypes in Python loops), measured in the same run when python3 has torch.
+   * ProtoCL prototypes in Python loops), its runs alternating with medslip's; absent when no python3 has torch.
    */
-  pytorch?: { trainStepMs: number; inferMs: number };
+  pytorch?: { train: RunTiming; infer: RunTiming };
 }
 
-/** Runs bench/medslip_pytorch.py with the same threads, batch and size; undefined when no python3 has torch. */
-export function pytorchModelBaseline(threads: number, batch: number, imageSize: number, runs: number): ModelBenchResult['pytorch'] {
-  const script = fileURLToPath(new URL('../../bench/medslip_pytorch.py', import.meta.url));
-  const python = pythonWithTorch();
-  if (python === undefined) return undefined;
-  const run = spawnSync(python, [script, String(threads), String(batch), String(imageSize), String(runs)], { encoding: 'utf8', timeout: 1_800_000 });
-  try {
-    return run.status === 0 ? JSON.parse(run.stdout.trim().split('\n').pop()!) as { trainStepMs: number; inferMs: number } : undefined;
-  } catch {
-    return undefined; // unparsable output
+/**
+ * bench/medslip_pytorch.py as a child process that times one training step or inference batch per request.
+ * start() resolves to undefined when no python3 has torch or the script fails to start.
+ */
+export class PytorchModelBaseline {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #waiting: ((line: string | undefined) => void)[] = [];
+
+  private constructor(child: ChildProcessWithoutNullStreams) {
+    this.#child = child;
+    createInterface({ input: child.stdout }).on('line', (line) => this.#waiting.shift()?.(line));
+    child.on('close', () => { for (const resolve of this.#waiting.splice(0)) resolve(undefined); });
+  }
+
+  static async start(threads: number, config: ModelBenchConfig): Promise<PytorchModelBaseline | undefined> {
+    const python = pythonWithTorch();
+    if (python === undefined) return undefined;
+    const script = fileURLToPath(new URL('../../bench/medslip_pytorch.py', import.meta.url));
+    const { backbone, dModel, layers, dropout } = config.model;
+    const child = spawn(python, [script, ...[threads, config.batch, config.imageSize, backbone, dModel, layers, dropout].map(String)]);
+    child.stderr.resume(); // a Python warning must not fill the pipe and stall the child
+    const baseline = new PytorchModelBaseline(child);
+    const ready = await baseline.#nextLine();
+    if (ready !== 'ready') {
+      baseline.close();
+      return undefined;
+    }
+    return baseline;
+  }
+
+  #nextLine(): Promise<string | undefined> {
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Times one run in the child; undefined when the child has died. */
+  async time(kind: 'train' | 'infer'): Promise<RunTiming | undefined> {
+    const answer = this.#nextLine();
+    this.#child.stdin.write(`${kind}\n`);
+    const line = await answer;
+    return line === undefined ? undefined : JSON.parse(line) as RunTiming;
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+    this.#child.kill();
   }
 }
-
 
 /** A batch of the real shapes: random images, labels/matrix in {−1, 0, 1}, valid ProtoCL candidates. */
 export function randomPretrainBatch(batch: number, imageSize: number, generator: torch.Generator): PretrainBatch {
@@ -62,55 +118,70 @@ export function randomPretrainBatch(batch: number, imageSize: number, generator:
   };
 }
 
-export async function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; baseline?: boolean; onnx?: boolean; log?: (line: string) => void } = {}): Promise<ModelBenchResult> {
+/** Median wall and CPU milliseconds of a list of timed runs. */
+function medianTiming(runs: RunTiming[]): RunTiming {
+  return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
+}
+
+export async function runModelBench(options: { config?: ModelBenchConfig; runs?: number; threads?: number; baseline?: boolean; onnx?: boolean; log?: (line: string) => void } = {}): Promise<ModelBenchResult> {
   if (options.threads) torch.setNumThreads(options.threads);
-  const batchSize = options.batch ?? 8, imageSize = options.imageSize ?? 224, runs = options.runs ?? 5;
+  const config = options.config ?? MODEL_BENCH_CONFIGS.full, runs = options.runs ?? 5;
   const log = options.log ?? (() => {});
+  const threads = torch.getNumThreads();
+  if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) …`);
+  const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config);
   torch.manualSeed(0);
   const generator = new torch.Generator(0);
-  const model = new MeDSLIP({ backbone: 'resnet50', layers: 4 });
+  const model = new MeDSLIP(config.model);
   const books = { pathology: torch.randn([75, 768], { generator }).keep(), anatomy: torch.randn([51, 768], { generator }).keep() };
-  const batch = randomPretrainBatch(batchSize, imageSize, generator);
+  const batch = randomPretrainBatch(config.batch, config.imageSize, generator);
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
   let peakRss = process.memoryUsage().rss;
-  const time = (fn: () => void): number => {
-    const start = process.hrtime.bigint();
+  const time = (fn: () => void): RunTiming => {
+    const wall = process.hrtime.bigint(), cpu = process.cpuUsage();
     fn();
+    const used = process.cpuUsage(cpu);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    return { wallMs: Number(process.hrtime.bigint() - wall) / 1e6, cpuMs: (used.user + used.system) / 1000 };
   };
-  model.train();
   const trainStep = (): void => torch.scope(() => {
     optimizer.zeroGrad();
     model.losses(batch, books).loss.backward();
     optimizer.step();
   });
-  const trainTimes: number[] = [];
-  for (let i = 0; i < runs + 1; i++) {
-    const ms = time(trainStep);
-    if (i > 0) trainTimes.push(ms); // the first step allocates optimizer state: warm-up
-    log(`train step ${i}: ${ms.toFixed(0)} ms`);
-  }
-  model.eval();
-  const inferTimes: number[] = [];
-  for (let i = 0; i < runs + 1; i++) {
-    const ms = time(() => torch.scope(() => torch.inferenceMode(() => { model.forward(batch.images, books); })));
-    if (i > 0) inferTimes.push(ms);
-    log(`inference ${i}: ${ms.toFixed(0)} ms`);
-  }
-  const threads = torch.getNumThreads();
-  const onnxRuntime = options.onnx === false ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
-  optimizer.dispose();
-  model.dispose();
-  for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
-  const trainStepMs = median(trainTimes), inferMs = median(inferTimes);
-  if (options.baseline !== false) log('PyTorch baseline (bench/medslip_pytorch.py) …');
-  return {
-    batch: batchSize, imageSize, threads,
-    trainStepMs, trainImagesPerSec: (batchSize * 1000) / trainStepMs,
-    inferMs, inferImagesPerSec: (batchSize * 1000) / inferMs,
-    peakRssMB: peakRss / 2 ** 20,
-    onnxRuntime,
-    pytorch: options.baseline === false ? undefined : pytorchModelBaseline(threads, batchSize, imageSize, runs),
+  const inferBatch = (): void => torch.scope(() => torch.inferenceMode(() => { model.forward(batch.images, books); }));
+  // Alternates medslip's runs with PyTorch's; the first of each (allocation, optimizer state) is warm-up.
+  const alternate = async (kind: 'train' | 'infer', fn: () => void): Promise<{ ours: RunTiming[]; theirs: RunTiming[] }> => {
+    const ours: RunTiming[] = [], theirs: RunTiming[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const mine = time(fn);
+      const baseline = await pytorch?.time(kind);
+      if (i > 0) ours.push(mine);
+      if (i > 0 && baseline) theirs.push(baseline);
+      log(`${config.name} ${kind} ${i}: medslip ${mine.wallMs.toFixed(0)} ms${baseline ? `, PyTorch ${baseline.wallMs.toFixed(0)} ms` : ''}`);
+    }
+    return { ours, theirs };
   };
+  try {
+    model.train();
+    const train = await alternate('train', trainStep);
+    model.eval();
+    const infer = await alternate('infer', inferBatch);
+    const onnxRuntime = options.onnx === false ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
+    const trainTiming = medianTiming(train.ours), inferTiming = medianTiming(infer.ours);
+    return {
+      config, threads,
+      train: trainTiming, trainImagesPerSec: (config.batch * 1000) / trainTiming.wallMs,
+      infer: inferTiming, inferImagesPerSec: (config.batch * 1000) / inferTiming.wallMs,
+      peakRssMB: peakRss / 2 ** 20,
+      onnxRuntime,
+      pytorch: train.theirs.length === runs && infer.theirs.length === runs
+        ? { train: medianTiming(train.theirs), infer: medianTiming(infer.theirs) } : undefined,
+    };
+  } finally {
+    pytorch?.close();
+    optimizer.dispose();
+    model.dispose();
+    for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+  }
 }

@@ -1,16 +1,18 @@
 /**
- * `medslip bench`: the full-configuration numbers users ask for — one MeDSLIP training step and one inference
- * batch (ResNet-50, 224 px, 4+4 decoder layers, batch 8; medians after warm-up), the data loader's images/s with
- * 0, 1 and 2 worker threads, and the peak RSS — with PyTorch baselines measured in the same run where python3 has
- * torch (the same model written as the reference computes it).
+ * `medslip bench`: the numbers users ask for — one MeDSLIP training step and one inference batch in the full
+ * configuration (ResNet-50, 224 px, 4+4 decoder layers, batch 8) and the demo's (ResNet-18, 128 px, 2+2, batch
+ * 32), medians after warm-up, the data loader's images/s with 0, 1 and 2 worker threads, and the peak RSS — with
+ * PyTorch baselines run alternately with medslip's where python3 has torch (the same model written as the
+ * reference computes it).
  */
 import { join } from 'node:path';
 import { measureLoaderThroughput } from '../data/loader/index.ts';
 import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../synth/dataset.ts';
 import { cacheDir } from './pretrain/data.ts';
-import { runModelBench, type ModelBenchResult } from './bench-model.ts';
+import { MODEL_BENCH_CONFIGS, runModelBench, type ModelBenchResult } from './bench-model.ts';
 
-export interface BenchResult extends ModelBenchResult {
+export interface BenchResult {
+  models: ModelBenchResult[];
   loaderImagesPerSec: number;
   loader: { workers: number; imagesPerSec: number; cpuMsPerImage: number }[];
 }
@@ -23,7 +25,9 @@ async function loaderBenchCsv(): Promise<string> {
   return join(dir, 'heldout_cxr14.csv');
 }
 
-export async function runBench(options: { baseline?: boolean; onnx?: boolean; runs?: number; log?: (line: string) => void } = {}): Promise<BenchResult> {
+export type BenchConfigName = keyof typeof MODEL_BENCH_CONFIGS;
+
+export async function runBench(options: { configs?: BenchConfigName[]; baseline?: boolean; onnx?: boolean; runs?: number; log?: (line: string) => void } = {}): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const csvPath = await loaderBenchCsv();
   const loader: BenchResult['loader'] = [];
@@ -32,25 +36,35 @@ export async function runBench(options: { baseline?: boolean; onnx?: boolean; ru
     loader.push({ workers, imagesPerSec: run.imagesPerSec, cpuMsPerImage: run.cpuMsPerImage });
     log(`loader, ${workers} worker(s): ${run.imagesPerSec.toFixed(1)} images/s`);
   }
-  const model = await runModelBench({ runs: options.runs ?? 5, baseline: options.baseline, onnx: options.onnx, log });
-  return { ...model, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
+  const models: ModelBenchResult[] = [];
+  for (const name of options.configs ?? ['full', 'demo']) {
+    models.push(await runModelBench({ config: MODEL_BENCH_CONFIGS[name], runs: options.runs ?? 5, baseline: options.baseline, onnx: options.onnx, log }));
+  }
+  return { models, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
+}
+
+function formatModelBench(result: ModelBenchResult): string[] {
+  const ratio = (ours: number, theirs: number | undefined): string => (theirs ? `${(ours / theirs).toFixed(3)}×` : 'n/a');
+  const p = result.pytorch, o = result.onnxRuntime, { model, batch, imageSize } = result.config;
+  const row = (label: string, ours: { wallMs: number; cpuMs?: number }, theirs: { wallMs: number; cpuMs: number } | undefined, note: string): string =>
+    `${label.padEnd(32)}${ours.wallMs.toFixed(0).padStart(8)} ms   ${theirs ? `${theirs.wallMs.toFixed(0).padStart(8)} ms` : '        n/a'}`
+    + `   ${ratio(ours.wallMs, theirs?.wallMs).padStart(8)}   ${ours.cpuMs === undefined ? '     ' : ratio(ours.cpuMs, theirs?.cpuMs).padStart(8)}   ${note}`;
+  return [
+    `${result.config.name}: MeDSLIP ${model.backbone}, ${imageSize} px, ${model.layers}+${model.layers} decoder layers, dModel ${model.dModel}, batch ${batch}, ${result.threads} thread(s); medians after warm-up, medslip's and PyTorch's runs alternating`,
+    `${''.padEnd(32)}   medslip   PyTorch (reference-style)   medslip/PyTorch: wall, CPU time`,
+    row('training step (libtorch)', result.train, p?.train, `(${result.trainImagesPerSec.toFixed(2)} images/s)`),
+    row('inference batch (libtorch)', result.infer, p?.infer, `(${result.inferImagesPerSec.toFixed(2)} images/s)`),
+    ...(o ? [row('inference batch (ONNX Runtime)', { wallMs: o.inferMs }, p?.infer, `(${o.inferImagesPerSec.toFixed(2)} images/s; ${(o.inferMs / result.infer.wallMs).toFixed(3)}× libtorch's time; medslip export)`)] : []),
+  ];
 }
 
 export function formatBench(result: BenchResult): string {
-  const ratio = (ours: number, theirs: number | undefined): string => (theirs ? `${(ours / theirs).toFixed(3)}×` : 'n/a');
-  const p = result.pytorch, o = result.onnxRuntime;
-  const row = (label: string, ms: number, baseline: number | undefined, note: string): string =>
-    `${label.padEnd(32)}${ms.toFixed(0).padStart(8)} ms   ${baseline ? `${baseline.toFixed(0).padStart(8)} ms` : '        n/a'}   ${ratio(ms, baseline).padStart(15)}   ${note}`;
   const lines = [
-    `MeDSLIP ResNet-50, ${result.imageSize} px, 4+4 decoder layers, batch ${result.batch}, ${result.threads} thread(s); medians after warm-up`,
-    `${''.padEnd(32)}   medslip   PyTorch (reference-style)   medslip/PyTorch`,
-    row('training step (libtorch)', result.trainStepMs, p?.trainStepMs, `(${result.trainImagesPerSec.toFixed(2)} images/s)`),
-    row('inference batch (libtorch)', result.inferMs, p?.inferMs, `(${result.inferImagesPerSec.toFixed(2)} images/s)`),
-    ...(o ? [row('inference batch (ONNX Runtime)', o.inferMs, p?.inferMs, `(${o.inferImagesPerSec.toFixed(2)} images/s; ${(o.inferMs / result.inferMs).toFixed(3)}× libtorch's time; medslip export)`)] : []),
+    ...result.models.flatMap((model) => [...formatModelBench(model), '']),
     `data loader (224 px train pipeline): ${result.loader.map((l) => `${l.workers} worker(s) ${l.imagesPerSec.toFixed(1)} images/s`).join(', ')}`
       + ` (${(result.loader[2].imagesPerSec / result.loader[0].imagesPerSec).toFixed(2)}× with 2 workers vs the main thread)`,
-    `peak RSS ${result.peakRssMB.toFixed(0)} MB`,
+    `peak RSS ${Math.max(...result.models.map((m) => m.peakRssMB)).toFixed(0)} MB`,
   ];
-  if (!p) lines.push('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
+  if (result.models.some((m) => !m.pytorch)) lines.push('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
   return lines.join('\n');
 }
