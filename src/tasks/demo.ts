@@ -73,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let epochs = options.epochs;
   if (epochs === undefined) {
     const budget = options.trainSeconds ?? 480;
-    const probe = await runPretrain({ config: demoConfig({ images, seed, epochs: 1 }), out: join(out, 'probe'), maxSteps: 8, quiet: true, log: () => {} });
+    const probe = await runPretrain({ config: demoConfig({ images, seed, epochs: 1 }), out: join(out, 'probe'), overwrite: true, maxSteps: 8, quiet: true, log: () => {} });
     const secondsPerStep = probe.secondsPerStep;
     const stepsPerEpoch = Math.floor(Math.round(images * 0.8 * 0.9) / 32);
     epochs = Math.max(3, Math.min(30, Math.floor(budget / (secondsPerStep * stepsPerEpoch * 1.15))));
@@ -82,7 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
   const config = demoConfig({ images, seed, epochs });
   const pretrainDir = join(out, 'pretrain');
-  const pretrain = await runPretrain({ config, out: pretrainDir, quiet: options.quiet, log });
+  const pretrain = await runPretrain({ config, out: pretrainDir, overwrite: true, quiet: options.quiet, log });
   const checkpoint = join(pretrainDir, 'best');
   const books = pretrain.books;
 
