@@ -123,6 +123,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   const started = Date.now();
 
   // ---- run folder and config (a resumed run takes its settings from the checkpoint, then the explicit overrides) --
+  if (!options.resume) checkInputPaths(options.config); // before --overwrite deletes anything
   const folder = openRunFolder(options);
   const out = folder.dir;
   if (folder.removed.length > 0) log(`${out}: removed ${folder.removed.join(', ')} (${folder.resumeFrom ? 'left by an interrupted save' : 'the replaced run'})`);
@@ -133,12 +134,13 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   if (folder.resumeFrom) {
     resumed = readCheckpoint(folder.resumeFrom);
     config = resumedConfig(resumed, options.resumeOverrides ?? {});
-    state = { trainLossSum: 0, ...resumed.state.run as RunState };
+    state = resumed.state.run as RunState;
+    state.trainLossSum ??= 0; // not recorded before medslip-checkpoint-2
     const dropped = runLog.keepUpTo(state.step);
     log(`resuming ${folder.resumeFrom}: epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`
       + (dropped > 0 ? ` (${dropped} log line(s) of the steps after it dropped: they are trained again)` : ''));
+    checkInputPaths(config);
   }
-  checkInputPaths(config);
   writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   torch.manualSeed(config.seed);
 
@@ -188,11 +190,11 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   const stop = watchStopSignals((signal) => log(`\n${signal}: finishing this step and saving a checkpoint (${signal} again leaves without saving)`));
   const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
   // what `last` holds (a run resumed from `best` has not yet rewritten its `last`)
-  let lastSaved = resumed && basename(resumed.path) === 'last.json' ? { epoch: state.epoch, step: state.step } : undefined;
+  let lastSaved = resumed && basename(resumed.path) === 'last.json' ? state.step : undefined;
   const save = (name: 'last' | 'best'): void => {
     saveCheckpoint(join(out, name), { model, modelConfig, optimizer, imageSize: config.imageSize, state: checkpointState(),
       onStage: (stage) => options.onEvent?.(`save ${name} at step ${state.step}: ${stage}`) });
-    if (name === 'last') lastSaved = { epoch: state.epoch, step: state.step };
+    if (name === 'last') lastSaved = state.step;
   };
   let stopRequested = false;
   let stepsThisCall = 0;
@@ -200,7 +202,9 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   const loopStarted = Date.now();
   let stepStarted = loopStarted;
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
-  log(`training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`);
+  log(state.step < totalSteps
+    ? `training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`
+    : `training: all ${totalSteps} steps are done`);
 
   try {
     while (state.epoch < config.epochs && !stopRequested && !stop.received) {
@@ -260,13 +264,15 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       state.trainLossSum = 0;
       const improved = valLoss < state.bestValLoss;
       if (improved) state.bestValLoss = valLoss;
-      save('last');
+      // best first: a crash between the two leaves `last` at the previous epoch, which is then trained again and
+      // saves this best again; the other order would lose it (`last` would already count it as saved)
       if (improved) save('best');
+      save('last');
       await writeLossCurve(out, state);
     }
     stopRequested ||= stop.received !== undefined;
     if (stopRequested) {
-      if (lastSaved?.step !== state.step) save('last');
+      if (lastSaved !== state.step) save('last');
       log(`saved ${join(out, 'last')} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}; continue with --resume ${out}`);
     }
   } finally {
@@ -300,11 +306,10 @@ function resumedConfig(resumed: LoadedCheckpoint, overrides: Partial<PretrainCon
 }
 
 /** Why the run stopped on a NaN/inf loss, and where to go on from (a checkpoint that exists, or none yet). */
-function brokenLossMessage(terms: Record<string, number>, state: RunState, lr: number, out: string,
-  lastSaved: { epoch: number; step: number } | undefined): string {
+function brokenLossMessage(terms: Record<string, number>, state: RunState, lr: number, out: string, lastSaved: number | undefined): string {
   const values = Object.entries(terms).map(([name, value]) => `${name} ${Number.isFinite(value) ? value.toPrecision(4) : String(value)}`);
-  const next = lastSaved
-    ? `the last checkpoint is ${join(out, 'last')} (step ${lastSaved.step}, end of epoch ${lastSaved.epoch}); resume it with a lower lr (now ${lr}) or clipGradNorm`
+  const next = lastSaved !== undefined
+    ? `the last checkpoint is ${join(out, 'last')} (step ${lastSaved}); resume it with a lower lr (now ${lr}) or clipGradNorm`
     : `no checkpoint was saved yet (the first is saved at the end of epoch 1); start again with --overwrite and a lower lr (now ${lr}) or clipGradNorm`;
   return `loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}): ${values.join(', ')}; training stopped: ${next}`;
 }

@@ -1,0 +1,130 @@
+// Runs that survive being killed. A tiny pre-training run (ResNet-18, 32 px, dModel 16, 20 synthetic images, dropout
+// on) is killed with SIGKILL at 20 moments spread over it — mid-epoch, between the files of a save, after a save's
+// switch, before the first checkpoint — and resumed each time. After every kill the run folder must hold a complete
+// checkpoint identical to the uninterrupted run's at the same step (or none, which --resume must say clearly); at
+// the end, weights, optimizer moments, generator states and the log must equal the uninterrupted run's, bit for
+// bit. SIGINT and SIGTERM sent to the real CLI save, exit 130 and 143, and resume to the same end.
+// Two kill chains run side by side (one process each at a time) to keep the test near a minute on two cores.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPretrainConfig } from '../../src/tasks/pretrain/config.ts';
+import { runPretrain } from '../../src/tasks/pretrain.ts';
+import { repoRoot } from '../helpers.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'medslip-kill-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+const overrides = [
+  'backbone=resnet18', 'dModel=16', 'heads=2', 'layers=1', 'dropout=0.1', 'imageSize=32', 'syntheticSize=32',
+  'syntheticCount=20', 'batchSize=4', 'epochs=4', 'warmupSteps=2', 'logInterval=1', 'workers=0', `syntheticDir=${join(work, 'data')}`,
+];
+const CHILD = join(repoRoot, 'test', 'tasks', 'pretrain-child.ts');
+const quiet = { quiet: true, log: () => {} };
+
+/** What must be equal between two checkpoints: the data files' hashes and the generator states. */
+interface Fingerprint { step: number; model: string; optimizer: string; generators: unknown }
+function fingerprint(prefix: string): Fingerprint {
+  const manifest = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+  return { step: manifest.run.step, model: manifest.files.model.sha256, optimizer: manifest.files.optimizer.sha256, generators: manifest.generators };
+}
+/** The log without what depends on the clock. */
+const logOf = (dir: string) => readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => {
+  const { time, imagesPerSec, seconds, ...rest } = JSON.parse(line);
+  return rest;
+});
+const RUN_FILES = ['best.json', 'books.safetensors', 'config.json', 'history.json', 'last.json', 'log.jsonl', 'loss.png'];
+const setFiles = (dir: string) => readdirSync(dir).filter((name) => !RUN_FILES.includes(name));
+
+interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+/** Runs a process to its end; `onStdout` sees its output as it comes. */
+function runProcess(args: string[], onStdout?: (text: string, send: (signal: NodeJS.Signals) => void) => void): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      onStdout?.(stdout, (signal) => child.kill(signal));
+    });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+const pretrainChild = (args: Record<string, unknown>): Promise<Exit> =>
+  runProcess(['--import', 'tsx', CHILD, JSON.stringify({ overrides, ...args })]);
+
+test('killed at 20 moments and resumed, a run ends bit-identical to an uninterrupted one; SIGINT/SIGTERM save and exit 130/143', async () => {
+  // the uninterrupted run, with the fingerprint of `last` at every save
+  const events: string[] = [];
+  const lastAt = new Map<number, Fingerprint>();
+  const referenceDir = join(work, 'reference');
+  await runPretrain({ config: loadPretrainConfig({ overrides }), out: referenceDir, ...quiet, onEvent: (event) => {
+    events.push(event);
+    if (/^save last at step \d+: manifest$/.test(event)) {
+      const print = fingerprint(join(referenceDir, 'last'));
+      lastAt.set(print.step, print);
+    }
+  } });
+  const reference = { last: fingerprint(join(referenceDir, 'last')), best: fingerprint(join(referenceDir, 'best')), log: logOf(referenceDir) };
+  const epochEnds = [...lastAt.keys()];
+  assert.equal(epochEnds.length, 4);
+
+  // 5 moments per epoch: mid-epoch, after the model file, after the optimizer file, after the switch, and in `best`'s save
+  const moments = epochEnds.flatMap((end) => {
+    const best = events.filter((e) => e.startsWith(`save best at step ${end}: `));
+    const fifth = best.length > 0 ? best[end % best.length] : `save last at step ${end}: previous removed`;
+    return [`step ${end - 1}`, ...['model', 'optimizer', 'manifest'].map((stage) => `save last at step ${end}: ${stage}`), fifth];
+  }).sort((a, b) => events.indexOf(a) - events.indexOf(b));
+  assert.equal(moments.length, 20);
+  for (const moment of moments) assert.ok(events.includes(moment), `"${moment}" happens in the run`);
+
+  const chain = async (name: string, killAt: string[]): Promise<void> => {
+    const out = join(work, name);
+    for (const moment of killAt) {
+      const hasCheckpoint = existsSync(join(out, 'last.json'));
+      const exit = await pretrainChild(hasCheckpoint ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
+      assert.equal(exit.signal, 'SIGKILL', `${name}: killed at "${moment}"\n${exit.stdout}\n${exit.stderr}`);
+      if (existsSync(join(out, 'last.json'))) {
+        // the checkpoint the kill left is whole, and the uninterrupted run's at the same step
+        const left = fingerprint(join(out, 'last'));
+        assert.deepEqual(left, lastAt.get(left.step), `${name}: checkpoint left by the kill at "${moment}"`);
+      } else {
+        await assert.rejects(runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet }),
+          new Error(`${out}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`));
+      }
+    }
+    const exit = await pretrainChild({ resume: out });
+    assert.equal(exit.code, 0, `${name}: final resume\n${exit.stderr}`);
+    assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${name}: last`);
+    assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${name}: best`);
+    assert.deepEqual(logOf(out), reference.log, `${name}: log.jsonl`);
+    assert.equal(setFiles(out).length, 4, `${name}: no leftovers (${setFiles(out).join(', ')})`);
+  };
+
+  const signalled = async (signal: 'SIGINT' | 'SIGTERM', code: number): Promise<void> => {
+    const out = join(work, signal);
+    let sent = false;
+    const exit = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', ...overrides, '--out', out, '--quiet'], (text, send) => {
+      if (!sent && text.includes('training: steps 1–')) {
+        sent = true;
+        send(signal);
+      }
+    });
+    assert.equal(exit.code, code, `${signal}: exit code\n${exit.stderr}`);
+    assert.match(exit.stdout, new RegExp(`\\n${signal}: finishing this step and saving a checkpoint \\(${signal} again leaves without saving\\)\\n`));
+    assert.match(exit.stdout, new RegExp(`\\nsaved ${out}/last at epoch \\d, batch \\d; continue with --resume ${out}\\n`));
+    assert.match(exit.stdout, /\nstopped: \d epoch\(s\), \d+ steps in/);
+    await runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet });
+    assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${signal}: resumed to the end`);
+  };
+
+  await Promise.all([
+    chain('chain-a', moments.filter((_, i) => i % 2 === 0)),
+    chain('chain-b', moments.filter((_, i) => i % 2 === 1)),
+    signalled('SIGINT', 130).then(() => signalled('SIGTERM', 143)),
+  ]);
+});
