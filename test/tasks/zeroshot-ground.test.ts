@@ -1,7 +1,7 @@
 /** Zero-shot grounding end to end on a tiny random model: heatmaps, metrics over positives, sweep, outputs, real data. */
 import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as torch from '../../src/torch/index.ts';
