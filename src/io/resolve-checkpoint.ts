@@ -1,8 +1,8 @@
 /**
  * The one reading of a checkpoint argument (`--checkpoint`, `--init`, `--resume`, `loadMedslip(path)`), so every
  * command accepts the same forms:
- *   runs/try                 a run folder: its `best` checkpoint (`last` when there is no best yet; `last` first
- *                            for resuming)
+ *   runs/try                 a run folder: its `best` checkpoint, else its `last` (for resuming: `last`, else
+ *                            `best`, which a crash between the two saves of an epoch may leave alone)
  *   runs/try/best            a medslip checkpoint by its prefix, or with .json / .safetensors added
  *   weights.safetensors      a bare state dict
  *   MeDSLIP_resnet50.pth     a PyTorch checkpoint (.pth, .pt, .bin, .ckpt), e.g. the reference's
@@ -16,7 +16,7 @@ export type ResolvedCheckpoint =
   | { kind: 'pytorch'; path: string };
 
 export interface ResolveOptions {
-  /** Which checkpoint of a run folder: 'best' (default; falls back to last) or 'last' (resuming). */
+  /** Which checkpoint of a run folder comes first: 'best' (default) or 'last' (resuming); the other is the fallback. */
   runCheckpoint?: 'best' | 'last';
 }
 
@@ -30,7 +30,7 @@ const PYTORCH_FILE = /\.(pth|pt|bin|ckpt)$/;
 export function resolveCheckpoint(path: string, options: ResolveOptions = {}): ResolvedCheckpoint {
   if (typeof path !== 'string' || path === '') throw new TypeError(`Expected a checkpoint path but received ${JSON.stringify(path)}`);
   if (existsSync(path) && statSync(path).isDirectory()) {
-    const names = options.runCheckpoint === 'last' ? ['last'] : ['best', 'last'];
+    const names = options.runCheckpoint === 'last' ? ['last', 'best'] : ['best', 'last'];
     for (const name of names) if (existsSync(join(path, `${name}.json`))) return { kind: 'medslip', prefix: join(path, name) };
     throw new Error(`${path}: the folder holds no checkpoint (no ${names.map((n) => `${n}.json`).join(' or ')})`);
   }

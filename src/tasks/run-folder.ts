@@ -61,7 +61,8 @@ export function openRunFolder(options: RunFolderOptions): RunFolder {
 }
 
 function openForResume(resume: string, out: string | undefined): RunFolder {
-  if (existsSync(resume) && statSync(resume).isDirectory() && !existsSync(join(resume, 'last.json')) && isRunFolder(resume)) {
+  const hasCheckpoint = ['last.json', 'best.json'].some((name) => existsSync(join(resume, name)));
+  if (existsSync(resume) && statSync(resume).isDirectory() && !hasCheckpoint && isRunFolder(resume)) {
     throw new Error(`${resume}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`);
   }
   const checkpoint = resolveCheckpoint(resume, { runCheckpoint: 'last' });

@@ -23,11 +23,14 @@ test('every form resolves the same way; missing checkpoints are errors naming wh
     assert.deepEqual(resolveCheckpoint(join(run, 'weights')), { kind: 'safetensors', path: join(run, 'weights.safetensors') });
     assert.deepEqual(resolveCheckpoint(join(run, 'ref.pth')), { kind: 'pytorch', path: join(run, 'ref.pth') });
 
+    rmSync(join(run, 'last.json'));
+    assert.deepEqual(resolveCheckpoint(run, { runCheckpoint: 'last' }), best, 'no last: best, to resume');
+    writeFileSync(join(run, 'last.json'), '{}');
     rmSync(join(run, 'best.json'));
     assert.deepEqual(resolveCheckpoint(run), { kind: 'medslip', prefix: join(run, 'last') }, 'no best yet: last');
     rmSync(join(run, 'last.json'));
     assert.throws(() => resolveCheckpoint(run), new Error(`${run}: the folder holds no checkpoint (no best.json or last.json)`));
-    assert.throws(() => resolveCheckpoint(run, { runCheckpoint: 'last' }), new Error(`${run}: the folder holds no checkpoint (no last.json)`));
+    assert.throws(() => resolveCheckpoint(run, { runCheckpoint: 'last' }), new Error(`${run}: the folder holds no checkpoint (no last.json or best.json)`));
     assert.throws(() => resolveCheckpoint(join(run, 'best')),
       new Error(`${join(run, 'best')}: no checkpoint there (looked for a run folder, ${join(run, 'best.json')} and ${join(run, 'best.safetensors')})`));
     assert.throws(() => resolveCheckpoint(join(run, 'missing.pth')), new Error(`${join(run, 'missing.pth')}: no such file`));

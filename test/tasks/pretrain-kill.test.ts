@@ -1,7 +1,7 @@
 // Runs that survive being killed. A tiny pre-training run (ResNet-18, 32 px, dModel 16, 20 synthetic images, dropout
 // on) is killed with SIGKILL at 20 moments spread over it — mid-epoch, between the files of a save, after a save's
-// switch, before the first checkpoint — and resumed each time. After every kill the run folder must hold a complete
-// checkpoint identical to the uninterrupted run's at the same step (or none, which --resume must say clearly); at
+// switch, before the first checkpoint — and resumed each time. After every kill the run folder must hold complete
+// checkpoints identical to the uninterrupted run's at the same step (or none, which --resume must say clearly); at
 // the end, weights, optimizer moments, generator states and the log must equal the uninterrupted run's, bit for
 // bit. SIGINT and SIGTERM sent to the real CLI save, exit 130 and 143, and resume to the same end.
 // Two kill chains run side by side (one process each at a time) to keep the test near a minute on two cores.
@@ -58,19 +58,20 @@ const pretrainChild = (args: Record<string, unknown>): Promise<Exit> =>
   runProcess(['--import', 'tsx', CHILD, JSON.stringify({ overrides, ...args })]);
 
 test('killed at 20 moments and resumed, a run ends bit-identical to an uninterrupted one; SIGINT/SIGTERM save and exit 130/143', async () => {
-  // the uninterrupted run, with the fingerprint of `last` at every save
+  // the uninterrupted run, with the fingerprint of every checkpoint it saves ("last 6", "best 6", …)
   const events: string[] = [];
-  const lastAt = new Map<number, Fingerprint>();
+  const saved = new Map<string, Fingerprint>();
   const referenceDir = join(work, 'reference');
   await runPretrain({ config: loadPretrainConfig({ overrides }), out: referenceDir, ...quiet, onEvent: (event) => {
     events.push(event);
-    if (/^save last at step \d+: manifest$/.test(event)) {
-      const print = fingerprint(join(referenceDir, 'last'));
-      lastAt.set(print.step, print);
+    const name = /^save (last|best) at step \d+: manifest$/.exec(event)?.[1];
+    if (name) {
+      const print = fingerprint(join(referenceDir, name));
+      saved.set(`${name} ${print.step}`, print);
     }
   } });
   const reference = { last: fingerprint(join(referenceDir, 'last')), best: fingerprint(join(referenceDir, 'best')), log: logOf(referenceDir) };
-  const epochEnds = [...lastAt.keys()];
+  const epochEnds = [...saved.keys()].filter((key) => key.startsWith('last ')).map((key) => Number(key.slice(5)));
   assert.equal(epochEnds.length, 4);
 
   // 5 moments per epoch: mid-epoch, after the model file, after the optimizer file, after the switch, and in `best`'s save
@@ -84,14 +85,16 @@ test('killed at 20 moments and resumed, a run ends bit-identical to an uninterru
 
   const chain = async (name: string, killAt: string[]): Promise<void> => {
     const out = join(work, name);
+    const checkpoints = () => ['last', 'best'].filter((checkpoint) => existsSync(join(out, `${checkpoint}.json`)));
     for (const moment of killAt) {
-      const hasCheckpoint = existsSync(join(out, 'last.json'));
-      const exit = await pretrainChild(hasCheckpoint ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
+      const exit = await pretrainChild(checkpoints().length > 0 ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
       assert.equal(exit.signal, 'SIGKILL', `${name}: killed at "${moment}"\n${exit.stdout}\n${exit.stderr}`);
-      if (existsSync(join(out, 'last.json'))) {
-        // the checkpoint the kill left is whole, and the uninterrupted run's at the same step
-        const left = fingerprint(join(out, 'last'));
-        assert.deepEqual(left, lastAt.get(left.step), `${name}: checkpoint left by the kill at "${moment}"`);
+      if (checkpoints().length > 0) {
+        // the checkpoints the kill left are whole, and the uninterrupted run's at the same step
+        for (const checkpoint of checkpoints()) {
+          const left = fingerprint(join(out, checkpoint));
+          assert.deepEqual(left, saved.get(`${checkpoint} ${left.step}`), `${name}: ${checkpoint} left by the kill at "${moment}"`);
+        }
       } else {
         await assert.rejects(runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet }),
           new Error(`${out}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`));
