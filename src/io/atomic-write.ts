@@ -61,6 +61,16 @@ export function writeFileAtomic(path: string, chunks: Uint8Array | string | read
   return { bytes: total, sha256: hash.digest('hex') };
 }
 
+/** Flushes a folder's entries (renames, new files) to disk, so that they survive a power loss. */
+export function syncFolder(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Removes the temp files that writes killed mid-way left in `dir` (those whose writer process is gone).
  * Returns the names removed.

@@ -16,7 +16,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { removeStaleTempFiles, writeFileAtomic, type WrittenFile } from './atomic-write.ts';
+import { removeStaleTempFiles, syncFolder, writeFileAtomic, type WrittenFile } from './atomic-write.ts';
 
 export const SET_FORMAT = 'medslip-checkpoint-2';
 export const LEGACY_FORMAT = 'medslip-checkpoint-1';
@@ -59,6 +59,7 @@ export function writeCheckpointSet(prefix: string, parts: readonly SetPart[], fi
     for (const entry of Object.values(files)) rmSync(join(dir, entry.name), { force: true });
     throw error;
   }
+  syncFolder(dir); // the switch reaches the disk before the previous set's files are deleted (power loss)
   onStage?.('manifest');
   for (const name of previous) rmSync(join(dir, name), { force: true });
   onStage?.('previous removed');
@@ -68,8 +69,6 @@ export function writeCheckpointSet(prefix: string, parts: readonly SetPart[], fi
 export interface OpenedSet {
   manifestPath: string;
   manifest: Record<string, unknown>;
-  /** Whether the data file of `role` exists in this checkpoint. */
-  has(role: string): boolean;
   /** The bytes of the data file of `role`, verified against the manifest's SHA-256. */
   read(role: string): { bytes: Uint8Array; name: string };
 }
@@ -107,7 +106,6 @@ export function openCheckpointSet(prefix: string): OpenedSet {
   return {
     manifestPath,
     manifest,
-    has: (role) => role in files,
     read(role) {
       const entry = files[role];
       if (!entry) throw new Error(`${manifestPath}: the checkpoint has no ${role} file`);
@@ -128,7 +126,6 @@ function openLegacy(prefix: string, manifestPath: string, manifest: Record<strin
   return {
     manifestPath,
     manifest,
-    has,
     read(role) {
       const path = pathOf(role);
       if (!has(role) || !existsSync(path)) throw new Error(`${path} does not exist: the checkpoint ${manifestPath} is incomplete`);

@@ -136,6 +136,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     config = resumedConfig(resumed, options.resumeOverrides ?? {});
     state = resumed.state.run as RunState;
     state.trainLossSum ??= 0; // not recorded before medslip-checkpoint-2
+    state.bestValLoss ??= Infinity; // JSON has no Infinity: a run stopped in its first epoch saved null
     const dropped = runLog.keepUpTo(state.step);
     log(`resuming ${folder.resumeFrom}: epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`
       + (dropped > 0 ? ` (${dropped} log line(s) of the steps after it dropped: they are trained again)` : ''));
@@ -196,6 +197,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       onStage: (stage) => options.onEvent?.(`save ${name} at step ${state.step}: ${stage}`) });
     if (name === 'last') lastSaved = state.step;
   };
+  // a crash between the two saves of an epoch can leave `best` alone: resumed from it, it becomes `last` again first
+  if (resumed && lastSaved === undefined && !existsSync(join(out, 'last.json'))) save('last');
   let stopRequested = false;
   let stepsThisCall = 0;
   const stepSeconds: number[] = [];

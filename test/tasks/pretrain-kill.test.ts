@@ -74,19 +74,43 @@ test('killed at 20 moments and resumed, a run ends bit-identical to an uninterru
   const epochEnds = [...saved.keys()].filter((key) => key.startsWith('last ')).map((key) => Number(key.slice(5)));
   assert.equal(epochEnds.length, 4);
 
-  // 5 moments per epoch: mid-epoch, after the model file, after the optimizer file, after the switch, and in `best`'s save
-  const moments = epochEnds.flatMap((end) => {
-    const best = events.filter((e) => e.startsWith(`save best at step ${end}: `));
-    const fifth = best.length > 0 ? best[end % best.length] : `save last at step ${end}: previous removed`;
-    return [`step ${end - 1}`, ...['model', 'optimizer', 'manifest'].map((stage) => `save last at step ${end}: ${stage}`), fifth];
-  }).sort((a, b) => events.indexOf(a) - events.indexOf(b));
+  // 5 moments per epoch: mid-epoch and between or after the files of its saves (best is saved before last)
+  const at = (event: string): number => events.indexOf(event);
+  const moments = epochEnds.flatMap((end, e) => {
+    const best = events.filter((event) => event.startsWith(`save best at step ${end}: `));
+    const saves = e === 0
+      ? [...['model', 'optimizer', 'manifest'].map((stage) => `save best at step ${end}: ${stage}`), `save last at step ${end}: model`]
+      : [best.length > 0 ? best[e % best.length] : `save last at step ${end}: previous removed`,
+        ...['model', 'optimizer', 'manifest'].map((stage) => `save last at step ${end}: ${stage}`)];
+    return [`step ${end - 1}`, ...saves];
+  }).sort((a, b) => at(a) - at(b));
   assert.equal(moments.length, 20);
-  for (const moment of moments) assert.ok(events.includes(moment), `"${moment}" happens in the run`);
+  for (const moment of moments) assert.ok(at(moment) >= 0, `"${moment}" happens in the run`);
 
-  const chain = async (name: string, killAt: string[]): Promise<void> => {
+  // Each chain of kills gets moments it will reach. A killed run resumes from its `last` (replaying the events
+  // after that step), else from its `best` (which first saves `last` again), else from the start; the checkpoints
+  // a chain has depend on its own kills, so they are followed here. Two chains suffice for the moments above.
+  const plans = [0, 1].map(() => ({ moments: [] as string[], from: 0, last: undefined as number | undefined, best: undefined as number | undefined }));
+  const killAt = (plan: (typeof plans)[number], index: number): void => {
+    for (let i = plan.from; i <= index; i++) {
+      const saved = /^save (last|best) at step (\d+): manifest$/.exec(events[i]);
+      if (saved) plan[saved[1] as 'last' | 'best'] = Number(saved[2]);
+    }
+    const step = plan.last ?? plan.best;
+    plan.from = step === undefined ? 0 : plan.last === undefined ? at(`save last at step ${step}: model`)
+      : at(`step ${step + 1}`) === -1 ? Infinity : at(`step ${step + 1}`);
+  };
+  moments.forEach((moment, k) => {
+    const plan = (k % 2 === 0 ? [plans[0], plans[1]] : [plans[1], plans[0]]).find((p) => at(moment) >= p.from);
+    assert.ok(plan !== undefined, `no chain reaches "${moment}"`);
+    plan.moments.push(moment);
+    killAt(plan, at(moment));
+  });
+
+  const chain = async (name: string, planned: string[]): Promise<void> => {
     const out = join(work, name);
     const checkpoints = () => ['last', 'best'].filter((checkpoint) => existsSync(join(out, `${checkpoint}.json`)));
-    for (const moment of killAt) {
+    for (const moment of planned) {
       const exit = await pretrainChild(checkpoints().length > 0 ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
       assert.equal(exit.signal, 'SIGKILL', `${name}: killed at "${moment}"\n${exit.stdout}\n${exit.stderr}`);
       if (checkpoints().length > 0) {
@@ -121,13 +145,22 @@ test('killed at 20 moments and resumed, a run ends bit-identical to an uninterru
     assert.match(exit.stdout, new RegExp(`\\n${signal}: finishing this step and saving a checkpoint \\(${signal} again leaves without saving\\)\\n`));
     assert.match(exit.stdout, new RegExp(`\\nsaved ${out}/last at epoch \\d, batch \\d; continue with --resume ${out}\\n`));
     assert.match(exit.stdout, /\nstopped: \d epoch\(s\), \d+ steps in/);
-    await runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet });
+    if (signal === 'SIGINT') {
+      await runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet });
+    } else {
+      // the README's form: the run folder and a run setting, nothing else; it continues in that folder
+      const resumed = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', '--resume', out, 'epochs=4', '--quiet']);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stdout, new RegExp(`\\ndone: 4 epoch\\(s\\), 12 steps in \\d+ s; best validation loss \\S+; run folder ${out}\\n`));
+    }
     assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${signal}: resumed to the end`);
+    assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${signal}: best`);
+    assert.deepEqual(logOf(out), reference.log, `${signal}: log.jsonl`);
   };
 
   await Promise.all([
-    chain('chain-a', moments.filter((_, i) => i % 2 === 0)),
-    chain('chain-b', moments.filter((_, i) => i % 2 === 1)),
+    chain('chain-a', plans[0].moments),
+    chain('chain-b', plans[1].moments),
     signalled('SIGINT', 130).then(() => signalled('SIGTERM', 143)),
   ]);
 });
