@@ -118,6 +118,13 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
   return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
 }
 
+/**
+ * Runs (or resumes) a pre-training run; see the file header. One run at a time in a process: the random
+ * generators that init and dropout draw from are process-wide, so concurrent runs would draw each other's numbers.
+ * @example await runPretrain({ config: loadPretrainConfig({ overrides: ['epochs=2'] }), out: 'runs/try' })
+ * @throws Error naming the file or folder for a run folder that cannot be used, a damaged checkpoint, a missing
+ *   input, a model setting changed on resume, books that do not fit, or a NaN/inf loss
+ */
 export async function runPretrain(options: PretrainOptions): Promise<PretrainResult> {
   const log = options.log ?? console.log;
   const started = Date.now();

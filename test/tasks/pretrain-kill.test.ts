@@ -4,7 +4,8 @@
 // checkpoints identical to the uninterrupted run's at the same step (or none, which --resume must say clearly); at
 // the end, weights, optimizer moments, generator states and the log must equal the uninterrupted run's, bit for
 // bit. SIGINT and SIGTERM sent to the real CLI save, exit 130 and 143, and resume to the same end.
-// Two kill chains run side by side (one process each at a time) to keep the test near a minute on two cores.
+// Two kill chains and the signalled runs go side by side (one process each at a time) to keep the test near a
+// minute on two cores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPretrainConfig } from '../../src/tasks/pretrain/config.ts';
+import { prepareSynthetic } from '../../src/tasks/pretrain/data.ts';
 import { runPretrain } from '../../src/tasks/pretrain.ts';
 import { repoRoot } from '../helpers.ts';
 
@@ -57,25 +59,52 @@ function runProcess(args: string[], onStdout?: (text: string, send: (signal: Nod
 const pretrainChild = (args: Record<string, unknown>): Promise<Exit> =>
   runProcess(['--import', 'tsx', CHILD, JSON.stringify({ overrides, ...args })]);
 
-test('killed at 20 moments and resumed, a run ends bit-identical to an uninterrupted one; SIGINT/SIGTERM save and exit 130/143', async () => {
-  // the uninterrupted run, with the fingerprint of every checkpoint it saves ("last 6", "best 6", …)
+// Runs in this process take turns: the random generators that dropout draws from are process-wide, so two runs
+// interleaved at their awaits would draw each other's numbers.
+let turn: Promise<unknown> = Promise.resolve();
+function inThisProcess<T>(run: () => Promise<T>): Promise<T> {
+  const result = turn.then(run);
+  turn = result.catch(() => undefined);
+  return result;
+}
+const resumeHere = (out: string) => inThisProcess(() => runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet }));
+
+interface Reference {
+  /** Every event of the uninterrupted run, in order ("step 5", "save best at step 6: model", …). */
+  events: string[];
+  /** The fingerprint of each checkpoint it saved: "last 6", "best 6", … */
+  saved: Map<string, Fingerprint>;
+  last: Fingerprint;
+  best: Fingerprint;
+  log: Record<string, unknown>[];
+}
+
+/** The uninterrupted run, in this process. */
+async function runReference(): Promise<Reference> {
   const events: string[] = [];
   const saved = new Map<string, Fingerprint>();
-  const referenceDir = join(work, 'reference');
-  await runPretrain({ config: loadPretrainConfig({ overrides }), out: referenceDir, ...quiet, onEvent: (event) => {
+  const dir = join(work, 'reference');
+  await inThisProcess(() => runPretrain({ config: loadPretrainConfig({ overrides }), out: dir, ...quiet, onEvent: (event) => {
     events.push(event);
     const name = /^save (last|best) at step \d+: manifest$/.exec(event)?.[1];
     if (name) {
-      const print = fingerprint(join(referenceDir, name));
+      const print = fingerprint(join(dir, name));
       saved.set(`${name} ${print.step}`, print);
     }
-  } });
-  const reference = { last: fingerprint(join(referenceDir, 'last')), best: fingerprint(join(referenceDir, 'best')), log: logOf(referenceDir) };
+  } }));
+  return { events, saved, last: fingerprint(join(dir, 'last')), best: fingerprint(join(dir, 'best')), log: logOf(dir) };
+}
+
+/**
+ * 20 moments, 5 per epoch (mid-epoch, and between or after the files of its saves; best is saved before last),
+ * dealt to two chains of kills so that each chain reaches its moments: a killed run resumes from its `last`
+ * (replaying the events after that step), else from its `best` (which first saves `last` again), else from the
+ * start, and which checkpoints a chain has depends on its own kills, so they are followed here.
+ */
+function planChains({ events, saved }: Reference): string[][] {
+  const at = (event: string): number => events.indexOf(event);
   const epochEnds = [...saved.keys()].filter((key) => key.startsWith('last ')).map((key) => Number(key.slice(5)));
   assert.equal(epochEnds.length, 4);
-
-  // 5 moments per epoch: mid-epoch and between or after the files of its saves (best is saved before last)
-  const at = (event: string): number => events.indexOf(event);
   const moments = epochEnds.flatMap((end, e) => {
     const best = events.filter((event) => event.startsWith(`save best at step ${end}: `));
     const saves = e === 0
@@ -87,14 +116,11 @@ test('killed at 20 moments and resumed, a run ends bit-identical to an uninterru
   assert.equal(moments.length, 20);
   for (const moment of moments) assert.ok(at(moment) >= 0, `"${moment}" happens in the run`);
 
-  // Each chain of kills gets moments it will reach. A killed run resumes from its `last` (replaying the events
-  // after that step), else from its `best` (which first saves `last` again), else from the start; the checkpoints
-  // a chain has depend on its own kills, so they are followed here. Two chains suffice for the moments above.
   const plans = [0, 1].map(() => ({ moments: [] as string[], from: 0, last: undefined as number | undefined, best: undefined as number | undefined }));
   const killAt = (plan: (typeof plans)[number], index: number): void => {
     for (let i = plan.from; i <= index; i++) {
-      const saved = /^save (last|best) at step (\d+): manifest$/.exec(events[i]);
-      if (saved) plan[saved[1] as 'last' | 'best'] = Number(saved[2]);
+      const save = /^save (last|best) at step (\d+): manifest$/.exec(events[i]);
+      if (save) plan[save[1] as 'last' | 'best'] = Number(save[2]);
     }
     const step = plan.last ?? plan.best;
     plan.from = step === undefined ? 0 : plan.last === undefined ? at(`save last at step ${step}: model`)
@@ -106,61 +132,70 @@ test('killed at 20 moments and resumed, a run ends bit-identical to an uninterru
     plan.moments.push(moment);
     killAt(plan, at(moment));
   });
+  return plans.map((plan) => plan.moments);
+}
 
-  const chain = async (name: string, planned: string[]): Promise<void> => {
-    const out = join(work, name);
-    const checkpoints = () => ['last', 'best'].filter((checkpoint) => existsSync(join(out, `${checkpoint}.json`)));
-    for (const moment of planned) {
-      const exit = await pretrainChild(checkpoints().length > 0 ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
-      assert.equal(exit.signal, 'SIGKILL', `${name}: killed at "${moment}"\n${exit.stdout}\n${exit.stderr}`);
-      if (checkpoints().length > 0) {
-        // the checkpoints the kill left are whole, and the uninterrupted run's at the same step
-        for (const checkpoint of checkpoints()) {
-          const left = fingerprint(join(out, checkpoint));
-          assert.deepEqual(left, saved.get(`${checkpoint} ${left.step}`), `${name}: ${checkpoint} left by the kill at "${moment}"`);
-        }
-      } else {
-        await assert.rejects(runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet }),
-          new Error(`${out}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`));
+/** Kills a run at each planned moment, resumes it each time, and compares with the uninterrupted run. */
+async function killChain(name: string, planned: string[], reference: Reference): Promise<void> {
+  const out = join(work, name);
+  const checkpoints = () => ['last', 'best'].filter((checkpoint) => existsSync(join(out, `${checkpoint}.json`)));
+  for (const moment of planned) {
+    const exit = await pretrainChild(checkpoints().length > 0 ? { resume: out, killAt: moment } : { out, overwrite: true, killAt: moment });
+    assert.equal(exit.signal, 'SIGKILL', `${name}: killed at "${moment}"\n${exit.stdout}\n${exit.stderr}`);
+    if (checkpoints().length > 0) {
+      // the checkpoints the kill left are whole, and the uninterrupted run's at the same step
+      for (const checkpoint of checkpoints()) {
+        const left = fingerprint(join(out, checkpoint));
+        assert.deepEqual(left, reference.saved.get(`${checkpoint} ${left.step}`), `${name}: ${checkpoint} left by the kill at "${moment}"`);
       }
-    }
-    const exit = await pretrainChild({ resume: out });
-    assert.equal(exit.code, 0, `${name}: final resume\n${exit.stderr}`);
-    assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${name}: last`);
-    assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${name}: best`);
-    assert.deepEqual(logOf(out), reference.log, `${name}: log.jsonl`);
-    assert.equal(setFiles(out).length, 4, `${name}: no leftovers (${setFiles(out).join(', ')})`);
-  };
-
-  const signalled = async (signal: 'SIGINT' | 'SIGTERM', code: number): Promise<void> => {
-    const out = join(work, signal);
-    let sent = false;
-    const exit = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', ...overrides, '--out', out, '--quiet'], (text, send) => {
-      if (!sent && text.includes('training: steps 1–')) {
-        sent = true;
-        send(signal);
-      }
-    });
-    assert.equal(exit.code, code, `${signal}: exit code\n${exit.stderr}`);
-    assert.match(exit.stdout, new RegExp(`\\n${signal}: finishing this step and saving a checkpoint \\(${signal} again leaves without saving\\)\\n`));
-    assert.match(exit.stdout, new RegExp(`\\nsaved ${out}/last at epoch \\d, batch \\d; continue with --resume ${out}\\n`));
-    assert.match(exit.stdout, /\nstopped: \d epoch\(s\), \d+ steps in/);
-    if (signal === 'SIGINT') {
-      await runPretrain({ config: loadPretrainConfig({ overrides }), resume: out, ...quiet });
     } else {
-      // the README's form: the run folder and a run setting, nothing else; it continues in that folder
-      const resumed = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', '--resume', out, 'epochs=4', '--quiet']);
-      assert.equal(resumed.code, 0, resumed.stderr);
-      assert.match(resumed.stdout, new RegExp(`\\ndone: 4 epoch\\(s\\), 12 steps in \\d+ s; best validation loss \\S+; run folder ${out}\\n`));
+      await assert.rejects(resumeHere(out),
+        new Error(`${out}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`));
     }
-    assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${signal}: resumed to the end`);
-    assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${signal}: best`);
-    assert.deepEqual(logOf(out), reference.log, `${signal}: log.jsonl`);
-  };
+  }
+  await resumeHere(out); // to the end
+  assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${name}: last`);
+  assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${name}: best`);
+  assert.deepEqual(logOf(out), reference.log, `${name}: log.jsonl`);
+  assert.equal(setFiles(out).length, 4, `${name}: no leftovers (${setFiles(out).join(', ')})`);
+}
 
+/** The real CLI stopped by a signal once training runs: it saves, says so and exits 128 + n; then resumed. */
+async function signalled(signal: 'SIGINT' | 'SIGTERM', code: number, referenceReady: Promise<Reference>): Promise<void> {
+  const out = join(work, signal);
+  let sent = false;
+  const exit = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', ...overrides, '--out', out, '--quiet'], (text, send) => {
+    if (!sent && text.includes('training: steps 1–')) {
+      sent = true;
+      send(signal);
+    }
+  });
+  assert.equal(exit.code, code, `${signal}: exit code\n${exit.stderr}`);
+  assert.match(exit.stdout, new RegExp(`\\n${signal}: finishing this step and saving a checkpoint \\(${signal} again leaves without saving\\)\\n`));
+  assert.match(exit.stdout, new RegExp(`\\nsaved ${out}/last at epoch \\d, batch \\d; continue with --resume ${out}\\n`));
+  assert.match(exit.stdout, /\nstopped: \d epoch\(s\), \d+ steps in/);
+  if (signal === 'SIGINT') {
+    await resumeHere(out);
+  } else {
+    // the README's form: the run folder and a run setting, nothing else; it continues in that folder
+    const resumed = await runProcess([join(repoRoot, 'bin', 'medslip.js'), 'pretrain', '--resume', out, 'epochs=4', '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`\\ndone: 4 epoch\\(s\\), 12 steps in \\d+ s; best validation loss \\S+; run folder ${out}\\n`));
+  }
+  const reference = await referenceReady;
+  assert.deepEqual(fingerprint(join(out, 'last')), reference.last, `${signal}: last`);
+  assert.deepEqual(fingerprint(join(out, 'best')), reference.best, `${signal}: best`);
+  assert.deepEqual(logOf(out), reference.log, `${signal}: log.jsonl`);
+}
+
+test('killed at 20 moments and resumed, a run ends bit-identical to an uninterrupted one; SIGINT/SIGTERM save and exit 130/143', async () => {
+  await prepareSynthetic(loadPretrainConfig({ overrides })); // once, before the runs that share it
+  const reference = runReference(); // in this process, while the signalled runs start in theirs
   await Promise.all([
-    chain('chain-a', plans[0].moments),
-    chain('chain-b', plans[1].moments),
-    signalled('SIGINT', 130).then(() => signalled('SIGTERM', 143)),
+    reference.then((ready) => {
+      const [a, b] = planChains(ready);
+      return Promise.all([killChain('chain-a', a, ready), killChain('chain-b', b, ready)]);
+    }),
+    signalled('SIGINT', 130, reference).then(() => signalled('SIGTERM', 143, reference)),
   ]);
 });
