@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One command from a fresh clone to a working medslip: npm dependencies, libtorch (+ OpenBLAS on Debian), the
-// native addon. Each step is skipped when already done, so `npm test` and `npm run demo` can call it every time.
+// One command from a fresh clone to a working medslip: npm dependencies, libtorch (+ OpenBLAS on Debian), Chromium
+// for the browser test, the native addon. Each step is skipped when already done, so `npm test` and `npm run demo` can call it every time.
 //   node scripts/setup.mjs [--quiet]
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,9 @@ const isRoot = process.getuid?.() === 0;
 // 1. npm dependencies.
 const installed = join(root, 'node_modules', '.package-lock.json');
 if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // onnxruntime-node ships its CPU binaries in the package; its install script would only fetch CUDA extras from
+  // a feed outside the npm registry (and fails offline), so it is told to skip them.
+  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 } else say('npm dependencies up to date');
 
 // 2. libtorch.
@@ -67,7 +69,21 @@ if (libtorch.source.startsWith('Debian') || libtorch.source.includes('/usr/bin/p
   }
 }
 
-// 3. The native addon, rebuilt when any native source is newer than it.
+// 3. Chromium, for the test of `medslip serve` in a real browser
+// (driven by puppeteer-core); fonts so that its screenshots show text.
+const browserPackages = ['chromium', 'fonts-dejavu-core'];
+if (!existsSync('/usr/bin/chromium')) {
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...browserPackages], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } else {
+    console.warn(`medslip setup: the browser test of medslip serve needs Chromium: sudo apt-get install --no-install-recommends ${browserPackages.join(' ')}`);
+  }
+} else say('chromium found');
+
+// 4. The native addon, rebuilt when any native source is newer than it.
 const addon = join(root, 'native', 'build', 'Release', 'medslip.node');
 const nativeDir = join(root, 'native');
 const newestSource = Math.max(

@@ -137,25 +137,77 @@ Example (synthetic SIIM-format data from \`medslip synth\`):
   program.command('predict')
     .description('observation probabilities (and optional heatmaps) for chest X-ray images (PNG, JPEG or DICOM)')
     .argument('<images...>', 'image files')
-    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
-    .requiredOption('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
-    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
+    .option('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .option('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
+    .option('--engine <engine>', 'libtorch (--checkpoint + --books) or onnx (--model)', 'libtorch')
+    .option('--model <file>', 'with --engine onnx: a model written by `medslip export` (books, input size and normalisation inside)')
+    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224; an ONNX model\'s own)', (v) => Number.parseInt(v, 10))
     .option('--top <k>', 'findings listed per image', (v) => Number.parseInt(v, 10), 5)
     .option('--heatmaps <dir>', 'write heatmap overlays of the top findings here')
-    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
+    .option('--device <device>', 'cpu, cuda or cuda:N (libtorch)', 'cpu')
     .option('--json', 'print all 75 probabilities per image as JSON')
     .addHelpText('after', `
 An image that cannot be read is reported (with --json: {"image", "error"} in its place) and the others are still
-scored; the exit code is then 1.`)
-    .action(async (images: string[], options: { checkpoint: string; books: string; size?: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
+scored; the exit code is then 1.
+Examples:
+  medslip predict --checkpoint runs/demo/pretrain --books runs/demo/pretrain/books.safetensors x.png
+  medslip predict --engine onnx --model model.onnx x.png y.dcm --heatmaps heatmaps/`)
+    .action(async (images: string[], options: { checkpoint?: string; books?: string; engine: string; model?: string; size?: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
       const { runPredict } = await import('./tasks/predict.ts');
-      const outcomes = await runPredict({ ...options, images, device: options.device as 'cpu' });
+      const outcomes = await runPredict({ ...options, images, engine: options.engine as 'onnx', device: options.device as 'cpu' });
       if (options.json) console.log(JSON.stringify(outcomes, null, 2));
       for (const p of outcomes) {
         if ('error' in p) console.error(`medslip: ${p.error}`);
         else if (!options.json) console.log(`${p.image}: ${p.top.map((t) => `${t.observation} ${t.probability.toFixed(3)}`).join(', ')}`);
       }
       if (outcomes.some((p) => 'error' in p)) process.exitCode = 1;
+    });
+
+  program.command('export')
+    .description('write a checkpoint and its books as one ONNX model (opset 17, dynamic batch) for ONNX Runtime or any ONNX runtime')
+    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--books <file>', 'the books the model was trained with; they become constants of the model')
+    .requiredOption('--out <file>', 'the .onnx file to write')
+    .option('--size <px>', 'input side the model is exported for (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
+    .option('--no-verify', 'skip running the file in ONNX Runtime against libtorch after writing it')
+    .addHelpText('after', `
+Inputs: images (batch, 3, size, size) float32, grey level/255 normalised with the ImageNet mean and std.
+Outputs: pathology (batch, 75) and anatomy (batch, 51) probabilities of presence; heatmaps (batch, 75, h, w),
+each observation's cross-attention averaged over heads and decoder layers, before upsampling. Observation and
+landmark names, input size, normalisation and the medslip version are in the model's metadata.
+Example:
+  medslip export --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 --out demo.onnx`)
+    .action(async (options: { checkpoint: string; books: string; out: string; size?: number; verify: boolean }) => {
+      const { runExport } = await import('./tasks/export.ts');
+      const summary = await runExport({ ...options, log: (line) => console.error(line) });
+      const check = summary.check
+        ? `; ONNX Runtime vs libtorch, max |Δ|: pathology ${summary.check.pathology.toExponential(1)}, anatomy ${summary.check.anatomy.toExponential(1)}, heatmaps ${summary.check.heatmaps.toExponential(1)}`
+        : '';
+      console.log(`${summary.out}: ${(summary.bytes / 2 ** 20).toFixed(1)} MB, ${summary.metadata.inputSize} px input, heatmaps ${summary.metadata.heatmapSize.join('×')}, in ${summary.seconds.toFixed(1)} s${check}`);
+    });
+
+  program.command('serve')
+    .description('a local web page that runs the model in the browser (ONNX Runtime Web): drop a radiograph, see findings and heatmaps; the image never leaves the machine')
+    .option('--model <file>', 'an ONNX model from `medslip export`')
+    .option('--checkpoint <path>', 'a checkpoint to export on first use (with --books); default: the demo\'s runs/demo/pretrain/best')
+    .option('--books <file>', 'the books of --checkpoint')
+    .option('--size <px>', 'input side for exporting --checkpoint (default: the run\'s imageSize, else 224)', (v) => Number.parseInt(v, 10))
+    .option('--port <n>', 'port', (v) => Number.parseInt(v, 10), 8080)
+    .option('--host <address>', 'address to listen on; 0.0.0.0 makes the page reachable from other computers (they run the model themselves)', '127.0.0.1')
+    .addHelpText('after', `
+The page reads PNG, JPEG and DICOM files (DICOM with medslip's own decoder), shows the findings sorted by
+probability and, for the selected finding, its heatmap over the image; results download as JSON or CSV.
+Examples:
+  medslip serve                                           # the demo's model (after npm run demo)
+  medslip serve --model model.onnx --port 8081
+  medslip serve --checkpoint runs/mimic/best --books runs/mimic/books.safetensors`)
+    .action(async (options: { model?: string; checkpoint?: string; books?: string; size?: number; port: number; host: string }) => {
+      const { runServe } = await import('./tasks/serve.ts');
+      const running = await runServe({ ...options, log: (line) => console.error(line) });
+      console.log(`medslip serve: ${running.url} (model ${running.model}); Ctrl-C stops it`);
+      const stop = (): void => { void running.close().then(() => process.exit(0)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 
   program.command('smoke')
@@ -273,11 +325,12 @@ Example:
 
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
   bench.command('model', { isDefault: true })
-    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
+    .description('full-config MeDSLIP training step and inference (ResNet-50, 224 px, batch 8; inference also in ONNX Runtime), data-loader images/s, peak RSS; PyTorch baseline when python3-torch is installed (default)')
     .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
     .option('--no-baseline', 'skip the PyTorch baseline')
-    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, loaderImagesPerSec, peakRssMB, …)')
-    .action(async (options: { runs: number; baseline: boolean; json?: boolean }) => {
+    .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
+    .option('--json', 'print one JSON object (trainStepMs, trainImagesPerSec, inferMs, inferImagesPerSec, onnxRuntime, loaderImagesPerSec, peakRssMB, …)')
+    .action(async (options: { runs: number; baseline: boolean; onnx: boolean; json?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
       const result = await runBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));

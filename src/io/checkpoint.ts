@@ -153,6 +153,15 @@ function restoreOptimizer(set: OpenedSet, state: CheckpointState, optimizer: Ada
   });
 }
 
+/**
+ * The image side a checkpoint (any form `resolveCheckpoint` accepts) was trained at, when it records one; reads
+ * only a medslip checkpoint's manifest, not its weights.
+ */
+export function checkpointImageSize(path: string): number | undefined {
+  const resolved = resolveCheckpoint(path);
+  return resolved.kind === 'medslip' ? recordedImageSize(openCheckpointSet(resolved.prefix).manifest as CheckpointState) : undefined;
+}
+
 /** The image size of a checkpoint state: recorded by medslip-checkpoint-2, or the run config's of older ones. */
 function recordedImageSize(state: CheckpointState): number | undefined {
   const size = state.imageSize ?? (state.runConfig as { imageSize?: unknown } | undefined)?.imageSize;

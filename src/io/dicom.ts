@@ -18,11 +18,12 @@
  * min+max−v, which is what the reference datasets' readers display. VOI LUT and Modality LUT *sequences* are not
  * applied (rare in chest radiographs; the window, when also present, is used).
  */
-import { createRequire } from 'node:module';
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
-import sharp from 'sharp';
 import type { Image } from './image.ts';
+// The codecs are the platform-bound part (sharp and CommonJS modules in Node); `medslip serve` bundles this same
+// file for the browser with dicom-codecs.browser.ts in their place.
+import { charLs, decodeJpegBaseline, dropCodec, losslessDecoder, openJpeg, type CharLsCodec, type FrameInfo, type OpenJpegCodec } from './dicom-codecs.ts';
 
 /** What one DICOM file holds, decoded to modality values (rescale applied, no VOI, no inversion). */
 export interface DicomPixels {
@@ -115,7 +116,8 @@ export async function readDicomPixels(bytes: Uint8Array, options: { name?: strin
   const fail = (what: string): Error => new DicomFileError(`${name}: ${what}`);
   if (bytes.length === 0) throw fail('DICOM file is empty (0 bytes)');
 
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // dicom-parser inflates deflated data sets with Buffer methods in Node; in a browser there is no Buffer.
+  const buffer = typeof Buffer === 'undefined' || Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (isDicom(buffer)) {
     // Check the transfer syntax before parsing the body: a data set in an unknown encoding would only fail
     // later with a parser message that does not say why.
@@ -353,12 +355,9 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
   try {
     if (syntax.kind === 'jpeg') {
       if (layout.bitsStored > 8) throw fail(`12-bit ${syntax.name} (${uid}) is not supported; only 8-bit JPEG is`);
-      const { data, info } = await sharp(fragment, { failOn: 'warning' })
-        .toColourspace(layout.channels === 1 ? 'b-w' : 'srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      expectSize(info.width, info.height, info.channels);
-      return Float32Array.from(data);
+      const decoded = await decodeJpegBaseline(fragment, layout.channels);
+      expectSize(decoded.width, decoded.height, decoded.channels);
+      return Float32Array.from(decoded.data);
     }
     if (syntax.kind === 'jpeg-lossless') {
       const decoded = new (losslessDecoder().Decoder)().decompress(fragment.buffer.slice(fragment.byteOffset, fragment.byteOffset + fragment.length));
@@ -390,10 +389,7 @@ async function decodeCompressed(fragment: Uint8Array, syntax: TransferSyntax, ui
         });
       } catch (error) {
         // An Emscripten abort leaves the module unusable: drop it so that the next file gets a fresh instance.
-        if (error instanceof WebAssembly.RuntimeError) {
-          if (jpeg2000) openJpegCodec = undefined;
-          else charLsCodec = undefined;
-        }
+        if (error instanceof WebAssembly.RuntimeError) dropCodec(jpeg2000 ? 'jpeg2000' : 'jpeg-ls');
         throw error;
       } finally {
         try {
@@ -525,49 +521,4 @@ function parserMessage(error: unknown): string {
 
 function clamp(value: number, low: number, high: number): number {
   return value < low ? low : value > high ? high : value;
-}
-
-// ---- lazily loaded codecs (CommonJS/Emscripten modules without type declarations) ----
-
-interface LosslessModule {
-  Decoder: new () => { decompress(buffer: ArrayBuffer | SharedArrayBuffer, offset?: number, length?: number): ArrayBuffer };
-}
-/** The shape shared by the Cornerstone WebAssembly decoders (embind classes). */
-interface WasmDecoder<Info> {
-  getEncodedBuffer(length: number): Uint8Array;
-  decode(): void;
-  getFrameInfo(): Info;
-  getDecodedBuffer(): Uint8Array;
-  delete(): void;
-}
-interface FrameInfo { width: number; height: number; bitsPerSample: number; componentCount: number }
-interface OpenJpegCodec {
-  J2KDecoder: new () => WasmDecoder<FrameInfo & { isSigned: boolean }>;
-}
-interface CharLsCodec {
-  JpegLSDecoder: new () => WasmDecoder<FrameInfo>;
-}
-
-const require = createRequire(import.meta.url);
-let lossless: LosslessModule | undefined;
-let openJpegCodec: Promise<OpenJpegCodec> | undefined;
-let charLsCodec: Promise<CharLsCodec> | undefined;
-
-function losslessDecoder(): LosslessModule {
-  lossless ??= require('jpeg-lossless-decoder-js') as LosslessModule;
-  return lossless;
-}
-
-function openJpeg(): Promise<OpenJpegCodec> {
-  // The WebAssembly build (decoder only) starts once per process, on first use.
-  // print/printErr silence OpenJPEG's "[INFO] …" progress lines; failures still surface as exceptions.
-  const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (module: object) => Promise<OpenJpegCodec>;
-  openJpegCodec ??= factory({ print: () => undefined, printErr: () => undefined });
-  return openJpegCodec;
-}
-
-function charLs(): Promise<CharLsCodec> {
-  const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (module: object) => Promise<CharLsCodec>;
-  charLsCodec ??= factory({ print: () => undefined, printErr: () => undefined });
-  return charLsCodec;
 }

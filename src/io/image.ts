@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { decodeDicom, isDicom } from './dicom.ts';
 
@@ -69,21 +69,39 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
   if (bytes.length === 0) throw new Error(`${name}: image file is empty (0 bytes)`);
 
   let image: Image;
-  const extension = typeof source === 'string' ? extname(source).toLowerCase() : '';
-  // Signatures first, so that a PNG saved under a .dcm name still reads; then DICOM by marker or extension
-  // (a data set without the Part 10 header has no marker).
-  if (startsWith(bytes, PNG_MAGIC) || startsWith(bytes, JPEG_MAGIC)) {
-    image = await decodeWithSharp(bytes, name, startsWith(bytes, PNG_MAGIC) ? 'PNG' : 'JPEG');
-  } else if (isDicom(bytes) || extension === '.dcm' || extension === '.dicom') {
+  const format = imageFormat(bytes, typeof source === 'string' ? source : '');
+  if (format === 'PNG' || format === 'JPEG') {
+    image = await decodeWithSharp(bytes, name, format);
+  } else if (format === 'DICOM') {
     image = (await decodeDicom(bytes, { name, bitDepth: options.bitDepth ?? 8 })).image;
   } else {
-    throw new Error(`${name}: is not a PNG, JPEG or DICOM image (no PNG/JPEG signature, no DICM marker at byte 128)`);
+    throw new Error(notAnImageMessage(name));
   }
   if (options.bitDepth === 8) image = to8Bit(image);
   if (options.bitDepth === 16) image = to16Bit(image);
   if (options.channels === 1) image = toGrey(image);
   if (options.channels === 3) image = toRgb(image);
   return image;
+}
+
+export type ImageFormat = 'PNG' | 'JPEG' | 'DICOM';
+
+/**
+ * Which decoder reads a file: PNG or JPEG by their signatures first (so that a PNG saved under a .dcm name still
+ * reads), then DICOM by its "DICM" marker or, for a data set without the Part 10 header, by the extension of
+ * `fileName` (.dcm/.dicom); undefined when none.
+ */
+export function imageFormat(bytes: Uint8Array, fileName = ''): ImageFormat | undefined {
+  if (startsWith(bytes, PNG_MAGIC)) return 'PNG';
+  if (startsWith(bytes, JPEG_MAGIC)) return 'JPEG';
+  const extension = /\.[^./\\]*$/.exec(fileName)?.[0].toLowerCase();
+  if (isDicom(bytes) || extension === '.dcm' || extension === '.dicom') return 'DICOM';
+  return undefined;
+}
+
+/** The error message for a file that `imageFormat` does not recognise. */
+export function notAnImageMessage(name: string): string {
+  return `${name}: is not a PNG, JPEG or DICOM image (no PNG/JPEG signature, no DICM marker at byte 128)`;
 }
 
 async function decodeWithSharp(bytes: Uint8Array, name: string, format: 'PNG' | 'JPEG'): Promise<Image> {

@@ -66,6 +66,24 @@ export interface MedslipLosses {
   lossAp: torch.Tensor;
 }
 
+/**
+ * Weights of the five pre-training losses in their sum. The reference weighs all five 1. In a short run from
+ * scratch the contrastive (ProtoCL) and intra-image (ICL) terms, raw dot products without a temperature, send
+ * gradients about 100× larger than the existence terms into the shared image encoder and decoders; under Adam
+ * the existence signal then moves those weights at about 1 % of the learning rate, and nothing is learnt from the
+ * images in a few hundred steps (docs/learning.md). Smaller weights keep every term: their own heads (cl_fc_*)
+ * still learn at full speed, since Adam normalises each parameter's step.
+ */
+export interface LossWeights {
+  cePathology: number;
+  clPathology: number;
+  ceAnatomy: number;
+  clAnatomy: number;
+  ap: number;
+}
+
+export const REFERENCE_LOSS_WEIGHTS: Readonly<LossWeights> = Object.freeze({ cePathology: 1, clPathology: 1, ceAnatomy: 1, clAnatomy: 1, ap: 1 });
+
 export interface MedslipOutputs {
   logitsPathology: torch.Tensor; // (B, 75, 2)
   logitsAnatomy: torch.Tensor; // (B, 51, 2)
@@ -177,8 +195,8 @@ export class MeDSLIP extends Module {
     return logits.softmax(-1).select(-1, 1);
   }
 
-  /** The five pre-training losses and their sum. */
-  losses(batch: PretrainBatch, books: Books): MedslipLosses {
+  /** The five pre-training losses and their weighted sum (all weights 1, as the reference, by default). */
+  losses(batch: PretrainBatch, books: Books, weights: Readonly<LossWeights> = REFERENCE_LOSS_WEIGHTS): MedslipLosses {
     const decoded = this.decode(batch.images, books);
     const pathology = decoded.pathology.transpose(0, 1); // (B, 75, D), after the shared norm, before dropout
     const anatomy = decoded.anatomy.transpose(0, 1); // (B, 51, D)
@@ -194,7 +212,9 @@ export class MeDSLIP extends Module {
       present, batch.labelAnatomy);
     const lossCePathology = existenceLoss(this.classifierPathology.forward(outPathology), batch.labelPathology);
     const lossCeAnatomy = existenceLoss(this.classifierAnatomy.forward(outAnatomy), batch.labelAnatomy);
-    const loss = lossCePathology.add(lossCeAnatomy).add(lossClPathology).add(lossClAnatomy).add(lossAp);
+    const weighted = (term: torch.Tensor, weight: number): torch.Tensor => (weight === 1 ? term : term.mul(weight));
+    const loss = weighted(lossCePathology, weights.cePathology).add(weighted(lossCeAnatomy, weights.ceAnatomy))
+      .add(weighted(lossClPathology, weights.clPathology)).add(weighted(lossClAnatomy, weights.clAnatomy)).add(weighted(lossAp, weights.ap));
     return { loss, lossCePathology, lossClPathology, lossCeAnatomy, lossClAnatomy, lossAp };
   }
 }

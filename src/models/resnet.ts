@@ -26,7 +26,7 @@ const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d =>
 const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d =>
   new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
 
-class BasicBlock extends Module implements TensorModule {
+export class BasicBlock extends Module implements TensorModule {
   static readonly expansion = 1;
   readonly conv1: Conv2d; readonly bn1: BatchNorm2d; readonly conv2: Conv2d; readonly bn2: BatchNorm2d;
   readonly downsample: Sequential | null;
@@ -47,7 +47,7 @@ class BasicBlock extends Module implements TensorModule {
   }
 }
 
-class Bottleneck extends Module implements TensorModule {
+export class Bottleneck extends Module implements TensorModule {
   static readonly expansion = 4;
   readonly conv1: Conv2d; readonly bn1: BatchNorm2d; readonly conv2: Conv2d; readonly bn2: BatchNorm2d;
   readonly conv3: Conv2d; readonly bn3: BatchNorm2d; readonly downsample: Sequential | null;

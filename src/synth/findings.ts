@@ -44,7 +44,7 @@ export const FILM_WIDTH_MM = 350;
 /** Relative frequency of each finding among abnormal samples. */
 export const DEFAULT_PREVALENCE: Readonly<Record<FindingKind, number>> = Object.freeze({
   effusion: 1.3, pneumothorax: 1.0, consolidation: 1.3, atelectasis: 1.0, cardiomegaly: 1.1, edema: 0.8,
-  nodule: 1.0, mass: 0.7, endotracheal_tube: 0.5, nasogastric_tube: 0.5, central_line: 0.6, pacemaker: 0.5,
+  nodule: 1.3, mass: 0.8, endotracheal_tube: 0.5, nasogastric_tube: 0.5, central_line: 0.6, pacemaker: 0.5,
   fracture: 0.5, emphysema: 0.7,
 });
 
@@ -136,12 +136,15 @@ export function describeFinding(kind: FindingKind, rng: Random, uncertain = fals
     case 'mass': {
       const lobe = rng.choice(LOBES);
       const s = severity([0.4, 0.4, 0.2]);
-      const radius = { small: rng.uniform(0.035, 0.042), moderate: rng.uniform(0.042, 0.052), large: rng.uniform(0.052, 0.062) }[s];
+      // 3.9–5 cm across: a mass is larger than 3 cm, and clearly larger than every nodule (at most 2.8 cm here)
+      const radius = { small: rng.uniform(0.056, 0.062), moderate: rng.uniform(0.062, 0.068), large: rng.uniform(0.068, 0.072) }[s];
       return { ...base, laterality: lobeSide(lobe), site: lobe, severity: s, radius };
     }
     case 'nodule': {
+      // 22–28 mm across (below the 3 cm of a mass): at the demo's 128 px a nodule spans 8–10 pixels, well above the
+      // noise; the 8–13 mm nodules of the earlier generator (2–3 px) left the trunk nothing to see.
       const lobe = rng.choice(LOBES);
-      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.011, 0.018) };
+      return { ...base, laterality: lobeSide(lobe), site: lobe, severity: 'small', radius: rng.uniform(0.032, 0.04) };
     }
     case 'atelectasis': {
       const bilateral = !uncertain && rng.next() < 0.3;
@@ -238,7 +241,8 @@ function drawEffusion(layers: Layers, g: ChestGeometry, landmarks: LandmarkMasks
     const lung = g.lungs[side];
     const s = sideSign(side);
     const h = lungHeight(lung);
-    const rise = { small: rng.uniform(0.1, 0.16), moderate: rng.uniform(0.22, 0.32), large: rng.uniform(0.4, 0.52) }[f.severity];
+    // even a small effusion fills the costophrenic recess and a band above it (a fifth of the lung's height)
+    const rise = { small: rng.uniform(0.2, 0.26), moderate: rng.uniform(0.3, 0.38), large: rng.uniform(0.42, 0.52) }[f.severity];
     const topV = lung.costophrenicV - rise * h;
     const meniscus = rng.uniform(0.05, 0.08);
     const [x0, x1] = pixelRange(g.midline + Math.min(s * lung.medialD, s * lung.lateralD), g.midline + Math.max(s * lung.medialD, s * lung.lateralD), size);
@@ -293,8 +297,10 @@ function drawPneumothorax(layers: Layers, g: ChestGeometry, landmarks: LandmarkM
       const line = Math.exp(-((collapsed / (0.8 * px)) ** 2)) * fade;
       const air = softEdge(-collapsed, px) * fade;
       if (air <= 0.01 && line <= 0.05) continue;
-      tissue[i] -= 0.1 * air;
-      tissue[i] += 0.16 * line;
+      // lucency and pleural line clearly above the exposure jitter (contrast 0.85–1.15, noise), so that a
+      // pneumothorax is visible at 128 px
+      tissue[i] -= 0.17 * air;
+      tissue[i] += 0.2 * line;
       markings[i] *= 1 - air;
       if (air > 0.15 || line > 0.2) mask[i] = 1;
     }
@@ -331,15 +337,17 @@ function drawConsolidation(layers: Layers, landmarks: LandmarkMasks, f: Finding,
   const { size, tissue, markings } = layers;
   const px = 1 / size;
   const mask = new Uint8Array(size * size);
-  const radius = { small: rng.uniform(0.045, 0.06), moderate: rng.uniform(0.06, 0.085), large: rng.uniform(0.085, 0.11) }[f.severity];
+  // airspace disease fills a good part of its lobe (6–12 % of the film across), patchy and irregular: larger and
+  // less compact than a mass, so that the two look different at 128 px
+  const radius = { small: rng.uniform(0.06, 0.075), moderate: rng.uniform(0.075, 0.095), large: rng.uniform(0.095, 0.12) }[f.severity];
   const [cu, cv] = placeInside(landmarks, f.site, radius * 0.6, rng);
-  const blobs = Array.from({ length: rng.int(3, 6) }, () => {
+  const blobs = Array.from({ length: rng.int(4, 7) }, () => {
     const a = rng.uniform(0, 2 * Math.PI), r = rng.uniform(0, radius * 0.6);
     return { u: cu + r * Math.cos(a), v: cv + r * Math.sin(a), s: radius * rng.uniform(0.45, 0.7) };
   });
   const texture = smoothField(rng, size, 28);
   const site = landmarks.mask(f.site);
-  const peak = 0.27 * strength;
+  const peak = 0.32 * strength;
   const [x0, x1] = pixelRange(cu - 1.8 * radius, cu + 1.8 * radius, size);
   const [y0, y1] = pixelRange(cv - 1.8 * radius, cv + 1.8 * radius, size);
   for (let y = y0; y <= y1; y++) {
@@ -370,8 +378,9 @@ function drawAtelectasis(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const mask = new Uint8Array(size * size);
   const sites: Landmark[] = f.laterality === 'bilateral' ? ['right_lower_lung', 'left_lower_lung'] : [f.site];
   for (const site of sites) {
-    const length = rng.uniform(0.08, 0.13);
-    const half = rng.uniform(0.007, 0.011);
+    // a band 3–4 px thick and 13–20 px long at 128 px (thinner bands vanish in the demo's downsampled images)
+    const length = rng.uniform(0.1, 0.15);
+    const half = rng.uniform(0.011, 0.016);
     const [cu, cv] = placeInside(landmarks, site, length * 0.45, rng);
     const angle = rng.uniform(-0.3, 0.3);
     const du = Math.cos(angle) * length / 2, dv = Math.sin(angle) * length / 2;
@@ -420,10 +429,11 @@ function drawRoundLesion(layers: Layers, landmarks: LandmarkMasks, f: Finding, r
   const px = 1 / size;
   const mask = new Uint8Array(size * size);
   const isMass = f.kind === 'mass';
-  const r = f.radius ?? (isMass ? 0.045 : 0.014);
+  const r = f.radius ?? (isMass ? 0.05 : 0.03);
   const [cu, cv] = placeInside(landmarks, f.site, r + 0.008, rng);
   const lobes = isMass ? [rng.uniform(0.06, 0.12), rng.uniform(0, 6.28), rng.uniform(0.04, 0.08), rng.uniform(0, 6.28)] : [0, 0, 0, 0];
-  const peak = (isMass ? 0.34 : 0.3) * strength;
+  // a nodule is small but dense (often partly calcified); a mass is large
+  const peak = (isMass ? 0.34 : 0.45) * strength;
   const site = landmarks.mask(f.site);
   const [x0, x1] = pixelRange(cu - 1.3 * r - 2 * px, cu + 1.3 * r + 2 * px, size);
   const [y0, y1] = pixelRange(cv - 1.3 * r - 2 * px, cv + 1.3 * r + 2 * px, size);

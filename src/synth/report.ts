@@ -14,6 +14,7 @@
 import { type Landmark, NUM_LANDMARKS, NUM_OBSERVATIONS, type Observation, landmarkIndex, observationIndex } from '../vocabulary.ts';
 import type { Random } from '../util/random.ts';
 import { FILM_WIDTH_MM, type Finding, type FindingKind } from './findings.ts';
+import { SIDES, type Side } from './geometry.ts';
 
 /** A finding as the report sees it: with every landmark whose mask contains it. */
 export interface ReportedFinding extends Finding {
@@ -83,6 +84,10 @@ const PLACES: Partial<Record<Landmark, Place>> = {
   lung_bases: { adjective: ['bibasilar'], locative: ['at both bases', 'at the lung bases'] },
 };
 
+/** The five lobes and their words, for statements about one lobe. */
+const LOBE_PLACES: ReadonlyArray<[Landmark, Place]> = (['upper_right_lobe', 'middle_right_lobe', 'lower_right_lobe', 'upper_left_lobe', 'lower_left_lobe'] as const)
+  .map((lobe) => [lobe, PLACES[lobe] as Place]);
+
 const LUNG_LOCATIONS: readonly Landmark[] = [
   'upper_right_lobe', 'middle_right_lobe', 'lower_right_lobe', 'upper_left_lobe', 'lower_left_lobe', 'right_upper_lung',
   'left_upper_lung', 'right_mid_lung', 'left_mid_lung', 'right_lower_lung', 'left_lower_lung',
@@ -126,10 +131,17 @@ const SEVERITY_ADJECTIVE = { small: 'small', moderate: 'moderate', large: 'large
 const SEVERITY_DEGREE = { small: 'mild', moderate: 'moderate', large: 'severe' } as const;
 const SEVERITY_ADVERB = { small: 'mildly', moderate: 'moderately', large: 'markedly' } as const;
 
+/**
+ * How often a one-sided finding is reported without its side or place ("small pleural effusion", "there is a
+ * pneumothorax"): the text then says that the finding is there but not where, and only the image can tell.
+ */
+const UNSIDED_RATE = 0.25;
+
 /** Sentences about one present finding (findings section, then impression). */
 function describe(w: ReportWriter, f: ReportedFinding): void {
   const { rng } = w;
   const side = f.laterality === 'left' || f.laterality === 'right' ? f.laterality : undefined;
+  if (describeUnsided(w, f)) return;
   switch (f.kind) {
     case 'effusion': {
       const size = SEVERITY_ADJECTIVE[f.severity];
@@ -233,7 +245,7 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
     }
     case 'nodule': {
       const at = w.place(f, LUNG_LOCATIONS);
-      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.014) * FILM_WIDTH_MM));
+      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.03) * FILM_WIDTH_MM));
       if (f.uncertain) {
         w.say('findings', rng.choice([`possible small nodule ${at.locative}.`, `there is a questionable nodule ${at.locative}.`]), [at.landmark, 'nodule', 'uncertain']);
         if (rng.next() < 0.6) w.say('impression', `possible ${at.adjective} nodule.`, [at.landmark, 'nodule', 'uncertain']);
@@ -293,6 +305,50 @@ function describe(w: ReportWriter, f: ReportedFinding): void {
   }
 }
 
+/**
+ * A one-sided lung or pleural finding, reported without its side with probability UNSIDED_RATE: the sentences
+ * name no landmark ("unspecified", or the landmark of a generic word such as "pleural" or "pulmonary").
+ * Returns false (and says nothing) otherwise.
+ */
+function describeUnsided(w: ReportWriter, f: ReportedFinding): boolean {
+  const { rng } = w;
+  if (f.uncertain || (f.laterality !== 'left' && f.laterality !== 'right')) return false;
+  if (!['effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'nodule', 'mass'].includes(f.kind)) return false;
+  if (rng.next() >= UNSIDED_RATE) return false;
+  const size = SEVERITY_ADJECTIVE[f.severity];
+  switch (f.kind) {
+    case 'effusion':
+      w.say('findings', rng.choice([`${size} pleural effusion.`, `there is ${article(size)} ${size} pleural effusion.`]), ['pleural_unspec', 'effusion', 'present']);
+      if (rng.next() < 0.7) w.say('impression', `${size} pleural effusion.`, ['pleural_unspec', 'effusion', 'present']);
+      return true;
+    case 'pneumothorax':
+      w.say('findings', rng.choice([`there is ${article(size)} ${size} pneumothorax.`, `${size} pneumothorax.`]), ['unspecified', 'pneumothorax', 'present']);
+      if (rng.next() < 0.8) w.say('impression', `${size} pneumothorax.`, ['unspecified', 'pneumothorax', 'present']);
+      return true;
+    case 'consolidation':
+      w.say('findings', rng.choice(['there is focal consolidation.', 'focal consolidation.']), ['unspecified', 'consolidation', 'present']);
+      if (rng.next() < 0.6) w.say('impression', 'pneumonia.', ['unspecified', 'pneumonia', 'present']);
+      else w.say('impression', 'consolidation, consistent with pneumonia.', ['unspecified', 'consolidation', 'present'], ['unspecified', 'pneumonia', 'present']);
+      return true;
+    case 'atelectasis':
+      w.say('findings', rng.choice(['mild atelectasis.', 'there is subsegmental atelectasis.']), ['unspecified', 'atelectasis', 'present']);
+      return true;
+    case 'nodule': {
+      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.03) * FILM_WIDTH_MM));
+      w.say('findings', `there is ${article(String(mm))} ${mm} mm pulmonary nodule.`, ['pulmonary', 'nodule', 'present']);
+      if (rng.next() < 0.7) w.say('impression', 'pulmonary nodule.', ['pulmonary', 'nodule', 'present']);
+      return true;
+    }
+    case 'mass': {
+      const cm = (2 * (f.radius ?? 0.05) * FILM_WIDTH_MM / 10).toFixed(1);
+      w.say('findings', `there is ${article(cm)} ${cm} cm lung mass.`, ['lung_volumes', 'mass', 'present']);
+      w.say('impression', 'lung mass, concerning for malignancy.', ['lung_volumes', 'mass', 'present'], ['lung_volumes', 'tail_abnorm_obs', 'uncertain']);
+      return true;
+    }
+  }
+  return false;
+}
+
 type Option = [string, ...Array<[Landmark, Observation, StatementLabel]>];
 
 type Group = 'lungs' | 'pleura' | 'heart' | 'bones';
@@ -303,18 +359,18 @@ type Group = 'lungs' | 'pleura' | 'heart' | 'bones';
  * (the CXR14 classes, pneumonia) gets explicit negatives to learn from, not only "not mentioned".
  */
 const NEGATIONS: ReadonlyArray<{ absent: FindingKind; rate: number; group: Group; options: Option[] }> = [
-  { absent: 'effusion', rate: 0.7, group: 'pleura', options: [
+  { absent: 'effusion', rate: 0.4, group: 'pleura', options: [
     ['no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
     ['there is no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
     ['no pleural effusions.', ['pleural_unspec', 'effusion', 'absent']],
     ['no effusion.', ['unspecified', 'effusion', 'absent']],
   ] },
-  { absent: 'pneumothorax', rate: 0.7, group: 'pleura', options: [
+  { absent: 'pneumothorax', rate: 0.4, group: 'pleura', options: [
     ['no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
     ['there is no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
     ['no evidence of pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
   ] },
-  { absent: 'consolidation', rate: 0.5, group: 'lungs', options: [
+  { absent: 'consolidation', rate: 0.3, group: 'lungs', options: [
     ['no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
     ['there is no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
     ['no consolidation.', ['unspecified', 'consolidation', 'absent']],
@@ -330,12 +386,12 @@ const NEGATIONS: ReadonlyArray<{ absent: FindingKind; rate: number; group: Group
     ['there is no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
   ] },
   { absent: 'cardiomegaly', rate: 0.15, group: 'heart', options: [['the heart is not enlarged.', ['heart_size', 'enlarge', 'absent']]] },
-  { absent: 'atelectasis', rate: 0.35, group: 'lungs', options: [
+  { absent: 'atelectasis', rate: 0.2, group: 'lungs', options: [
     ['no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
     ['there is no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
   ] },
-  { absent: 'nodule', rate: 0.35, group: 'lungs', options: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]] },
-  { absent: 'mass', rate: 0.3, group: 'lungs', options: [
+  { absent: 'nodule', rate: 0.2, group: 'lungs', options: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]] },
+  { absent: 'mass', rate: 0.15, group: 'lungs', options: [
     ['no mass.', ['unspecified', 'mass', 'absent']],
     ['no lung mass.', ['lung_volumes', 'mass', 'absent']],
   ] },
@@ -348,7 +404,36 @@ const NEGATIONS: ReadonlyArray<{ absent: FindingKind; rate: number; group: Group
     ['no evidence of emphysema.', ['unspecified', 'emphysema', 'absent']],
   ] },
   { absent: 'emphysema', rate: 0.1, group: 'lungs', options: [['the lungs are not hyperinflated.', ['lung_volumes', 'hyperinflate', 'absent']]] },
+  // Negations that name a side or a place, as often as positives do: a location word in the text then says
+  // nothing about whether the finding is there.
+  { absent: 'effusion', rate: 0.6, group: 'pleura', options: SIDES.map((side): Option => [`no ${side} pleural effusion.`, [`${side}_pleural`, 'effusion', 'absent']]) },
+  { absent: 'pneumothorax', rate: 0.6, group: 'pleura', options: SIDES.flatMap((side): Option[] => [
+    [`no ${side} pneumothorax.`, [`${side}_lung_unspec`, 'pneumothorax', 'absent']],
+    [`no ${side} apical pneumothorax.`, [`${side}_apical_lung`, 'pneumothorax', 'absent']],
+  ]) },
+  { absent: 'consolidation', rate: 0.5, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no consolidation ${words.locative[0]}.`, [lobe, 'consolidation', 'absent']]) },
+  { absent: 'atelectasis', rate: 0.4, group: 'lungs', options: SIDES.map((side): Option => [`no atelectasis at the ${side} base.`, [`${side}_lower_lung`, 'atelectasis', 'absent']]) },
+  { absent: 'nodule', rate: 0.4, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no nodule ${words.locative[0]}.`, [lobe, 'nodule', 'absent']]) },
+  { absent: 'mass', rate: 0.35, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no mass ${words.locative[0]}.`, [lobe, 'mass', 'absent']]) },
 ];
+
+/**
+ * What a report may say of the other side when a one-sided finding is present ("no left pleural effusion" beside
+ * a right one), at this rate: the matrix then holds the finding at one landmark and its denial at the mirrored
+ * one, and only the image tells which is which.
+ */
+const CONTRALATERAL_RATE = 0.5;
+const CONTRALATERAL: Partial<Record<FindingKind, (other: Side) => Option>> = {
+  effusion: (other) => [`no ${other} pleural effusion.`, [`${other}_pleural`, 'effusion', 'absent']],
+  pneumothorax: (other) => [`no ${other} pneumothorax.`, [`${other}_lung_unspec`, 'pneumothorax', 'absent']],
+  consolidation: (other) => [`no consolidation in the ${other} lung.`, [`${other}_lung_unspec`, 'consolidation', 'absent']],
+  atelectasis: (other) => [`no atelectasis at the ${other} base.`, [`${other}_lower_lung`, 'atelectasis', 'absent']],
+  nodule: (other) => [`no nodule in the ${other} lung.`, [`${other}_lung_unspec`, 'nodule', 'absent']],
+  mass: (other) => [`no mass in the ${other} lung.`, [`${other}_lung_unspec`, 'mass', 'absent']],
+};
+
+/** Findings that make a lung (or its pleura) abnormal: a side is "clear" when none of them is on it. */
+const LUNG_FINDINGS: ReadonlySet<FindingKind> = new Set(['effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'nodule', 'mass', 'edema', 'emphysema']);
 
 /**
  * Writes the report of a sample with the given findings (an empty list gives a normal report).
@@ -390,6 +475,12 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   }
   if (!has('edema', 'mass')) add(heart, 0.2, [['the hila are normal.', ['hilar_unspec', 'normal', 'present']]]);
   if (!has('effusion')) add(pleura, 0.3, [['the costophrenic angles are sharp.', ['costophrenic_unspec', 'sharp', 'present']]]);
+  // normal statements about one side, as often when the other side is abnormal as when both are normal
+  const onSide = (side: Side, kinds: ReadonlySet<FindingKind>) => findings.some((f) => kinds.has(f.kind) && (f.laterality === side || f.laterality === 'bilateral'));
+  for (const side of SIDES) {
+    if (!onSide(side, LUNG_FINDINGS)) add(lungs, 0.25, [[`the ${side} lung is clear.`, [`${side}_lung_unspec`, 'clear', 'present']]]);
+    if (!onSide(side, new Set(['effusion']))) add(pleura, 0.2, [[`the ${side} costophrenic angle is sharp.`, [`${side}_costophrenic`, 'sharp', 'present']]]);
+  }
   if (!has('fracture')) add(bones, 0.2, [['the ribs are intact.', ['rib', 'intact', 'present']]]);
   // within a group, the normal statements first, then the negations in a random order
   const denials: Record<Group, Option[]> = { lungs: [], pleura: [], heart: [], bones: [] };
@@ -399,6 +490,12 @@ export function writeReport(findings: readonly ReportedFinding[], rng: Random): 
   for (const { absent, rate, group, options } of NEGATIONS) {
     if (bothLesionsAbsent && (absent === 'nodule' || absent === 'mass')) continue;
     if (!has(absent)) add(denials[group], rate, options);
+  }
+  for (const f of clinical) { // a sample has at most one finding of each kind
+    const deny = CONTRALATERAL[f.kind];
+    if (!deny || (f.laterality !== 'left' && f.laterality !== 'right') || f.uncertain) continue;
+    const other: Side = f.laterality === 'left' ? 'right' : 'left';
+    add(denials[f.kind === 'effusion' || f.kind === 'pneumothorax' ? 'pleura' : 'lungs'], CONTRALATERAL_RATE, [deny(other)]);
   }
   (['lungs', 'pleura', 'heart', 'bones'] as const).forEach((group, k) => groups[k].push(...rng.shuffle(denials[group])));
   for (const group of groups) for (const [text, ...statements] of group) w.say('findings', text, ...statements);

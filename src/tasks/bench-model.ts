@@ -9,6 +9,7 @@ import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
+import { onnxInferenceBench, type OnnxBenchResult } from './bench-onnx.ts';
 
 export interface ModelBenchResult {
   batch: number;
@@ -19,6 +20,8 @@ export interface ModelBenchResult {
   inferMs: number;
   inferImagesPerSec: number;
   peakRssMB: number;
+  /** The same model exported to ONNX and run by onnxruntime-node on the same batch and threads (src/export). */
+  onnxRuntime?: OnnxBenchResult;
   /**
    * The same step and inference in PyTorch, written as the reference computes them (bench/medslip_pytorch.py,
    * ProtoCL prototypes in Python loops), measured in the same run when python3 has torch.
@@ -59,7 +62,7 @@ export function randomPretrainBatch(batch: number, imageSize: number, generator:
   };
 }
 
-export function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; baseline?: boolean; log?: (line: string) => void } = {}): ModelBenchResult {
+export async function runModelBench(options: { batch?: number; imageSize?: number; runs?: number; threads?: number; baseline?: boolean; onnx?: boolean; log?: (line: string) => void } = {}): Promise<ModelBenchResult> {
   if (options.threads) torch.setNumThreads(options.threads);
   const batchSize = options.batch ?? 8, imageSize = options.imageSize ?? 224, runs = options.runs ?? 5;
   const log = options.log ?? (() => {});
@@ -95,17 +98,19 @@ export function runModelBench(options: { batch?: number; imageSize?: number; run
     if (i > 0) inferTimes.push(ms);
     log(`inference ${i}: ${ms.toFixed(0)} ms`);
   }
+  const threads = torch.getNumThreads();
+  const onnxRuntime = options.onnx === false ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
   optimizer.dispose();
   model.dispose();
   for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
   const trainStepMs = median(trainTimes), inferMs = median(inferTimes);
-  const threads = torch.getNumThreads();
   if (options.baseline !== false) log('PyTorch baseline (bench/medslip_pytorch.py) …');
   return {
     batch: batchSize, imageSize, threads,
     trainStepMs, trainImagesPerSec: (batchSize * 1000) / trainStepMs,
     inferMs, inferImagesPerSec: (batchSize * 1000) / inferMs,
     peakRssMB: peakRss / 2 ** 20,
+    onnxRuntime,
     pytorch: options.baseline === false ? undefined : pytorchModelBaseline(threads, batchSize, imageSize, runs),
   };
 }

@@ -23,7 +23,7 @@ async function loaderBenchCsv(): Promise<string> {
   return join(dir, 'heldout_cxr14.csv');
 }
 
-export async function runBench(options: { baseline?: boolean; runs?: number; log?: (line: string) => void } = {}): Promise<BenchResult> {
+export async function runBench(options: { baseline?: boolean; onnx?: boolean; runs?: number; log?: (line: string) => void } = {}): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const csvPath = await loaderBenchCsv();
   const loader: BenchResult['loader'] = [];
@@ -32,18 +32,21 @@ export async function runBench(options: { baseline?: boolean; runs?: number; log
     loader.push({ workers, imagesPerSec: run.imagesPerSec, cpuMsPerImage: run.cpuMsPerImage });
     log(`loader, ${workers} worker(s): ${run.imagesPerSec.toFixed(1)} images/s`);
   }
-  const model = runModelBench({ runs: options.runs ?? 5, baseline: options.baseline, log });
+  const model = await runModelBench({ runs: options.runs ?? 5, baseline: options.baseline, onnx: options.onnx, log });
   return { ...model, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
 }
 
 export function formatBench(result: BenchResult): string {
   const ratio = (ours: number, theirs: number | undefined): string => (theirs ? `${(ours / theirs).toFixed(3)}×` : 'n/a');
-  const p = result.pytorch;
+  const p = result.pytorch, o = result.onnxRuntime;
+  const row = (label: string, ms: number, baseline: number | undefined, note: string): string =>
+    `${label.padEnd(32)}${ms.toFixed(0).padStart(8)} ms   ${baseline ? `${baseline.toFixed(0).padStart(8)} ms` : '        n/a'}   ${ratio(ms, baseline).padStart(15)}   ${note}`;
   const lines = [
     `MeDSLIP ResNet-50, ${result.imageSize} px, 4+4 decoder layers, batch ${result.batch}, ${result.threads} thread(s); medians after warm-up`,
-    `                        medslip         PyTorch (reference-style)   medslip/PyTorch`,
-    `training step     ${result.trainStepMs.toFixed(0).padStart(8)} ms   ${p ? `${p.trainStepMs.toFixed(0).padStart(8)} ms` : '        n/a'}                ${ratio(result.trainStepMs, p?.trainStepMs)}   (${result.trainImagesPerSec.toFixed(2)} images/s)`,
-    `inference batch   ${result.inferMs.toFixed(0).padStart(8)} ms   ${p ? `${p.inferMs.toFixed(0).padStart(8)} ms` : '        n/a'}                ${ratio(result.inferMs, p?.inferMs)}   (${result.inferImagesPerSec.toFixed(2)} images/s)`,
+    `${''.padEnd(32)}   medslip   PyTorch (reference-style)   medslip/PyTorch`,
+    row('training step (libtorch)', result.trainStepMs, p?.trainStepMs, `(${result.trainImagesPerSec.toFixed(2)} images/s)`),
+    row('inference batch (libtorch)', result.inferMs, p?.inferMs, `(${result.inferImagesPerSec.toFixed(2)} images/s)`),
+    ...(o ? [row('inference batch (ONNX Runtime)', o.inferMs, p?.inferMs, `(${o.inferImagesPerSec.toFixed(2)} images/s; ${(o.inferMs / result.inferMs).toFixed(3)}× libtorch's time; medslip export)`)] : []),
     `data loader (224 px train pipeline): ${result.loader.map((l) => `${l.workers} worker(s) ${l.imagesPerSec.toFixed(1)} images/s`).join(', ')}`
       + ` (${(result.loader[2].imagesPerSec / result.loader[0].imagesPerSec).toFixed(2)}× with 2 workers vs the main thread)`,
     `peak RSS ${result.peakRssMB.toFixed(0)} MB`,

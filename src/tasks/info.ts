@@ -1,10 +1,8 @@
 /** `medslip info`: versions, where libtorch came from, BLAS, threads and devices. */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as torch from '../torch/index.ts';
-
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { medslipVersion, packageRoot } from '../util/version.ts';
 
 export interface MedslipInfo {
   medslip: string;
@@ -16,7 +14,6 @@ export interface MedslipInfo {
 }
 
 export async function collectInfo(): Promise<MedslipInfo> {
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   const locator = await import(pathToFileURL(join(packageRoot, 'native', 'locate-libtorch.mjs')).href) as {
     locateLibtorch(): { version: string; source: string; libDir: string; cuda: boolean } | undefined;
     blasLibrary(): string;
@@ -24,7 +21,7 @@ export async function collectInfo(): Promise<MedslipInfo> {
   const found = locator.locateLibtorch();
   const runtime = torch.libtorchInfo();
   return {
-    medslip: pkg.version,
+    medslip: medslipVersion(),
     node: process.version,
     libtorch: {
       version: runtime.libtorch,

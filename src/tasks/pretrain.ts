@@ -26,7 +26,7 @@ import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
 import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
-import { type PretrainConfig, FIXED_ON_RESUME, checkInputPaths, validate } from './pretrain/config.ts';
+import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPaths, lossWeightsOf, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
 import { checkBooks } from './zeroshot/books.ts';
 import { openRunFolder, RunLog } from './run-folder.ts';
@@ -196,6 +196,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
 
   // ---- the loop ------------------------------------------------------------------------------------------
   const stop = watchStopSignals((signal) => log(`\n${signal}: finishing this step and saving a checkpoint (${signal} again leaves without saving)`));
+  const weights = lossWeightsOf(config);
   const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
   // what `last` holds (a run resumed from `best` has not yet rewritten its `last`)
   let lastSaved = resumed && basename(resumed.path) === 'last.json' ? state.step : undefined;
@@ -225,7 +226,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
         const terms = torch.scope(() => {
-          const losses = model.losses(onDevice(batch, config.device), books);
+          const losses = model.losses(onDevice(batch, config.device), books, weights);
           const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
           if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
           optimizer.zeroGrad();
@@ -306,7 +307,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
  * @throws Error naming the checkpoint when an override would change the model (FIXED_ON_RESUME)
  */
 function resumedConfig(resumed: LoadedCheckpoint, overrides: Partial<PretrainConfig>): PretrainConfig {
-  const saved = resumed.state.runConfig as PretrainConfig;
+  // settings added after the run was written take their defaults
+  const saved: PretrainConfig = { ...PRETRAIN_DEFAULTS, ...resumed.state.runConfig as PretrainConfig };
   for (const key of FIXED_ON_RESUME) {
     if (key in overrides && overrides[key] !== saved[key]) {
       throw new Error(`${resumed.path}: setting "${key}" is ${JSON.stringify(saved[key] ?? null)} in the resumed run and cannot change (it defines the model); leave it out, or start a new run`);
@@ -339,7 +341,7 @@ async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<P
   let sum = 0, count = 0;
   for await (const batch of valid.epoch(0)) {
     sum += torch.scope(() => torch.noGrad(() => {
-      return model.losses(onDevice(batch, config.device), books).loss.item();
+      return model.losses(onDevice(batch, config.device), books, lossWeightsOf(config)).loss.item();
     }));
     count += 1;
     disposeBatch(batch);

@@ -23,7 +23,7 @@ import { boxMask } from '../data/datasets/index.ts';
 import { resizeMask } from '../data/transforms/index.ts';
 import type { Image } from '../io/image.ts';
 import { groundingScores, summarizeGrounding, type GroundingScores } from '../eval/index.ts';
-import { heatmapOverlayPng, type RasterImage } from '../viz/index.ts';
+import { heatmapFigurePng, type RasterImage } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset } from './zeroshot/data.ts';
 import { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
@@ -138,7 +138,7 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
             sweep.add(heat, item.mask);
             if (overlayPositions.has(perImage.length)) {
               const name = `overlays/${String(item.index).padStart(5, '0')}_${basename(item.path, extname(item.path))}.png`;
-              pendingOverlays.push(overlayPng(item.resized, heat, item.mask, size).then((png) => { overlays[name] = png; }));
+              pendingOverlays.push(overlayPng(item.resized, heat, item.mask, size, threshold).then((png) => { overlays[name] = png; }));
             }
             perImage.push({ ...scores, imagePath: item.path, maskPixels: item.mask.reduce((n, v) => n + v, 0) });
           });
@@ -168,10 +168,11 @@ function binaryMask(mask: Image): Uint8Array {
   return Uint8Array.from({ length: mask.width * mask.height }, (_, p) => (mask.data[p * mask.channels] > 0 ? 1 : 0));
 }
 
-function overlayPng(resized: Image, heat: Float64Array, mask: Uint8Array, size: number): Promise<Buffer> {
+/** The heat over the image, coloured where it is above the threshold (the predicted region), the truth outlined. */
+function overlayPng(resized: Image, heat: Float64Array, mask: Uint8Array, size: number, threshold: number): Promise<Buffer> {
   const image: RasterImage = { data: resized.data as Uint8Array, width: resized.width, height: resized.height, channels: resized.channels };
-  return heatmapOverlayPng(image, { data: heat, width: size, height: size }, {
-    mask: { data: mask, width: size, height: size }, range: [0, 1], interpolation: 'nearest',
+  return heatmapFigurePng(image, { data: heat, width: size, height: size }, {
+    mask: { data: mask, width: size, height: size }, range: [0, 1], interpolation: 'nearest', floor: threshold,
   });
 }
 

@@ -9,6 +9,7 @@
  */
 import sharp from 'sharp';
 import { jet } from './colormap.ts';
+import { FONT, escapeXml, formatTick, svgDocument } from './svg.ts';
 
 /** An 8-bit image, row-major, interleaved channels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA). */
 export interface RasterImage {
@@ -39,6 +40,20 @@ export interface OverlayOptions {
   range?: [number, number];
   /** Upsampling of the heat to the image (default 'bilinear'). */
   interpolation?: 'bilinear' | 'nearest';
+  /**
+   * Fraction of the range below which no colour is drawn, in [0, 1) (default 0: every pixel coloured). With 0.5
+   * only the upper half of the heat is coloured, the colour map spanning it, and the rest of the image stays as
+   * it is: where the model looks stands out at a glance.
+   */
+  floor?: number;
+}
+
+/** What `heatmapFigurePng` adds to an overlay: a readable size and a colour bar. */
+export interface FigureOptions extends OverlayOptions {
+  /** Smaller images are enlarged (bilinear) to at least this many pixels across (default 256). */
+  minSide?: number;
+  /** A colour bar with the range it spans, right of the image (default true). */
+  colourBar?: boolean;
 }
 
 function gridOf(grid: Grid, name: string): { data: ArrayLike<number>; width: number; height: number } {
@@ -129,14 +144,18 @@ export function heatmapOverlayRgb(image: RasterImage, heat: Grid, options: Overl
     }
   }
   const span = high - low || 1;
+  const floor = options.floor ?? 0;
+  if (typeof floor !== 'number' || !(floor >= 0 && floor < 1)) throw new RangeError(`Expected a number in [0, 1) for floor but received ${floor}`);
   const rgb = new Uint8Array(width * height * 3);
   const colour = new Uint8Array(3);
   for (let p = 0; p < width * height; p++) {
-    jet((upsampled[p] - low) / span, colour, 0);
+    const t = (upsampled[p] - low) / span;
+    const coloured = t >= floor;
+    if (coloured) jet((t - floor) / (1 - floor), colour, 0);
     for (let c = 0; c < 3; c++) {
       // Grey images (1–2 channels) repeat their single channel.
       const base = image.data[p * channels + (channels >= 3 ? c : 0)];
-      rgb[p * 3 + c] = Math.round((1 - alpha) * base + alpha * colour[c]);
+      rgb[p * 3 + c] = coloured ? Math.round((1 - alpha) * base + alpha * colour[c]) : base;
     }
   }
   if (options.mask !== undefined) {
@@ -179,4 +198,69 @@ export function heatmapOverlayRgb(image: RasterImage, heat: Grid, options: Overl
 export async function heatmapOverlayPng(image: RasterImage, heat: Grid, options: OverlayOptions = {}): Promise<Buffer> {
   const rgb = heatmapOverlayRgb(image, heat, options);
   return sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+}
+
+/** Each channel of an 8-bit image resampled bilinearly to width × height. */
+function enlarge(image: RasterImage, width: number, height: number): RasterImage {
+  const data = new Uint8Array(width * height * image.channels);
+  for (let c = 0; c < image.channels; c++) {
+    const plane = Float32Array.from({ length: image.width * image.height }, (_, p) => image.data[p * image.channels + c]);
+    const resized = resizeGrid({ data: plane, width: image.width, height: image.height }, width, height, 'bilinear');
+    for (let p = 0; p < width * height; p++) data[p * image.channels + c] = Math.round(resized[p]);
+  }
+  return { data, width, height, channels: image.channels };
+}
+
+const COLOUR_BAR_WIDTH = 78;
+
+/** A vertical jet gradient from `floor` (bottom) to the top of the range, labelled with the values it spans. */
+function colourBarSvg(height: number, range: [number, number], floor: number): string {
+  const [low, high] = range;
+  const top = 14, bottom = height - 14, x = 10, barWidth = 18;
+  const colour = new Uint8Array(3);
+  const stops = Array.from({ length: 9 }, (_, k) => { // top (offset 0) = the top of the range
+    jet(1 - k / 8, colour, 0);
+    return `<stop offset="${(k / 8).toFixed(3)}" stop-color="rgb(${colour[0]},${colour[1]},${colour[2]})"/>`;
+  }).join('');
+  const label = (fraction: number): string => formatTick(Number((low + fraction * (high - low)).toPrecision(2)));
+  const ticks = [1, (1 + floor) / 2, floor].map((f) => {
+    const y = bottom - ((f - floor) / (1 - floor)) * (bottom - top);
+    return `<line x1="${x + barWidth}" y1="${y.toFixed(1)}" x2="${x + barWidth + 5}" y2="${y.toFixed(1)}" stroke="black"/>`
+      + `<text x="${x + barWidth + 8}" y="${y.toFixed(1)}" dy="4" ${FONT} font-size="12">${escapeXml(label(f))}</text>`;
+  }).join('');
+  return svgDocument(COLOUR_BAR_WIDTH, height, `<rect width="${COLOUR_BAR_WIDTH}" height="${height}" fill="white"/>`
+    + `<defs><linearGradient id="bar" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`
+    + `<rect x="${x}" y="${top}" width="${barWidth}" height="${bottom - top}" fill="url(#bar)" stroke="black"/>${ticks}`);
+}
+
+/**
+ * A figure for people: the overlay enlarged to at least `minSide` pixels (a 128-px radiograph is too small to
+ * read), only the upper part of the heat coloured (`floor`, default 0.5), ground truth outlined, and a colour bar
+ * saying which values the colours span.
+ *
+ * @example await heatmapFigurePng(image128, heat8x8, { mask, range: [0, 1] }) // 256 × 256 overlay + colour bar
+ * @throws {TypeError|RangeError} as heatmapOverlayRgb, or for minSide outside [1, 4096].
+ */
+export async function heatmapFigurePng(image: RasterImage, heat: Grid, options: FigureOptions = {}): Promise<Buffer> {
+  checkImage(image);
+  const minSide = options.minSide ?? 256;
+  if (!Number.isInteger(minSide) || minSide < 1 || minSide > 4096) throw new RangeError(`Expected an integer in [1, 4096] for minSide but received ${minSide}`);
+  const factor = Math.max(1, Math.ceil(minSide / Math.min(image.width, image.height)));
+  const shown = factor === 1 ? image : enlarge(image, image.width * factor, image.height * factor);
+  const floor = options.floor ?? 0.5;
+  const box = options.box && { x: options.box.x * factor, y: options.box.y * factor, width: options.box.width * factor, height: options.box.height * factor };
+  const heatGrid = gridOf(heat, 'heat');
+  let range = options.range;
+  if (!range) {
+    let low = Number.POSITIVE_INFINITY, high = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < heatGrid.data.length; i++) { low = Math.min(low, heatGrid.data[i]); high = Math.max(high, heatGrid.data[i]); }
+    range = [low, high];
+  }
+  const rgb = heatmapOverlayRgb(shown, heatGrid, { ...options, box, floor, range });
+  const overlay = sharp(rgb, { raw: { width: shown.width, height: shown.height, channels: 3 } });
+  if (options.colourBar === false) return overlay.png().toBuffer();
+  const bar = await sharp(Buffer.from(colourBarSvg(shown.height, range, floor))).png().toBuffer();
+  return sharp({ create: { width: shown.width + COLOUR_BAR_WIDTH, height: shown.height, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await overlay.png().toBuffer(), left: 0, top: 0 }, { input: bar, left: shown.width, top: 0 }])
+    .png().toBuffer();
 }

@@ -1,4 +1,4 @@
-// medslip predict: probabilities for every observation, the top findings, heatmap overlays.
+// medslip predict: probabilities for every observation, the top findings, heatmap overlays; the same with ONNX Runtime.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,9 @@ import { saveCheckpoint } from '../../src/io/checkpoint.ts';
 import { encodeBooks, saveBooks, loadBooks } from '../../src/text/encode-books.ts';
 import { writeSafetensors } from '../../src/io/safetensors.ts';
 import { generateSample } from '../../src/synth/dataset.ts';
-import { runPredict } from '../../src/tasks/predict.ts';
+import { allPredicted, runPredict } from '../../src/tasks/predict.ts';
+import { runExport } from '../../src/tasks/export.ts';
+import { compare, dataDir } from '../helpers.ts';
 import { testTransform } from '../../src/data/transforms/index.ts';
 import { OBSERVATIONS } from '../../src/vocabulary.ts';
 
@@ -26,9 +28,8 @@ test('predict gives 75 probabilities equal to a direct forward pass, the top fin
     const sample = generateSample(11, { size: 64 });
     await sharp(Buffer.from(sample.image), { raw: { width: 64, height: 64, channels: 1 } }).png().toFile(join(dir, 'x.png'));
 
-    const [prediction] = await runPredict({ checkpoint: join(dir, 'model'), books: join(dir, 'books.safetensors'),
-      images: [join(dir, 'x.png')], size: 64, top: 3, heatmaps: join(dir, 'heat') });
-    assert.ok(!('error' in prediction));
+    const [prediction] = allPredicted(await runPredict({ checkpoint: join(dir, 'model'), books: join(dir, 'books.safetensors'),
+      images: [join(dir, 'x.png')], size: 64, top: 3, heatmaps: join(dir, 'heat') }));
     assert.equal(Object.keys(prediction.probabilities).length, 75);
     assert.equal(prediction.top.length, 3);
     assert.ok(prediction.top[0].probability >= prediction.top[2].probability);
@@ -91,6 +92,35 @@ test('predict defaults to the size the model was trained at, refuses another, an
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     await assert.rejects(runPredict({ checkpoint: run, books, images, heatmaps: file }), new Error(`${file}: is a file, not a folder; choose another output folder`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('predict --engine onnx on an exported demo-sized model gives the libtorch probabilities within 1e-4 (PNG and DICOM)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medslip-predict-onnx-'));
+  try {
+    torch.manualSeed(4);
+    const model = new MeDSLIP({ backbone: 'resnet18', dModel: 128, heads: 4, layers: 2, init: 'pytorch' });
+    saveCheckpoint(join(dir, 'best'), { model, modelConfig: model.config });
+    model.dispose();
+    saveBooks(join(dir, 'books.safetensors'), encodeBooks());
+    const summary = await runExport({ checkpoint: join(dir, 'best'), books: join(dir, 'books.safetensors'), size: 128, out: join(dir, 'model.onnx') });
+    for (const [name, error] of Object.entries(summary.check!)) assert.ok(error < 1e-5, `export check ${name}: ${error}`);
+
+    const images = [join(dataDir, 'nih-cxr14-sample', 'images', '00000075_000.png'), join(dataDir, 'dicom-samples', 'nih-dx-uncompressed.dcm')];
+    const viaLibtorch = allPredicted(await runPredict({ checkpoint: join(dir, 'best'), books: join(dir, 'books.safetensors'), size: 128, images }));
+    const viaOnnx = allPredicted(await runPredict({ engine: 'onnx', model: join(dir, 'model.onnx'), images, top: 2, heatmaps: join(dir, 'heat') }));
+    viaOnnx.forEach((prediction, i) => {
+      const max = compare(Object.values(prediction.probabilities), Object.values(viaLibtorch[i].probabilities), 1e-4, 0, prediction.image);
+      console.log(`${prediction.image}: max |ONNX Runtime − libtorch| ${max.toExponential(2)}`);
+      assert.deepEqual(prediction.top.map((t) => t.observation), viaLibtorch[i].top.slice(0, 2).map((t) => t.observation));
+      assert.equal(prediction.overlays.length, 2);
+      for (const file of prediction.overlays) assert.ok(existsSync(file));
+    });
+    await assert.rejects(runPredict({ engine: 'onnx', model: join(dir, 'model.onnx'), images, size: 224 }),
+      /model\.onnx: the model was exported for 128 px input; --size 224 does not apply/);
+    await assert.rejects(runPredict({ engine: 'onnx', images }), /predict with --engine onnx needs --model/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -146,6 +146,10 @@ test('config: reference YAML keys are read as they are; overrides are typed; unk
   assert.throws(() => loadPretrainConfig({ overrides: ['backbone=vgg'] }), /"backbone" must be one of resnet18, resnet34, resnet50, resnet101/);
   assert.throws(() => loadPretrainConfig({ overrides: ['data=files'] }), /"trainFile" is required when data is "files"/);
   assert.throws(() => loadPretrainConfig({ overrides: ['dModel=30', 'heads=4'] }), /must be divisible by "heads"/);
+  assert.deepEqual(config.lossWeights, [1, 1, 1, 1, 1], 'the reference weighs the five losses equally');
+  assert.deepEqual(loadPretrainConfig({ overrides: ['lossWeights=1,0.01,1,0.01,0.01'] }).lossWeights, [1, 0.01, 1, 0.01, 0.01]);
+  assert.throws(() => loadPretrainConfig({ overrides: ['lossWeights=1,0.5'] }), /"lossWeights" must be five numbers, e\.g\. \[1, 0\.01, 1, 0\.01, 0\.01\]/);
+  assert.throws(() => loadPretrainConfig({ overrides: ['lossWeights=1,-1,1,1,1'] }), /setting "lossWeights" must be five numbers ≥ 0, not all 0, but is \[1, -1, 1, 1, 1\]/);
 });
 
 test('missing input files are errors before any work, naming the file and the setting', async () => {

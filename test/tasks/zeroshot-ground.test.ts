@@ -84,7 +84,8 @@ test('RSNA: metrics over the positive images only, equal to a direct computation
   assert.equal(overlays.length, 3);
   assert.match(overlays[0], /^00001_img001\.png$/);
   const meta = await sharp(join(out, 'overlays', overlays[0])).metadata();
-  assert.deepEqual([meta.format, meta.width, meta.height], ['png', INPUT_SIZE, INPUT_SIZE]);
+  // enlarged to ≥ 256 px (64 px × 4) with a 78-px colour bar beside it
+  assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * INPUT_SIZE + 78, 4 * INPUT_SIZE]);
   assert.match(result.table, /pointing game [0-9.]+ {3}IoU [0-9.]+ {3}Dice [0-9.]+ {3}\(threshold 0\.5 × max\)/);
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { dataDir } from '../helpers.ts';
-import { heatmapOverlayPng, heatmapOverlayRgb, resizeGrid, jet, type RasterImage } from '../../src/viz/index.ts';
+import { heatmapFigurePng, heatmapOverlayPng, heatmapOverlayRgb, resizeGrid, jet, type RasterImage } from '../../src/viz/index.ts';
 
 function greyImage(width: number, height: number, value = 128): RasterImage {
   return { data: new Uint8Array(width * height).fill(value), width, height, channels: 1 };
@@ -97,4 +97,35 @@ test('bad images, heat and options are rejected', () => {
   assert.throws(() => heatmapOverlayRgb(image, Float32Array.from([0, 1, Number.NaN, 0])), { name: 'RangeError', message: /finite/ });
   assert.throws(() => heatmapOverlayRgb(image, new Float32Array(4), { box: { x: 0, y: 0, width: -1, height: 2 } }), { name: 'RangeError', message: /box/ });
   assert.throws(() => heatmapOverlayRgb({ data: [1, 2] as unknown as Uint8Array, width: 1, height: 2, channels: 1 }, new Float32Array(4)), { name: 'TypeError' });
+});
+
+test('floor: only the heat above the floor is coloured, the rest of the image is left as it is', () => {
+  const heat = Float32Array.from({ length: 16 }, (_, i) => i / 15); // 4 × 4, 0 … 1 row by row
+  const rgb = heatmapOverlayRgb(greyImage(4, 4, 90), heat, { floor: 0.5, alpha: 0.6, interpolation: 'nearest', range: [0, 1] });
+  for (let i = 0; i < 16; i++) {
+    const pixel = rgbAt(rgb, 4, i % 4, Math.floor(i / 4));
+    if (i / 15 < 0.5) assert.deepEqual(pixel, [90, 90, 90], `cell ${i} below the floor`);
+    else assert.notDeepEqual(pixel, [90, 90, 90], `cell ${i} above the floor`);
+  }
+  // the colour map spans the part above the floor: the floor itself is dark blue, the top dark red
+  assert.deepEqual(rgbAt(rgb, 4, 3, 3), [Math.round(0.4 * 90 + 0.6 * 128), Math.round(0.4 * 90), Math.round(0.4 * 90)]);
+  assert.throws(() => heatmapOverlayRgb(greyImage(4, 4), heat, { floor: 1 }), /Expected a number in \[0, 1\) for floor but received 1/);
+});
+
+test('heatmapFigurePng: a 64-px image is enlarged to 256 px, its mask outlined there, with a colour bar beside it', async () => {
+  const mask = new Uint8Array(64 * 64);
+  for (let y = 10; y < 20; y++) for (let x = 30; x < 40; x++) mask[y * 64 + x] = 1;
+  const heat = new Float32Array(8 * 8).fill(0.1);
+  heat[1 * 8 + 4] = 1; // the cell over the mask
+  const png = await heatmapFigurePng(greyImage(64, 64, 100), heat, { mask: { data: mask, width: 64, height: 64 }, range: [0, 1] });
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height], [256 + 78, 256]);
+  const at = (x: number, y: number): number[] => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+  assert.deepEqual(at(30 * 4, 12 * 4), [255, 0, 255], 'mask edge, scaled ×4');
+  assert.deepEqual(at(200, 200), [100, 100, 100], 'cold image left uncoloured');
+  const [r, g, b] = at(4 * 4 * 8 + 16, 1 * 4 * 8 + 16);
+  assert.ok(r > g + 40 && r > b + 40, `hot cell red-ish: ${[r, g, b]}`);
+  const barTop = at(256 + 19, 20), barBottom = at(256 + 19, 236);
+  assert.ok(barTop[0] > barTop[2] && barBottom[2] > barBottom[0], `bar from red (top ${barTop}) to blue (bottom ${barBottom})`);
+  await assert.rejects(heatmapFigurePng(greyImage(8, 8), heat, { minSide: 0 }), /Expected an integer in \[1, 4096\] for minSide but received 0/);
 });

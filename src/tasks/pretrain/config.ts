@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { ResNetArch } from '../../models/resnet.ts';
+import type { LossWeights } from '../../models/medslip.ts';
 
 export interface PretrainConfig {
   /** 'synthetic' (the embedded generator) or 'files' (split JSONs + .npy matrix in the reference format). */
@@ -41,6 +42,11 @@ export interface PretrainConfig {
   randAugment: boolean;
   /** Weight init of the heads and decoders: 'reference' (N(0, 0.02²)) or 'pytorch' (module defaults). */
   init: 'reference' | 'pytorch';
+  /**
+   * Weights of the five losses in the order [cePathology, clPathology, ceAnatomy, clAnatomy, ap] (reference: all
+   * 1). See LossWeights in src/models/medslip.ts for why short runs from scratch weigh ProtoCL and ICL less.
+   */
+  lossWeights: [number, number, number, number, number];
 
   batchSize: number;
   epochs: number;
@@ -67,19 +73,19 @@ export const PRETRAIN_DEFAULTS: Readonly<PretrainConfig> = Object.freeze({
   syntheticCount: 2000, syntheticSize: 224, syntheticSeed: 1,
   textEncoder: 'offline', maxLength: 128,
   backbone: 'resnet50', dModel: 256, heads: 4, layers: 4, dropout: 0.1, imageSize: 224,
-  cropScale: [0.2, 1], randAugment: true, init: 'reference',
+  cropScale: [0.2, 1], randAugment: true, init: 'reference', lossWeights: [1, 1, 1, 1, 1],
   batchSize: 64, epochs: 100, lr: 1e-4, minLr: 1e-5, warmupLr: 1e-5, weightDecay: 0.02,
   schedule: 'step', warmupSteps: 500, warmupEpochs: 5, clipGradNorm: 0,
   seed: 42, workers: 2, device: 'cpu', logInterval: 20,
 }) as Readonly<PretrainConfig>;
 
-type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'pair' | readonly string[];
+type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'pair' | 'five' | readonly string[];
 const KINDS: Record<keyof PretrainConfig, Kind> = {
   data: ['synthetic', 'files'], trainFile: 'string', validFile: 'string', labelFile: 'string', imageRoot: 'string',
   syntheticCount: 'integer', syntheticSize: 'integer', syntheticSeed: 'integer', syntheticDir: 'string',
   books: 'string', textEncoder: 'string', pathologyBook: 'string', maxLength: 'integer',
   backbone: ['resnet18', 'resnet34', 'resnet50', 'resnet101'], dModel: 'integer', heads: 'integer', layers: 'integer',
-  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch'],
+  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch'], lossWeights: 'five',
   batchSize: 'integer', epochs: 'integer', lr: 'number', minLr: 'number', warmupLr: 'number', weightDecay: 'number',
   schedule: ['step', 'reference'], warmupSteps: 'integer', warmupEpochs: 'integer', clipGradNorm: 'number',
   seed: 'integer', workers: 'integer', device: 'string', logInterval: 'integer',
@@ -109,6 +115,7 @@ const SETTING_HELP: Record<keyof PretrainConfig, string> = {
   cropScale: 'RandomResizedCrop area range, low,high',
   randAugment: 'RandAugment (2 ops, magnitude 7) on or off',
   init: 'weight init of heads and decoders: reference (N(0, 0.02²)) or pytorch (module defaults)',
+  lossWeights: 'weights of the five losses in their sum: cePathology,clPathology,ceAnatomy,clAnatomy,ap',
   batchSize: 'images per optimizer step',
   epochs: 'epochs to train (may be raised when resuming)',
   lr: 'AdamW peak learning rate',
@@ -135,7 +142,7 @@ export const FIXED_ON_RESUME: readonly (keyof PretrainConfig)[] = Object.freeze(
 
 /** The settings table of `medslip pretrain --help`: every setting with its default, meaning and kind. */
 export function settingsHelp(): string {
-  const kindText = (kind: Kind): string => (Array.isArray(kind) ? kind.join(' | ') : kind === 'pair' ? 'two numbers' : kind as string);
+  const kindText = (kind: Kind): string => (Array.isArray(kind) ? kind.join(' | ') : kind === 'pair' ? 'two numbers' : kind === 'five' ? 'five numbers' : kind as string);
   const rows = (Object.keys(KINDS) as (keyof PretrainConfig)[]).map((key) => {
     const value = PRETRAIN_DEFAULTS[key];
     const fallback = value === undefined ? '—' : Array.isArray(value) ? value.join(',') : String(value);
@@ -183,10 +190,12 @@ function coerce(key: string, value: unknown, kind: Kind, origin: string): unknow
       if (fromText && (value === 'true' || value === 'false')) return value === 'true';
       return typeof value === 'boolean' ? value : fail('true or false');
     }
-    case 'pair': {
-      const pair = fromText ? String(value).split(',').map(Number) : value;
-      return Array.isArray(pair) && pair.length === 2 && pair.every((v) => typeof v === 'number' && Number.isFinite(v))
-        ? pair : fail('two numbers, e.g. [0.2, 1] (or 0.2,1 on the command line)');
+    case 'pair':
+    case 'five': {
+      const length = kind === 'pair' ? 2 : 5;
+      const list = fromText ? String(value).split(',').map(Number) : value;
+      return Array.isArray(list) && list.length === length && list.every((v) => typeof v === 'number' && Number.isFinite(v))
+        ? list : fail(kind === 'pair' ? 'two numbers, e.g. [0.2, 1] (or 0.2,1 on the command line)' : 'five numbers, e.g. [1, 0.01, 1, 0.01, 0.01] (or 1,0.01,1,0.01,0.01 on the command line)');
     }
   }
   return fail('a valid value');
@@ -253,6 +262,9 @@ export function validate(config: PretrainConfig): PretrainConfig {
   if (config.dModel % config.heads !== 0) throw new RangeError(`setting "dModel" (${config.dModel}) must be divisible by "heads" (${config.heads})`);
   if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`setting "dropout" must be in [0, 1) but is ${config.dropout}`);
   if (config.workers < 0) throw new RangeError(`setting "workers" must be ≥ 0 but is ${config.workers}`);
+  if (!config.lossWeights.every((w) => w >= 0) || !config.lossWeights.some((w) => w > 0)) {
+    throw new RangeError(`setting "lossWeights" must be five numbers ≥ 0, not all 0, but is [${config.lossWeights.join(', ')}]`);
+  }
   const [low, high] = config.cropScale;
   if (!(low > 0 && low <= high && high <= 1)) throw new RangeError(`setting "cropScale" must satisfy 0 < low ≤ high ≤ 1 but is [${low}, ${high}]`);
   if (config.data === 'files') {
@@ -275,4 +287,10 @@ export function checkInputPaths(config: PretrainConfig): void {
     const path = config[key];
     if (typeof path === 'string' && !existsSync(path)) throw new Error(`${path}: no such file or folder (setting "${key}")`);
   }
+}
+
+/** The loss weights of a config, by name. */
+export function lossWeightsOf(config: Pick<PretrainConfig, 'lossWeights'>): LossWeights {
+  const [cePathology, clPathology, ceAnatomy, clAnatomy, ap] = config.lossWeights;
+  return { cePathology, clPathology, ceAnatomy, clAnatomy, ap };
 }
