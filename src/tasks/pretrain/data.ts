@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BatchLoader, collatePretrain, type PretrainItem, type PretrainLoaderBatch } from '../../data/loader/index.ts';
-import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../../synth/dataset.ts';
+import { isCurrentSyntheticDataset, readSyntheticManifest, SYNTH_VERSION, writeSyntheticDataset } from '../../synth/dataset.ts';
 import type { PretrainConfig } from './config.ts';
 
 /** medslip's cache folder: MEDSLIP_CACHE, else ~/.cache/medslip. */
@@ -15,12 +15,17 @@ export function cacheDir(): string {
   return process.env.MEDSLIP_CACHE ?? join(homedir(), '.cache', 'medslip');
 }
 
-/** The synthetic dataset folder for a config: reused when its manifest matches, generated otherwise. */
+/**
+ * The synthetic dataset folder for a config: reused when its manifest matches, generated otherwise. A folder named
+ * by `syntheticDir` that holds a set of this generator version is used as it is, whatever options wrote it (a set
+ * written by `medslip synth` with its own prevalences, say): only the cache folder is regenerated to match.
+ */
 export async function prepareSynthetic(config: Pick<PretrainConfig, 'syntheticCount' | 'syntheticSize' | 'syntheticSeed' | 'syntheticDir'>,
   log: (line: string) => void = () => {}): Promise<string> {
   const options = { n: config.syntheticCount, size: config.syntheticSize, seed: config.syntheticSeed };
   const dir = config.syntheticDir ?? join(cacheDir(), `synthetic-n${options.n}-s${options.size}-seed${options.seed}`);
-  if (isCurrentSyntheticDataset(dir, options)) {
+  const given = config.syntheticDir === undefined ? undefined : readSyntheticManifest(dir);
+  if (isCurrentSyntheticDataset(dir, options) || given?.version === SYNTH_VERSION) {
     log(`synthetic data: reusing ${dir}`);
     return dir;
   }
