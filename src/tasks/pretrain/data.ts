@@ -46,9 +46,11 @@ export interface PretrainLoaders {
 /**
  * Loaders for the training split (shuffled per epoch, augmented, last partial batch dropped as the reference's
  * drop_last) and the validation split (in order, evaluation transform). Decoding and augmentation run in
- * `config.workers` threads; batches are the same for any worker count.
+ * `config.workers` threads; batches are the same for any worker count. `augment: false` gives the training split
+ * the evaluation transform (the learning-parity bench compares two implementations on identical, unaugmented batches).
  */
-export async function openPretrainLoaders(config: PretrainConfig, log: (line: string) => void = () => {}): Promise<PretrainLoaders> {
+export async function openPretrainLoaders(config: PretrainConfig, log: (line: string) => void = () => {},
+  options: { augment?: boolean } = {}): Promise<PretrainLoaders> {
   let jsonPaths: [string, string], npyPath: string, imageRoot: string | undefined, source: string;
   if (config.data === 'synthetic') {
     const dir = await prepareSynthetic(config, log);
@@ -65,7 +67,8 @@ export async function openPretrainLoaders(config: PretrainConfig, log: (line: st
   const args = (jsonPath: string) => ({ jsonPath, npyPath, channels: 1 as const, ...(imageRoot ? { imageRoot } : {}) });
   const train = await BatchLoader.open({
     ...common, source: { kind: 'pretrain', args: args(jsonPaths[0]) }, shuffle: true, dropLast: true,
-    transform: { kind: 'train', size: config.imageSize, scale: config.cropScale, randAugment: config.randAugment ? {} : false },
+    transform: options.augment === false ? { kind: 'test', size: config.imageSize }
+      : { kind: 'train', size: config.imageSize, scale: config.cropScale, randAugment: config.randAugment ? {} : false },
   });
   const valid = await BatchLoader.open({
     ...common, source: { kind: 'pretrain', args: args(jsonPaths[1]) }, shuffle: false, dropLast: false,
