@@ -20,7 +20,7 @@ import { prepareSynthetic } from './pretrain/data.ts';
 import { runPretrain } from './pretrain.ts';
 import { runZeroshotClassify, type ZeroshotClassifyResult } from './zeroshot-classify.ts';
 import { runZeroshotGround, type ZeroshotGroundResult } from './zeroshot-ground.ts';
-import { startCeilingProcess, type CeilingSummary } from './ceiling-process.ts';
+import { startCeilingProcess, type CeilingProcess, type CeilingSummary } from './ceiling-process.ts';
 import * as torch from '../torch/index.ts';
 
 export interface DemoOptions {
@@ -32,7 +32,7 @@ export interface DemoOptions {
   seed?: number;
   /** Fixed number of epochs (overrides the time budget). */
   epochs?: number;
-  /** Steps of the supervised ceiling (default: `medslip bench learning`'s, about the demo's step count). */
+  /** Steps of the supervised ceiling (default: as many as pre-training's). */
   ceilingSteps?: number;
   quiet?: boolean;
   log?: (line: string) => void;
@@ -101,13 +101,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // 1. data
   const dataDir = await prepareSynthetic({ syntheticCount: images, syntheticSize: 128, syntheticSeed: seed }, log);
 
-  // 2. the supervised ceiling in a second process, beside pre-training (one core each where there are two)
+  // 2. pre-training, and beside it the supervised ceiling in a second process with the same number of steps (one
+  // core each where there are two)
   const threads = torch.getNumThreads();
-  const ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps, seed, threads: 1 });
-  log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
+  if (availableParallelism() > 1) torch.setNumThreads(Math.max(1, Math.min(threads, availableParallelism() - 1)));
+  let ceiling: CeilingProcess | undefined;
   try {
-    if (availableParallelism() > 1) torch.setNumThreads(Math.max(1, Math.min(threads, availableParallelism() - 1)));
-    const { pretrain, config } = await pretrainInBudget(options, images, seed, log);
+    const config = demoConfig({ images, seed, epochs: options.epochs ?? await epochsInBudget(options, images, seed, log) });
+    const steps = config.epochs * stepsPerEpoch(images, config.batchSize);
+    ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1 });
+    log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
+    const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), overwrite: true, quiet: options.quiet, log });
     torch.setNumThreads(threads);
 
     // 3. zero-shot classification on the held-out images (CXR14 format)
@@ -138,26 +142,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     log(`report: ${join(out, 'index.html')}`);
     return summary;
   } finally {
-    ceiling.stop();
+    ceiling?.stop();
     torch.setNumThreads(threads);
   }
 }
 
-/** Pre-trains with the demo's settings; without `epochs`, a probe of a few steps measures the speed first and the epochs are chosen to fit `trainSeconds`. */
-async function pretrainInBudget(options: DemoOptions, images: number, seed: number, log: (line: string) => void) {
-  let epochs = options.epochs;
-  if (epochs === undefined) {
-    const budget = options.trainSeconds ?? 420;
-    const probeDir = join(options.out, 'probe');
-    const probe = await runPretrain({ config: demoConfig({ images, seed, epochs: 1 }), out: probeDir, overwrite: true, maxSteps: 8, quiet: true, log: () => {} });
-    rmSync(probeDir, { recursive: true, force: true });
-    const stepsPerEpoch = Math.floor(Math.round(images * 0.8 * 0.9) / 32);
-    epochs = Math.max(3, Math.min(30, Math.floor(budget / (probe.secondsPerStep * stepsPerEpoch * 1.1))));
-    log(`demo: ${probe.secondsPerStep.toFixed(2)} s per step measured → ${epochs} epochs fit the ${budget} s training budget`);
-  }
-  const config = demoConfig({ images, seed, epochs });
-  const pretrain = await runPretrain({ config, out: join(options.out, 'pretrain'), overwrite: true, quiet: options.quiet, log });
-  return { pretrain, config };
+/** Training batches per epoch of the demo's synthetic set: 80 % pre-training images, 90 % of those trained on, partial batches dropped. */
+function stepsPerEpoch(images: number, batchSize: number): number {
+  return Math.floor(Math.round(images * 0.8 * 0.9) / batchSize);
+}
+
+/** The epochs that fit `trainSeconds`, from the speed of a probe of a few steps. */
+async function epochsInBudget(options: DemoOptions, images: number, seed: number, log: (line: string) => void): Promise<number> {
+  const budget = options.trainSeconds ?? 420;
+  const probeDir = join(options.out, 'probe');
+  const config = demoConfig({ images, seed, epochs: 1 });
+  const probe = await runPretrain({ config, out: probeDir, overwrite: true, maxSteps: 8, quiet: true, log: () => {} });
+  rmSync(probeDir, { recursive: true, force: true });
+  const epochs = Math.max(3, Math.min(30, Math.floor(budget / (probe.secondsPerStep * stepsPerEpoch(images, config.batchSize) * 1.1))));
+  log(`demo: ${probe.secondsPerStep.toFixed(2)} s per step measured → ${epochs} epochs fit the ${budget} s training budget`);
+  return epochs;
 }
 
 const fmt = (value: number | undefined, digits = 3): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
