@@ -10,6 +10,7 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <dlfcn.h>
+#include <cstring>
 
 namespace medslip {
 namespace {
@@ -52,6 +53,35 @@ Napi::Value GeneratorSeed(const Napi::CallbackInfo& info) {
 Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   torch::manual_seed(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
   return info.Env().Undefined();
+}
+
+// getRngState(device): a copy of the default generator's state of `device` (the CPU's, or a CUDA device's), the
+// bytes torch.get_rng_state() returns. Dropout draws from it, so a resumed run needs it back to be exact.
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "getRngState", [&]() -> Napi::Value {
+    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(info[0].As<Napi::String>().Utf8Value()));
+    at::Tensor state;
+    {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      state = generator.get_state().contiguous();
+    }
+    return Napi::Buffer<uint8_t>::Copy(env, state.data_ptr<uint8_t>(), static_cast<size_t>(state.numel()));
+  });
+}
+
+// setRngState(device, bytes): restores a state from getRngState (libtorch checks its size and content).
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "setRngState", [&]() -> Napi::Value {
+    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(info[0].As<Napi::String>().Utf8Value()));
+    Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+    at::Tensor state = at::empty({static_cast<int64_t>(bytes.ByteLength())}, at::kByte);
+    std::memcpy(state.data_ptr<uint8_t>(), bytes.Data(), bytes.ByteLength());
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state);
+    return env.Undefined();
+  });
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -115,6 +145,8 @@ void InitGenerators(Napi::Env env, Napi::Object exports) {
   exports.Set("createGenerator", Napi::Function::New(env, CreateGenerator));
   exports.Set("generatorSeed", Napi::Function::New(env, GeneratorSeed));
   exports.Set("manualSeed", Napi::Function::New(env, ManualSeed));
+  exports.Set("getRngState", Napi::Function::New(env, GetRngState));
+  exports.Set("setRngState", Napi::Function::New(env, SetRngState));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("versions", Napi::Function::New(env, Versions));

@@ -1,5 +1,6 @@
 /** The `medslip` command line: commander wiring only; each command calls one task. */
 import { Command, Option } from 'commander';
+import { settingsHelp } from './tasks/pretrain/config.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -54,13 +55,13 @@ export async function main(argv: string[]): Promise<void> {
   };
   const zeroshot = program.command('zeroshot').description('zero-shot evaluation of a pre-trained model (no fine-tuning)');
   const modelOptions = (command: Command): Command => command
-    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
     .requiredOption('--books <file>', 'the books (.safetensors) matching the model, e.g. run/books.safetensors')
     .requiredOption('--csv <file>', 'the label file in the reference format (COVIDx: its list file)')
     .option('--image-root <dir>', 'folder that image paths start from (default: the CSV\'s folder)')
     .option('--out <dir>', 'write results here')
     .option('--batch-size <n>', 'images per forward pass', (v) => Number.parseInt(v, 10), 64)
-    .option('--size <px>', 'model input side', (v) => Number.parseInt(v, 10), 224)
+    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
     .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
     .option('--prompt <name=description>', 'score class NAME with a text description (repeatable); needs the books\' text encoder', collect, [])
     .option('--text-encoder <dir>', 'the BERT folder that made the books (for --prompt; not needed for offline books)')
@@ -101,7 +102,7 @@ Example:
 
   const finetune = program.command('finetune').description('fine-tune on 1 %, 10 % or 100 % of a labelled set; the epoch is selected on the validation set, the test set is read once at the end');
   const finetuneOptions = (command: Command, defaults: { epochs: number; percent: number }): Command => command
-    .option('--init <checkpoint>', 'MeDSLIP checkpoint whose encoder (stem + layer1–3) initialises the model (omit: random init)')
+    .option('--init <checkpoint>', 'MeDSLIP checkpoint whose encoder (stem + layer1–3) initialises the model: a run folder (its best), run/best, a .safetensors or a reference .pth (omit: random init)')
     .requiredOption('--train <file>', 'training label file').requiredOption('--valid <file>', 'validation label file (selection)')
     .requiredOption('--test <file>', 'test label file (evaluated once, with the selected weights)')
     .requiredOption('--out <dir>', 'output folder: metrics.json, log.jsonl, loss.png, best checkpoint')
@@ -136,32 +137,38 @@ Example (synthetic SIIM-format data from \`medslip synth\`):
   program.command('predict')
     .description('observation probabilities (and optional heatmaps) for chest X-ray images (PNG, JPEG or DICOM)')
     .argument('<images...>', 'image files')
-    .option('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .option('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
     .option('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
     .option('--engine <engine>', 'libtorch (--checkpoint + --books) or onnx (--model)', 'libtorch')
     .option('--model <file>', 'with --engine onnx: a model written by `medslip export` (books, input size and normalisation inside)')
-    .option('--size <px>', 'model input side (libtorch; default 224)', (v) => Number.parseInt(v, 10))
+    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224; an ONNX model\'s own)', (v) => Number.parseInt(v, 10))
     .option('--top <k>', 'findings listed per image', (v) => Number.parseInt(v, 10), 5)
     .option('--heatmaps <dir>', 'write heatmap overlays of the top findings here')
     .option('--device <device>', 'cpu, cuda or cuda:N (libtorch)', 'cpu')
     .option('--json', 'print all 75 probabilities per image as JSON')
     .addHelpText('after', `
+An image that cannot be read is reported (with --json: {"image", "error"} in its place) and the others are still
+scored; the exit code is then 1.
 Examples:
-  medslip predict --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 x.png
+  medslip predict --checkpoint runs/demo/pretrain --books runs/demo/pretrain/books.safetensors x.png
   medslip predict --engine onnx --model model.onnx x.png y.dcm --heatmaps heatmaps/`)
     .action(async (images: string[], options: { checkpoint?: string; books?: string; engine: string; model?: string; size?: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
       const { runPredict } = await import('./tasks/predict.ts');
-      const predictions = await runPredict({ ...options, images, engine: options.engine as 'onnx', device: options.device as 'cpu' });
-      if (options.json) console.log(JSON.stringify(predictions, null, 2));
-      else for (const p of predictions) console.log(`${p.image}: ${p.top.map((t) => `${t.observation} ${t.probability.toFixed(3)}`).join(', ')}`);
+      const outcomes = await runPredict({ ...options, images, engine: options.engine as 'onnx', device: options.device as 'cpu' });
+      if (options.json) console.log(JSON.stringify(outcomes, null, 2));
+      for (const p of outcomes) {
+        if ('error' in p) console.error(`medslip: ${p.error}`);
+        else if (!options.json) console.log(`${p.image}: ${p.top.map((t) => `${t.observation} ${t.probability.toFixed(3)}`).join(', ')}`);
+      }
+      if (outcomes.some((p) => 'error' in p)) process.exitCode = 1;
     });
 
   program.command('export')
     .description('write a checkpoint and its books as one ONNX model (opset 17, dynamic batch) for ONNX Runtime or any ONNX runtime')
-    .requiredOption('--checkpoint <path>', 'a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
+    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
     .requiredOption('--books <file>', 'the books the model was trained with; they become constants of the model')
     .requiredOption('--out <file>', 'the .onnx file to write')
-    .option('--size <px>', 'input side the model is exported for', (v) => Number.parseInt(v, 10), 224)
+    .option('--size <px>', 'input side the model is exported for (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
     .option('--no-verify', 'skip running the file in ONNX Runtime against libtorch after writing it')
     .addHelpText('after', `
 Inputs: images (batch, 3, size, size) float32, grey level/255 normalised with the ImageNet mean and std.
@@ -170,7 +177,7 @@ each observation's cross-attention averaged over heads and decoder layers, befor
 landmark names, input size, normalisation and the medslip version are in the model's metadata.
 Example:
   medslip export --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 --out demo.onnx`)
-    .action(async (options: { checkpoint: string; books: string; out: string; size: number; verify: boolean }) => {
+    .action(async (options: { checkpoint: string; books: string; out: string; size?: number; verify: boolean }) => {
       const { runExport } = await import('./tasks/export.ts');
       const summary = await runExport({ ...options, log: (line) => console.error(line) });
       const check = summary.check
@@ -215,10 +222,11 @@ Examples:
 
   program.command('pretrain')
     .description('pre-train MeDSLIP (default data: the built-in synthetic chest X-rays; or the reference split JSONs + .npy)')
-    .argument('[overrides...]', 'settings as key=value, e.g. epochs=5 lr=1e-4 backbone=resnet18 (typed; unknown keys are errors)')
+    .argument('[overrides...]', 'settings as key=value, e.g. epochs=5 lr=1e-4 backbone=resnet18 (all listed below; typed; unknown keys are errors)')
     .option('--config <file>', 'YAML config: medslip keys or the reference\'s Pretrain_MeDSLIP.yaml keys as they are')
-    .option('--out <dir>', 'run folder (checkpoints, log.jsonl, loss.png, books)', 'runs/pretrain')
-    .option('--resume <dir|file>', 'continue a run: its folder (uses last) or a checkpoint; same settings, lr and data order')
+    .option('--out <dir>', 'run folder (checkpoints, log.jsonl, loss.png, books): new or empty (default runs/pretrain)')
+    .option('--resume <run|checkpoint>', 'continue a run in its own folder: the folder (its last checkpoint) or one of its checkpoints; same settings, lr, data order and random stream; the model\'s settings cannot change')
+    .option('--overwrite', 'replace the earlier run in --out (its files; other files are refused, not deleted)')
     .option('--device <device>', 'cpu, cuda or cuda:N')
     .option('--epochs <n>', 'epochs')
     .option('--batch-size <n>', 'images per step')
@@ -227,7 +235,13 @@ Examples:
     .option('--text-encoder <dir>', 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)')
     .option('--books <file>', 'precomputed books (.safetensors from `medslip books`)')
     .option('--quiet', 'no progress bars')
-    .addHelpText('after', `
+    .addHelpText('after', () => `
+Settings (key=value on the command line, or keys of the --config YAML):
+${settingsHelp()}
+
+A checkpoint is saved at the end of every epoch (last, and best on a better validation loss). Ctrl-C or SIGTERM
+saves one at the current step and exits with 130 or 143; --resume then continues bit for bit.
+
 Examples:
   medslip pretrain epochs=2 backbone=resnet18 imageSize=128 syntheticSize=128 --out runs/try
   medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
@@ -235,6 +249,7 @@ Examples:
     .action(async (overrides: string[], options: Record<string, string | boolean | undefined>) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
+      const { signalExitCode } = await import('./tasks/stop-signals.ts');
       const flags: Record<string, string> = {};
       const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
       for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
@@ -242,9 +257,11 @@ Examples:
       const config = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
       const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
       const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
-      const result = await runPretrain({ config, out: options.out as string, resume: options.resume as string | undefined,
-        resumeOverrides, quiet: options.quiet === true });
+      const resume = options.resume as string | undefined;
+      const result = await runPretrain({ config, out: (options.out as string | undefined) ?? (resume ? undefined : 'runs/pretrain'), resume,
+        overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true });
       console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
+      if (result.signal) process.exitCode = signalExitCode(result.signal);
     });
 
   program.command('labels')
@@ -281,7 +298,7 @@ Examples:
     .option('--size <px>', 'image side in pixels', (v) => Number.parseInt(v, 10), 224)
     .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
     .option('--held-out <count>', 'images kept out of pre-training for evaluation (default 20 %)', (v) => Number.parseInt(v, 10))
-    .option('--overwrite', 'replace an existing folder')
+    .option('--overwrite', 'replace an earlier synthetic set in --out (a folder with its manifest.json; anything else is refused)')
     .addHelpText('after', `
 Writes images/*.png, train.json / valid.json + labels.npy (pre-training), reports.csv, and for the held-out
 images heldout_cxr14.csv, heldout_rsna.csv, heldout_siim.csv + masks/ — every reference format.

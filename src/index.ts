@@ -19,6 +19,7 @@ export { readTorchFile, loadCheckpoint as readPytorchCheckpoint, loadStateDict a
 export { readNpy, writeNpy } from './io/npy.ts';
 export { readImage, writePng, type Image } from './io/image.ts';
 export { saveCheckpoint, readCheckpoint, readModelWeights } from './io/checkpoint.ts';
+export { resolveCheckpoint } from './io/resolve-checkpoint.ts';
 
 export * as text from './text/index.ts';
 export * as labels from './data/labels/index.ts';

@@ -48,7 +48,8 @@ const JPEG_MAGIC = [0xff, 0xd8, 0xff];
  * @example
  *   const image = await readImage('images/00000129_000.png', { channels: 3 });  // 256×256×3, 8-bit
  * @throws {TypeError} when `source` is neither a string nor a Buffer/Uint8Array.
- * @throws {Error} naming the file when it is empty, not a PNG/JPEG/DICOM image, truncated or corrupt.
+ * @throws {Error} naming the file when it is empty, not a PNG/JPEG/DICOM image, truncated, corrupt or too large
+ *   (more than 16383 × 16383 pixels).
  */
 export async function readImage(source: string | Uint8Array, options: ReadImageOptions = {}): Promise<Image> {
   checkReadOptions(options);
@@ -124,8 +125,20 @@ async function decodeWithSharp(bytes: Uint8Array, name: string, format: 'PNG' | 
     return { data: pixels, width: info.width, height: info.height, channels, bitDepth: sixteen ? 16 : 8 };
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (/exceeds pixel limit/.test(detail)) throw new Error(`${name}: ${format} image is too large to decode (${pixelCount(bytes, format)}; the limit is ${MAX_PIXELS_TEXT})`);
     throw new Error(`${name}: cannot decode ${format} image, the file is truncated or corrupt (${detail})`);
   }
+}
+
+// sharp's (libvips') default limitInputPixels: 16383 × 16383. A bigger image would need gigabytes decoded.
+const MAX_PIXELS_TEXT = '16383 × 16383 = 268 M pixels';
+
+/** "30000 × 30000 = 900 M pixels" from a PNG's IHDR; a JPEG's size is not parsed here. */
+function pixelCount(bytes: Uint8Array, format: 'PNG' | 'JPEG'): string {
+  if (format !== 'PNG' || bytes.length < 24) return 'more pixels than the limit';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16), height = view.getUint32(20);
+  return `${width} × ${height} = ${Math.round((width * height) / 1e6)} M pixels`;
 }
 
 /**

@@ -5,7 +5,7 @@
  * validates — offsets must tile the data region exactly, in order, with no gap or overlap — and also that each
  * span is shape × item size, so a truncated or corrupted file fails with its name and the entry at fault.
  */
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic, type WrittenFile } from './atomic-write.ts';
 import { loadFile, type FileInput } from './source.ts';
 import { bytesOf, checkRawTensor, dataFromBytes, ITEM_SIZE, numel, type DType, type RawTensor } from './raw-tensor.ts';
 
@@ -113,13 +113,14 @@ export function readSafetensors(input: FileInput): SafetensorsFile {
  * order given; the data is laid out widest item size first (stable) after a header padded to 8 bytes, so every
  * tensor starts aligned to its item size and a reader may view the file's bytes in place.
  * @example writeSafetensors('books.safetensors', { pathology, anatomy }, { format: 'pt' })
+ * @returns the file's size and SHA-256
  * @throws TypeError for a malformed tensor or metadata value; RangeError for an empty or reserved name
  */
 export function writeSafetensors(
   path: string,
   tensors: ReadonlyMap<string, RawTensor> | Readonly<Record<string, RawTensor>>,
   metadata?: Readonly<Record<string, string>>,
-): void {
+): WrittenFile {
   const list: [string, RawTensor][] = tensors instanceof Map
     ? [...(tensors as ReadonlyMap<string, RawTensor>).entries()]
     : Object.entries(tensors as Readonly<Record<string, RawTensor>>);
@@ -151,5 +152,5 @@ export function writeSafetensors(
   const jsonBytes = Buffer.from(json, 'utf8');
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(jsonBytes.byteLength));
-  writeFileAtomic(path, [length, jsonBytes, ...chunks]);
+  return writeFileAtomic(path, [length, jsonBytes, ...chunks]);
 }

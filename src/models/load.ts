@@ -22,12 +22,13 @@ export function medslipConfigFrom(saved: Record<string, unknown> | undefined): M
 }
 
 /**
- * Loads MeDSLIP weights from a medslip checkpoint, a .safetensors state dict, or a reference .pth, strictly
- * (every key must match), and returns the model in eval mode.
- * @throws Error naming missing/unexpected keys or a shape mismatch.
+ * Loads MeDSLIP weights from any checkpoint form (a run folder, a medslip checkpoint, a .safetensors state dict,
+ * a reference .pth; see src/io/resolve-checkpoint.ts), strictly (every key must match), and returns the model in
+ * eval mode with the image size it was trained at, when recorded.
+ * @throws Error naming the file for a missing checkpoint, missing/unexpected keys or a shape mismatch.
  */
-export function loadMedslip(path: string, overrides: Partial<MedslipConfig> = {}): { model: MeDSLIP; config: MedslipConfig; source: string } {
-  const { weights, modelConfig, source } = readModelWeights(path);
+export function loadMedslip(path: string, overrides: Partial<MedslipConfig> = {}): { model: MeDSLIP; config: MedslipConfig; source: string; imageSize?: number } {
+  const { weights, modelConfig, source, imageSize } = readModelWeights(path);
   const config = { ...medslipConfigFrom(modelConfig), ...overrides };
   const model = new MeDSLIP(config);
   try {
@@ -36,5 +37,5 @@ export function loadMedslip(path: string, overrides: Partial<MedslipConfig> = {}
     model.dispose();
     throw new Error(`${path}: ${(error as Error).message}`);
   }
-  return { model: model.eval(), config, source };
+  return { model: model.eval(), config, source, imageSize };
 }

@@ -19,7 +19,7 @@
  * Paths inside the files are relative to the folder. The folder is built under a temporary name and renamed
  * into place, so a reader never sees half a dataset.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -231,11 +231,15 @@ export function isCurrentSyntheticDataset(dir: string, options: DatasetOptions =
 /**
  * Writes a synthetic dataset folder (see the file header for its layout) and returns its manifest.
  * @example await writeSyntheticDataset('/tmp/demo-data', { n: 2000, size: 224, seed: 0, heldOut: 400 });
- * @throws Error when `dir` exists and `overwrite` is not set; RangeError/TypeError for bad options
+ * @throws Error when `dir` exists and `overwrite` is not set, or when `overwrite` would replace a folder that holds
+ *   something else than an earlier synthetic set (no manifest.json); RangeError/TypeError for bad options
  */
 export async function writeSyntheticDataset(dir: string, options: DatasetOptions = {}): Promise<SyntheticDatasetManifest> {
   const { n, size, seed, heldOut, validFraction, sampling } = resolvedOptions(options);
   if (existsSync(dir) && !options.overwrite) throw new Error(`${dir}: already exists; pass overwrite to replace it`);
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || (readdirSync(dir).length > 0 && readSyntheticManifest(dir) === undefined))) {
+    throw new Error(`${dir}: holds no synthetic dataset (no manifest.json), and overwrite only replaces one; choose another folder`);
+  }
   const pretrainCount = n - heldOut;
   const validCount = Math.round(pretrainCount * validFraction);
   const trainCount = pretrainCount - validCount;

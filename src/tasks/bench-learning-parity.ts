@@ -33,7 +33,6 @@ import { MeDSLIP } from '../models/medslip.ts';
 import { medslipConfigFrom } from '../models/load.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup } from '../optim/schedule.ts';
-import { saveCheckpoint } from '../io/checkpoint.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { writeSafetensors } from '../io/safetensors.ts';
 import type { RawTensor } from '../io/raw-tensor.ts';
@@ -139,7 +138,9 @@ export async function runLearningParity(options: LearningParityOptions): Promise
   }));
   const modelSettings = { backbone: model.config.backbone, dModel: model.config.dModel, heads: model.config.heads, layers: model.config.layers,
     feedForward: model.config.feedForward, textDim: model.config.textDim };
-  saveCheckpoint(join(out, 'init'), { model, modelConfig: model.config }); // init.safetensors: the state dict, PyTorch names
+  // init.safetensors: the bare state dict, PyTorch names, as bench/learning_parity.py reads it (a checkpoint set's
+  // data files carry a per-save id in their names)
+  writeSafetensors(join(out, 'init.safetensors'), new Map([...model.stateDict()].map(([name, tensor]) => [name, raw(tensor)])), { format: 'pt' });
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), config.weightDecay), { lr: config.lr });
   const lrAt = cosineWithWarmup({ baseLr: config.lr, minLr: config.minLr, warmupLr: config.warmupLr,
     warmupSteps: Math.min(config.warmupSteps, steps), totalSteps: steps });

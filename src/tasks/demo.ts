@@ -111,7 +111,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const steps = config.epochs * stepsPerEpoch(images, config.batchSize);
     ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1 });
     log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
-    const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), quiet: options.quiet, log });
+    const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), overwrite: true, quiet: options.quiet, log });
     torch.setNumThreads(threads);
 
     // 3. zero-shot classification on the held-out images (CXR14 format)
@@ -157,7 +157,7 @@ async function epochsInBudget(options: DemoOptions, images: number, seed: number
   const budget = options.trainSeconds ?? 420;
   const probeDir = join(options.out, 'probe');
   const config = demoConfig({ images, seed, epochs: 1 });
-  const probe = await runPretrain({ config, out: probeDir, maxSteps: 8, quiet: true, log: () => {} });
+  const probe = await runPretrain({ config, out: probeDir, overwrite: true, maxSteps: 8, quiet: true, log: () => {} });
   rmSync(probeDir, { recursive: true, force: true });
   const epochs = Math.max(3, Math.min(30, Math.floor(budget / (probe.secondsPerStep * stepsPerEpoch(images, config.batchSize) * 1.1))));
   log(`demo: ${probe.secondsPerStep.toFixed(2)} s per step measured → ${epochs} epochs fit the ${budget} s training budget`);

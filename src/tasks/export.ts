@@ -3,22 +3,25 @@
  * books as constants), written atomically; then, unless told not to, the file is checked by running it in ONNX
  * Runtime beside the libtorch model on a synthetic radiograph and reporting the largest differences.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { loadMedslip } from '../models/load.ts';
 import { MeDSLIP } from '../models/medslip.ts';
 import { readBooks } from '../text/encode-books.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import { testTransform } from '../data/transforms/index.ts';
 import { generateSample } from '../synth/dataset.ts';
 import { exportMedslip, OnnxMedslip, type OnnxModelMetadata } from '../export/index.ts';
+import { checkInputSize } from './zeroshot/data.ts';
+import { inputSizeFor } from './zeroshot/model.ts';
 
 export interface ExportTaskOptions {
   checkpoint: string;
   books: string;
   out: string;
-  /** Input side in pixels (default 224). */
+  /** Input side in pixels (default: the size the checkpoint was trained at, else 224; another one is refused). */
   size?: number;
   /** Run the file in ONNX Runtime against libtorch after writing it (default true). */
   verify?: boolean;
@@ -35,22 +38,26 @@ export interface ExportSummary {
 }
 
 /**
- * @throws Error naming the checkpoint or books file when they cannot be read; ExportError naming what the
- *   exporter cannot convert.
+ * @throws before the model is loaded: Error naming `out` when it is a folder or its folder cannot be written, the
+ *   books file when it cannot be read; then Error naming the checkpoint when it cannot be loaded or its books do
+ *   not fit it, RangeError for a size other than the one it was trained at; ExportError naming what the exporter
+ *   cannot convert.
  */
 export async function runExport(options: ExportTaskOptions): Promise<ExportSummary> {
   const log = options.log ?? (() => {});
-  const size = options.size ?? 224;
   const started = performance.now();
-  const { model } = loadMedslip(options.checkpoint);
+  if (options.size !== undefined) checkInputSize(options.size);
+  if (existsSync(options.out) && statSync(options.out).isDirectory()) throw new Error(`${options.out}: is a folder; --out names the .onnx file to write`);
+  prepareOutputFolder(dirname(resolve(options.out)));
+  const books = readBooks(options.books);
+  const { model, imageSize } = loadMedslip(options.checkpoint);
   try {
-    const books = readBooks(options.books);
+    const size = inputSizeFor({ trainedSize: imageSize }, options.size, options.checkpoint);
     if (books.metadata.dim !== model.config.textDim) {
       throw new Error(`${options.books}: the books are ${books.metadata.dim} wide but ${options.checkpoint} expects textDim ${model.config.textDim}`);
     }
     log(`exporting ${model.config.backbone} MeDSLIP (${model.config.layers}+${model.config.layers} decoder layers) at ${size} px …`);
     const { bytes, metadata } = exportMedslip(model, books, { size });
-    mkdirSync(dirname(resolve(options.out)), { recursive: true });
     writeFileAtomic(options.out, bytes);
     const summary: ExportSummary = { out: options.out, bytes: bytes.length, seconds: (performance.now() - started) / 1000, metadata };
     if (options.verify !== false) {

@@ -15,7 +15,7 @@
  *
  * Sections in order: config → data → model → optimizer → epochs (train, validate, select) → test → files.
  */
-import { mkdirSync } from 'node:fs';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import * as torch from '../torch/index.ts';
 import { ResNetClassifier, type ClassifierConfig } from '../models/classifier.ts';
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
@@ -114,7 +114,7 @@ export async function runFinetuneClassify(options: FinetuneClassifyOptions): Pro
     throw new RangeError(`Expected one of ${CLASSIFICATION_DATASETS.join(', ')} for dataset but received ${String(dataset)}`);
   }
   const { log } = o;
-  mkdirSync(o.out, { recursive: true });
+  prepareOutputFolder(o.out);
   torch.manualSeed(o.seed);
   const random = new Random(o.seed);
 

@@ -16,7 +16,7 @@
  *
  * Sections in order: config → data → model → optimizer → epochs (train, validate, select) → test → files.
  */
-import { mkdirSync } from 'node:fs';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import * as torch from '../torch/index.ts';
 import { ResUNet, type ResUNetConfig } from '../models/res-unet.ts';
 import { diceBceLoss } from '../models/losses-finetune.ts';
@@ -111,7 +111,7 @@ export async function runFinetuneSegment(options: FinetuneSegmentOptions): Promi
   // ---- config
   const o = resolveCommonOptions(options, { ...SEGMENT_DEFAULTS, imageMultiple: 16 });
   const { log } = o;
-  mkdirSync(o.out, { recursive: true });
+  prepareOutputFolder(o.out);
   torch.manualSeed(o.seed);
   const random = new Random(o.seed);
 

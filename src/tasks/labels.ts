@@ -5,7 +5,8 @@
  * reference's landmark_observation_adj_mtx.npy and sids layout), and with --jsonl `labels.jsonl`: one line of
  * extracted entities per report. With --explain ID it prints why one report got its labels instead.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import { basename, join } from 'node:path';
 import { parseCsv } from '../data/datasets/csv.ts';
 import { labelReports, radgraphLabels, type LabelledReports, type ReportInput } from '../data/labels/label-reports.ts';
@@ -65,8 +66,8 @@ export function explainLabels(options: Omit<LabelsOptions, 'out' | 'jsonl'> & { 
 }
 
 export function runLabels(options: LabelsOptions): LabelsSummary {
+  prepareOutputFolder(options.out); // before reading: a bad --out fails now, not after extracting every report
   const { labelled, source } = readInput(options);
-  mkdirSync(options.out, { recursive: true });
   const files = [join(options.out, 'labels.npy'), join(options.out, 'ids.json')];
   writeNpy(files[0], { dtype: 'float64', shape: [labelled.ids.length, NUM_LANDMARKS, NUM_OBSERVATIONS], data: labelled.matrices });
   writeFileAtomic(files[1], `${JSON.stringify(labelled.ids)}\n`);

@@ -8,38 +8,51 @@
  * - the default schedule is per optimizer step (warm-up then cosine); `schedule: reference` gives the reference's
  *   per-epoch schedule with its 5×100-iteration warm-up;
  * - a NaN/inf loss stops the run with a message instead of training on;
- * - Ctrl-C saves a checkpoint at the current batch; `--resume` continues the same run (same lr, same data order).
+ * - Ctrl-C or SIGTERM saves a checkpoint at the current batch; `--resume` continues the same run in its folder,
+ *   bit for bit as if it had not stopped (checkpoints hold the generators' states; src/io/checkpoint.ts);
+ * - a run folder is never reused by accident (src/tasks/run-folder.ts).
  */
-import { mkdirSync, appendFileSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { MeDSLIP, type Books, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { medslipConfigFrom } from '../models/load.ts';
 import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup, cosineSchedule, REFERENCE_PRETRAIN_SCHEDULE } from '../optim/schedule.ts';
-import { readCheckpoint, saveCheckpoint, checkpointPrefix } from '../io/checkpoint.ts';
+import { readCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
 import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
-import { lossWeightsOf, PRETRAIN_DEFAULTS, type PretrainConfig, validate } from './pretrain/config.ts';
+import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPaths, lossWeightsOf, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
+import { checkBooks } from './zeroshot/books.ts';
+import { openRunFolder, RunLog } from './run-folder.ts';
+import { watchStopSignals, type StopSignal } from './stop-signals.ts';
 import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 
 export interface PretrainOptions {
   config: PretrainConfig;
-  out: string;
-  /** A checkpoint (prefix, .json) or a run folder (its `last` checkpoint) to continue. */
+  /** The run folder: new or empty, or an earlier run with `overwrite`; when resuming, leave it out (or give the run's). */
+  out?: string;
+  /** A run folder (its `last` checkpoint) or a checkpoint of one, to continue in that folder. */
   resume?: string;
-  /** Settings given explicitly on the command line, which win over the resumed run's. */
+  /** Replace the earlier run in `out`. */
+  overwrite?: boolean;
+  /** Settings given explicitly on the command line, which win over the resumed run's (except the model's: an error). */
   resumeOverrides?: Partial<PretrainConfig>;
   log?: (line: string) => void;
   /** Progress bars off (tests). */
   quiet?: boolean;
   /** Stop after this many optimizer steps in this call (tests of interruption). */
   maxSteps?: number;
+  /**
+   * Called at each moment where a crash would leave a distinct state: after every step ("step 12") and after every
+   * file of a checkpoint save ("save last at step 12: optimizer"). Tests kill the process there.
+   */
+  onEvent?: (event: string) => void;
 }
 
 export interface PretrainResult {
@@ -49,8 +62,10 @@ export interface PretrainResult {
   bestValLoss: number;
   lastValLoss: number;
   seconds: number;
-  /** True when stopped early (Ctrl-C or maxSteps); `last` then holds the position to resume from. */
+  /** True when stopped early (a signal or maxSteps); `last` then holds the position to resume from. */
   interrupted: boolean;
+  /** The signal that stopped the run (the command then exits with 130 or 143). */
+  signal?: StopSignal;
   books: string;
   bestCheckpoint: string;
   /** Median wall-clock seconds of one training step in this call (data wait included; the first step excluded). */
@@ -63,6 +78,7 @@ interface RunState {
   epoch: number; // epoch in progress (or next to start)
   batchInEpoch: number; // batches of `epoch` already done
   step: number; // optimizer steps done
+  trainLossSum: number; // over the batches of `epoch` done, so that a resumed epoch reports the whole epoch's mean
   bestValLoss: number;
   history: { epoch: number; trainLoss: number; valLoss: number; lr: number }[];
 }
@@ -102,36 +118,59 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
   return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
 }
 
+/**
+ * Runs (or resumes) a pre-training run; see the file header. One run at a time in a process: the random
+ * generators that init and dropout draw from are process-wide, so concurrent runs would draw each other's numbers.
+ * @example await runPretrain({ config: loadPretrainConfig({ overrides: ['epochs=2'] }), out: 'runs/try' })
+ * @throws Error naming the file or folder for a run folder that cannot be used, a damaged checkpoint, a missing
+ *   input, a model setting changed on resume, books that do not fit, or a NaN/inf loss
+ */
 export async function runPretrain(options: PretrainOptions): Promise<PretrainResult> {
   const log = options.log ?? console.log;
   const started = Date.now();
-  const out = options.out;
-  mkdirSync(out, { recursive: true });
 
-  // ---- config (a resumed run takes its settings from the checkpoint, then the explicit overrides) ----------
+  // ---- run folder and config (a resumed run takes its settings from the checkpoint, then the explicit overrides) --
+  if (!options.resume) checkInputPaths(options.config); // before --overwrite deletes anything
+  const folder = openRunFolder(options);
+  const out = folder.dir;
+  if (folder.removed.length > 0) log(`${out}: removed ${folder.removed.join(', ')} (${folder.resumeFrom ? 'left by an interrupted save' : 'the replaced run'})`);
+  const runLog = new RunLog(join(out, 'log.jsonl'));
   let config = options.config;
-  let resumed: ReturnType<typeof readCheckpoint> | undefined;
-  let state: RunState = { epoch: 0, batchInEpoch: 0, step: 0, bestValLoss: Infinity, history: [] };
-  if (options.resume) {
-    const prefix = existsSync(join(options.resume, 'last.json')) ? join(options.resume, 'last') : checkpointPrefix(options.resume);
-    resumed = readCheckpoint(prefix);
-    // settings added after the run was written take their defaults
-    config = validate({ ...PRETRAIN_DEFAULTS, ...(resumed.state.runConfig as PretrainConfig), ...options.resumeOverrides });
+  let resumed: LoadedCheckpoint | undefined;
+  let state: RunState = { epoch: 0, batchInEpoch: 0, step: 0, trainLossSum: 0, bestValLoss: Infinity, history: [] };
+  if (folder.resumeFrom) {
+    resumed = readCheckpoint(folder.resumeFrom);
+    config = resumedConfig(resumed, options.resumeOverrides ?? {});
     state = resumed.state.run as RunState;
-    log(`resuming ${prefix}: epoch ${state.epoch}, batch ${state.batchInEpoch}, step ${state.step}`);
+    state.trainLossSum ??= 0; // not recorded before medslip-checkpoint-2
+    state.bestValLoss ??= Infinity; // JSON has no Infinity: a run stopped in its first epoch saved null
+    const dropped = runLog.keepUpTo(state.step);
+    log(`resuming ${folder.resumeFrom}: epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`
+      + (dropped > 0 ? ` (${dropped} log line(s) of the steps after it dropped: they are trained again)` : ''));
+    checkInputPaths(config);
   }
   writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   torch.manualSeed(config.seed);
 
-  // ---- data and books ------------------------------------------------------------------------------------
+  // ---- books and data ------------------------------------------------------------------------------------
+  const { books, file: booksFile } = prepareBooks(config, out, log);
+  const modelConfig = resumed ? medslipConfigFrom(resumed.state.modelConfig) : modelConfigOf(config, books.pathology.shape[1]);
+  try {
+    checkBooks(books, modelConfig.textDim, booksFile);
+  } catch (error) {
+    books.pathology.dispose();
+    books.anatomy.dispose();
+    throw error;
+  }
   const data = await openPretrainLoaders(config, log);
   const perEpoch = data.train.batchesPerEpoch;
-  if (perEpoch === 0) throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
+  if (perEpoch === 0) {
+    await Promise.all([data.train.close(), data.valid.close()]);
+    throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
+  }
   log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch, ${config.workers} loader worker(s)`);
-  const { books, file: booksFile } = prepareBooks(config, out, log);
 
   // ---- model and optimizer -------------------------------------------------------------------------------
-  const modelConfig = resumed ? medslipConfigFrom(resumed.state.modelConfig) : modelConfigOf(config, books.pathology.shape[1]);
   const model = new MeDSLIP(modelConfig);
   if (resumed) model.loadStateDict(resumed.weights);
   if (config.device !== 'cpu') {
@@ -140,6 +179,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   }
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), config.weightDecay), { lr: config.lr });
   if (resumed) resumed.restoreOptimizer(optimizer);
+  // after the model's init, which draws from the generators: dropout continues with the saved run's random stream
+  if (resumed && !resumed.restoreGenerators()) log(`${resumed.path} records no generator state (an older checkpoint): dropout masks will differ from an uninterrupted run`);
   log(`model: MeDSLIP ${modelConfig.backbone}, d ${modelConfig.dModel}, ${modelConfig.layers}+${modelConfig.layers} decoder layers, ${(model.parameterCount() / 1e6).toFixed(2)} M parameters, ${torch.getNumThreads()} thread(s), ${config.device}`);
 
   // ---- learning rate -------------------------------------------------------------------------------------
@@ -154,28 +195,33 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     config.schedule === 'reference' ? referenceLr.referenceLrAt(epoch, batch) : stepLr(step);
 
   // ---- the loop ------------------------------------------------------------------------------------------
+  const stop = watchStopSignals((signal) => log(`\n${signal}: finishing this step and saving a checkpoint (${signal} again leaves without saving)`));
   const weights = lossWeightsOf(config);
-  const logFile = join(out, 'log.jsonl');
-  const writeLog = (entry: object): void => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
-  let stopRequested = false;
-  const onSignal = (): void => {
-    if (stopRequested) process.exit(130); // a second Ctrl-C: leave at once
-    stopRequested = true;
-    log('\nstopping: finishing this step and saving a checkpoint (Ctrl-C again to leave without saving)');
-  };
-  process.on('SIGINT', onSignal);
   const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
-  const save = (name: string): void => saveCheckpoint(join(out, name), { model, modelConfig, optimizer, state: checkpointState() });
+  // what `last` holds (a run resumed from `best` has not yet rewritten its `last`)
+  let lastSaved = resumed && basename(resumed.path) === 'last.json' ? state.step : undefined;
+  const save = (name: 'last' | 'best'): void => {
+    saveCheckpoint(join(out, name), { model, modelConfig, optimizer, imageSize: config.imageSize, state: checkpointState(),
+      onStage: (stage) => options.onEvent?.(`save ${name} at step ${state.step}: ${stage}`) });
+    if (name === 'last') lastSaved = state.step;
+  };
+  // a crash between the two saves of an epoch can leave `best` alone: resumed from it, it becomes `last` again first
+  if (resumed && lastSaved === undefined && !existsSync(join(out, 'last.json'))) save('last');
+  let stopRequested = false;
   let stepsThisCall = 0;
   const stepSeconds: number[] = [];
-  let stepStarted = Date.now();
+  const loopStarted = Date.now();
+  let stepStarted = loopStarted;
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
+  log(state.step < totalSteps
+    ? `training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`
+    : `training: all ${totalSteps} steps are done`);
 
   try {
-    while (state.epoch < config.epochs && !stopRequested) {
+    while (state.epoch < config.epochs && !stopRequested && !stop.received) {
       model.train();
       const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet });
-      let lossSum = 0, lossCount = 0, windowStart = Date.now(), windowImages = 0;
+      let windowStart = Date.now(), windowImages = 0;
       for await (const batch of data.train.epoch(state.epoch, { startBatch: state.batchInEpoch })) {
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
@@ -190,26 +236,24 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
           return values;
         });
         disposeBatch(batch);
-        if (!Number.isFinite(terms.loss)) {
-          throw new Error(`loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}); `
-            + `terms ${JSON.stringify(terms)}. The last good checkpoint is ${join(out, 'last')} — try a lower lr (now ${lr}) or clipGradNorm`);
-        }
+        if (!Number.isFinite(terms.loss)) throw new Error(brokenLossMessage(terms, state, lr, out, lastSaved));
         state.step += 1;
         state.batchInEpoch += 1;
         stepsThisCall += 1;
         if (stepsThisCall > 1) stepSeconds.push((Date.now() - stepStarted) / 1000);
         stepStarted = Date.now();
-        lossSum += terms.loss;
-        lossCount += 1;
+        state.trainLossSum += terms.loss;
         windowImages += config.batchSize;
         const imagesPerSec = (windowImages * 1000) / Math.max(1, Date.now() - windowStart);
-        bar.update(state.batchInEpoch, { loss: terms.loss, imagesPerSec });
+        const runEtaSeconds = ((Date.now() - loopStarted) / 1000 / stepsThisCall) * (totalSteps - state.step);
+        bar.update(state.batchInEpoch, { loss: terms.loss, imagesPerSec, runEtaSeconds });
+        options.onEvent?.(`step ${state.step}`);
         if (state.step % config.logInterval === 0) {
-          writeLog({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString() });
+          runLog.append({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString() });
           windowStart = Date.now();
           windowImages = 0;
         }
-        if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
+        if (stop.received || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
           stopRequested = true;
           break;
         }
@@ -221,25 +265,29 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       const valLoss = await validationLoss(model, books, data.valid, config);
       stepStarted = Date.now();
       lastValLoss = valLoss;
-      const trainLoss = lossSum / Math.max(1, lossCount);
+      const trainLoss = state.trainLossSum / Math.max(1, state.batchInEpoch);
       const lr = optimizer.lr;
       state.history.push({ epoch: state.epoch + 1, trainLoss, valLoss, lr });
-      writeLog({ type: 'epoch', epoch: state.epoch + 1, step: state.step, trainLoss, valLoss, lr, seconds: (Date.now() - started) / 1000 });
+      runLog.append({ type: 'epoch', epoch: state.epoch + 1, step: state.step, trainLoss, valLoss, lr, seconds: (Date.now() - started) / 1000 });
       log(`epoch ${state.epoch + 1}/${config.epochs}: train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, lr ${lr.toExponential(2)}`);
       state.epoch += 1;
       state.batchInEpoch = 0;
+      state.trainLossSum = 0;
       const improved = valLoss < state.bestValLoss;
       if (improved) state.bestValLoss = valLoss;
-      save('last');
+      // best first: a crash between the two leaves `last` at the previous epoch, which is then trained again and
+      // saves this best again; the other order would lose it (`last` would already count it as saved)
       if (improved) save('best');
+      save('last');
       await writeLossCurve(out, state);
     }
+    stopRequested ||= stop.received !== undefined;
     if (stopRequested) {
-      save('last');
+      if (lastSaved !== state.step) save('last');
       log(`saved ${join(out, 'last')} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}; continue with --resume ${out}`);
     }
   } finally {
-    process.off('SIGINT', onSignal);
+    stop.dispose();
     await data.train.close();
     await data.valid.close();
     optimizer.dispose();
@@ -249,9 +297,33 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   }
   return {
     out, epochsDone: state.epoch, steps: state.step, bestValLoss: state.bestValLoss, lastValLoss,
-    seconds: (Date.now() - started) / 1000, interrupted: stopRequested, books: booksFile, bestCheckpoint: join(out, 'best'),
-    secondsPerStep: median(stepSeconds),
+    seconds: (Date.now() - started) / 1000, interrupted: stopRequested, signal: stop.received, books: booksFile,
+    bestCheckpoint: join(out, 'best'), secondsPerStep: median(stepSeconds),
   };
+}
+
+/**
+ * The resumed run's settings: the checkpoint's, with the explicit overrides on top.
+ * @throws Error naming the checkpoint when an override would change the model (FIXED_ON_RESUME)
+ */
+function resumedConfig(resumed: LoadedCheckpoint, overrides: Partial<PretrainConfig>): PretrainConfig {
+  // settings added after the run was written take their defaults
+  const saved: PretrainConfig = { ...PRETRAIN_DEFAULTS, ...resumed.state.runConfig as PretrainConfig };
+  for (const key of FIXED_ON_RESUME) {
+    if (key in overrides && overrides[key] !== saved[key]) {
+      throw new Error(`${resumed.path}: setting "${key}" is ${JSON.stringify(saved[key] ?? null)} in the resumed run and cannot change (it defines the model); leave it out, or start a new run`);
+    }
+  }
+  return validate({ ...saved, ...overrides });
+}
+
+/** Why the run stopped on a NaN/inf loss, and where to go on from (a checkpoint that exists, or none yet). */
+function brokenLossMessage(terms: Record<string, number>, state: RunState, lr: number, out: string, lastSaved: number | undefined): string {
+  const values = Object.entries(terms).map(([name, value]) => `${name} ${Number.isFinite(value) ? value.toPrecision(4) : String(value)}`);
+  const next = lastSaved !== undefined
+    ? `the last checkpoint is ${join(out, 'last')} (step ${lastSaved}); resume it with a lower lr (now ${lr}) or clipGradNorm`
+    : `no checkpoint was saved yet (the first is saved at the end of epoch 1); start again with --overwrite and a lower lr (now ${lr}) or clipGradNorm`;
+  return `loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}): ${values.join(', ')}; training stopped: ${next}`;
 }
 
 /** The batch's tensors on the training device (a no-op on the CPU). */
@@ -285,5 +357,5 @@ async function writeLossCurve(out: string, state: RunState): Promise<void> {
     { name: 'validation', points: state.history.map((h) => [h.epoch, h.valLoss] as [number, number]) },
   ], { title: 'MeDSLIP pre-training loss', xLabel: 'epoch', yLabel: 'loss (sum of the five terms)' });
   writeFileAtomic(join(out, 'loss.png'), png);
-  writeFileSync(join(out, 'history.json'), `${JSON.stringify(state.history, null, 1)}\n`);
+  writeFileAtomic(join(out, 'history.json'), `${JSON.stringify(state.history, null, 1)}\n`);
 }

@@ -4,9 +4,10 @@
  * books and medslip version are unchanged), or, with neither, the demo's model (runs/demo/pretrain).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkpointPrefix } from '../io/checkpoint.ts';
+import { checkpointImageSize } from '../io/checkpoint.ts';
+import { resolveCheckpoint } from '../io/resolve-checkpoint.ts';
 import { readModelFile, type OnnxModelMetadata } from '../export/index.ts';
 import { startServer, type RunningServer } from '../serve/server.ts';
 import { medslipVersion } from '../util/version.ts';
@@ -19,7 +20,7 @@ export interface ServeTaskOptions {
   /** A checkpoint and its books, exported on first use (instead of `model`). */
   checkpoint?: string;
   books?: string;
-  /** Input side for that export (default: the run's config.json imageSize, else 224). */
+  /** Input side for that export (default: the size the checkpoint was trained at, else 224). */
   size?: number;
   /** Default 127.0.0.1 (this computer only). */
   host?: string;
@@ -64,7 +65,7 @@ async function modelToServe(options: ServeTaskOptions, log: (line: string) => vo
     log(`serving the demo's model (${DEMO_CHECKPOINT})`);
   }
   if (checkpoint === undefined || books === undefined) throw new Error('serve needs both --checkpoint and --books (or --model FILE.onnx)');
-  const size = options.size ?? runImageSize(checkpoint) ?? 224;
+  const size = options.size ?? checkpointImageSize(checkpoint) ?? 224;
   const file = exportedFile(checkpoint, books, size);
   if (existsSync(file)) {
     log(`using ${file} (exported earlier from ${checkpoint})`);
@@ -76,28 +77,22 @@ async function modelToServe(options: ServeTaskOptions, log: (line: string) => vo
   return file;
 }
 
-/** A medslip checkpoint prefix, or a weights file. */
+/** Whether `path` is a checkpoint in a form the resolver accepts. */
 function checkpointExists(path: string): boolean {
-  const prefix = checkpointPrefix(path);
-  return existsSync(path) || existsSync(`${prefix}.json`) || existsSync(`${prefix}.safetensors`);
-}
-
-/** The image size a pre-training run was trained at (its config.json beside the checkpoint), if recorded. */
-function runImageSize(checkpoint: string): number | undefined {
-  const config = join(dirname(checkpoint), 'config.json');
-  if (!existsSync(config)) return undefined;
   try {
-    const size = (JSON.parse(readFileSync(config, 'utf8')) as { imageSize?: unknown }).imageSize;
-    return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined;
+    resolveCheckpoint(path);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
 /** The cache file of an export: named by what it depends on, so a changed checkpoint or books exports anew. */
 function exportedFile(checkpoint: string, books: string, size: number): string {
-  const prefix = checkpointPrefix(checkpoint);
-  const inputs = [checkpoint, `${prefix}.json`, `${prefix}.safetensors`, books].filter((f) => existsSync(f))
+  const resolved = resolveCheckpoint(checkpoint);
+  // a medslip checkpoint's manifest changes with every save (its files' names, sizes and hashes)
+  const prefix = resolved.kind === 'medslip' ? resolved.prefix : resolved.path.replace(/\.[^./]+$/, '');
+  const inputs = [resolved.kind === 'medslip' ? `${prefix}.json` : resolved.path, books]
     .map((f) => `${resolve(f)}:${statSync(f).size}:${statSync(f).mtimeMs}`);
   const key = createHash('sha256').update([...inputs, String(size), medslipVersion()].join('\n')).digest('hex').slice(0, 16);
   return join(cacheDir(), 'onnx', `${basename(prefix)}-${size}px-${key}.onnx`);

@@ -18,7 +18,8 @@ import {
 import { rocCurvesPng } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset, type ZeroshotDatasetKind } from './zeroshot/data.ts';
-import { resolveModel } from './zeroshot/model.ts';
+import { inputSizeFor, resolveModel } from './zeroshot/model.ts';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import { csvText, fixed, formatTable, writeOutputs } from './zeroshot/output.ts';
 import { planQueries } from './zeroshot/queries.ts';
@@ -85,9 +86,10 @@ export interface ZeroshotClassifyResult {
  */
 export async function runZeroshotClassify(options: ZeroshotClassifyOptions): Promise<ZeroshotClassifyResult> {
   const batchSize = checkBatchSize(options.batchSize ?? 64);
-  const size = checkInputSize(options.size ?? 224);
+  const requestedSize = options.size === undefined ? undefined : checkInputSize(options.size);
   const resamples = options.bootstrap ?? 1000;
   if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`Expected an integer ≥ 0 for bootstrap but received ${String(resamples)}`);
+  if (options.out !== undefined) prepareOutputFolder(options.out); // before any work: a bad --out fails now, not after the evaluation
   const dataset = await openZeroshotDataset(options.dataset, options.csv, { imageRoot: options.imageRoot, loadImage: options.loadImage });
   const indices = firstRows(dataset.length, options.limit);
   const { targets, unscored } = classTargets(options.dataset, dataset.pathologies, options.prompts);
@@ -97,6 +99,7 @@ export async function runZeroshotClassify(options: ZeroshotClassifyOptions): Pro
   const resolved = resolveModel(options);
   const log = options.log ?? console.log;
   try {
+    const size = inputSizeFor(resolved, requestedSize, options.checkpoint);
     const plan = await planQueries(targets.map((t) => t.query), resolved.books, options.encodeText);
     const scores = new Float32Array(indices.length * targets.length);
     const labels: Float64Array[] = [];

@@ -27,7 +27,8 @@ import { heatmapFigurePng, type RasterImage } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset } from './zeroshot/data.ts';
 import { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
-import { resolveModel } from './zeroshot/model.ts';
+import { inputSizeFor, resolveModel } from './zeroshot/model.ts';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import { csvText, fixed, formatTable, spread, writeOutputs } from './zeroshot/output.ts';
 import { planQueries } from './zeroshot/queries.ts';
@@ -89,7 +90,7 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
     throw new RangeError(`Expected "rsna" or "siim" for dataset but received ${JSON.stringify(options.dataset)}`);
   }
   const batchSize = checkBatchSize(options.batchSize ?? 64);
-  const size = checkInputSize(options.size ?? 224);
+  const requestedSize = options.size === undefined ? undefined : checkInputSize(options.size);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) throw new RangeError(`Expected a number in [0, 1) for threshold but received ${String(threshold)}`);
   const upsampling = options.upsampling ?? 'nearest';
@@ -99,6 +100,7 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
   const sweep = new ThresholdSweep(options.thresholds ?? DEFAULT_SWEEP);
   const equalize = options.equalize ?? options.dataset === 'rsna';
 
+  if (options.out !== undefined) prepareOutputFolder(options.out); // before any work: a bad --out fails now, not after the evaluation
   const dataset = await openZeroshotDataset(options.dataset, options.csv, { imageRoot: options.imageRoot, loadImage: options.loadImage });
   const rows = firstRows(dataset.length, options.limit);
   const positives: number[] = [];
@@ -111,6 +113,7 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
   const resolved = resolveModel(options);
   const log = options.log ?? console.log;
   try {
+    const size = inputSizeFor(resolved, requestedSize, options.checkpoint);
     const plan = await planQueries([query], resolved.books, options.encodeText);
     const perImage: ImageGrounding[] = [];
     const overlays: Record<string, Uint8Array> = {};

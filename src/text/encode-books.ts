@@ -8,7 +8,9 @@
  * `encoder`, `max_length`, `dim`, `pathology_hash` and `anatomy_hash` (`bookHash` of each book's texts).
  */
 import * as torch from '../torch/index.ts';
+import { dirname } from 'node:path';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.ts';
+import { prepareOutputFolder } from '../io/output-folder.ts';
 import { toFloat32, type RawTensor } from '../io/raw-tensor.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
 import { ANATOMY_BOOK, PATHOLOGY_BOOK, bookHash, loadPathologyBook } from './books.ts';
@@ -217,6 +219,7 @@ export interface BooksSummary {
 export function encodeBooksToFile(options: EncodeBooksToFileOptions): BooksSummary {
   const { out } = options;
   if (typeof out !== 'string' || out === '') throw new TypeError(`Expected a non-empty file path (string) for out but received ${JSON.stringify(out)}`);
+  prepareOutputFolder(dirname(out)); // before encoding, which takes minutes with a BERT model
   const started = performance.now();
   const warnings: string[] = [];
   const pathologyBook = options.pathologyBook === undefined

@@ -44,6 +44,8 @@ export interface NativeBinding {
   createGenerator(seed: number, device: string): NativeGenerator;
   generatorSeed(generator: NativeGenerator, seed: number): void;
   manualSeed(seed: number): void;
+  getRngState(device: string): Uint8Array;
+  setRngState(device: string, state: Uint8Array): void;
   setNumThreads(threads: number): void;
   getNumThreads(): number;
   versions(): { libtorch: string; cudaAvailable: boolean; cudaDevices: number; mklAvailable: boolean; openmpAvailable: boolean };

@@ -6,6 +6,6 @@ export { type Device, availableDevices, checkDevice } from './device.ts';
 export { scope, keep, scopeDepth } from './scope.ts';
 export * from './creation.ts';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
-export { manualSeed, Generator } from './random.ts';
+export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
 export { setNumThreads, getNumThreads, counters, libtorchInfo } from './runtime.ts';
 export * as nnf from './functional.ts';

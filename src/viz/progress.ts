@@ -24,6 +24,8 @@ export interface ProgressMetrics {
   loss?: number;
   /** Throughput measured by the caller; without it, items per second since start is shown. */
   imagesPerSec?: number;
+  /** Seconds left in the whole job when the bar shows one part of it (an epoch of a run); shown as "run ETA". */
+  runEtaSeconds?: number;
 }
 
 /** Where progress is written: a stream with `write`, and `isTTY` on terminals. */
@@ -100,7 +102,7 @@ export function progressBar(options: ProgressOptions): ProgressBar {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {rate} | loss {loss}`,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {rate} | loss {loss}{runEta}`,
         hideCursor: false,
         etaBuffer: 50,
       },
@@ -109,6 +111,7 @@ export function progressBar(options: ProgressOptions): ProgressBar {
     const payload = (): Record<string, string> => ({
       rate: formatRate(metrics, value, (now() - started) / 1000),
       loss: metrics.loss === undefined ? '—' : metrics.loss.toFixed(4),
+      runEta: metrics.runEtaSeconds === undefined ? '' : ` | run ETA ${formatDuration(metrics.runEtaSeconds)}`,
     });
     bar.start(total, 0, payload());
     return {
@@ -135,6 +138,7 @@ export function progressBar(options: ProgressOptions): ProgressBar {
     const parts = [`${label} ${value}/${total} (${percent}%)`];
     if (metrics.loss !== undefined) parts.push(`loss ${metrics.loss.toFixed(4)}`);
     parts.push(formatRate(metrics, value, elapsed), `elapsed ${formatDuration(elapsed)}`, `ETA ${eta}`);
+    if (metrics.runEtaSeconds !== undefined) parts.push(`run ETA ${formatDuration(metrics.runEtaSeconds)}`);
     return `${parts.join(' | ')}\n`;
   };
   return {

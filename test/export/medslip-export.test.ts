@@ -4,7 +4,7 @@
 // describes it; what it cannot convert is refused with an error naming the config option or module.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
@@ -12,6 +12,9 @@ import { MeDSLIP, type Books } from '../../src/models/medslip.ts';
 import { loadMedslip } from '../../src/models/load.ts';
 import { Module, ReLU, Sequential, Linear } from '../../src/nn/index.ts';
 import { ExportError, exportMedslip, OnnxMedslip, readModelFile, type BooksArrays } from '../../src/export/index.ts';
+import { saveCheckpoint } from '../../src/io/checkpoint.ts';
+import { encodeBooks, saveBooks } from '../../src/text/encode-books.ts';
+import { runExport } from '../../src/tasks/export.ts';
 import { decodeModel, type Onnx } from '../../src/export/proto.ts';
 import { LANDMARKS, OBSERVATIONS } from '../../src/vocabulary.ts';
 import { compare, fixturesDir } from '../helpers.ts';
@@ -185,6 +188,35 @@ test('a file without medslip metadata is refused, naming the file and the key', 
     await assert.rejects(OnnxMedslip.open(file), new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: metadata "input_size" is missing; expected a positive integer`));
     writeFileSync(file, 'not protobuf at all');
     await assert.rejects(OnnxMedslip.open(file), /other\.onnx: (is not an ONNX model|metadata)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('medslip export checks --out, the books and the size before loading or exporting, naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medslip-export-task-'));
+  try {
+    const books = join(dir, 'books.safetensors'), missing = join(dir, 'no-run', 'best'), file = join(dir, 'a-file');
+    saveBooks(books, encodeBooks());
+    writeFileSync(file, '');
+    // the checkpoint does not exist: these errors come before any attempt to load it
+    await assert.rejects(runExport({ checkpoint: missing, books, out: dir }), new Error(`${dir}: is a folder; --out names the .onnx file to write`));
+    await assert.rejects(runExport({ checkpoint: missing, books, out: join(file, 'model.onnx') }),
+      new Error(`${file}: is a file, not a folder; choose another output folder`));
+    await assert.rejects(runExport({ checkpoint: missing, books: join(dir, 'none.safetensors'), out: join(dir, 'model.onnx') }), /none\.safetensors/);
+    await assert.rejects(runExport({ checkpoint: missing, books, out: join(dir, 'model.onnx'), size: 7 }),
+      new RangeError('Expected integer in [32, 4096] for size but received 7'));
+
+    torch.manualSeed(3);
+    const model = new MeDSLIP({ backbone: 'resnet18', dModel: 32, heads: 4, layers: 1 });
+    const checkpoint = join(dir, 'run', 'best');
+    mkdirSync(join(dir, 'run'));
+    saveCheckpoint(checkpoint, { model, modelConfig: model.config, imageSize: 64 });
+    model.dispose();
+    await assert.rejects(runExport({ checkpoint, books, out: join(dir, 'model.onnx'), size: 128 }),
+      new RangeError(`size 128 differs from the 64 px that ${checkpoint} was trained at; leave size out to use 64`));
+    const summary = await runExport({ checkpoint: join(dir, 'run'), books, out: join(dir, 'out', 'model.onnx'), verify: false });
+    assert.equal(summary.metadata.inputSize, 64, 'the size the checkpoint was trained at');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { readImage, writePng, toGrey, toRgb, to8Bit, to16Bit, checkImage, type Image } from '../../src/io/image.ts';
 import { dataDir } from '../helpers.ts';
@@ -105,6 +106,11 @@ test('bad files give errors that name the file', withTempDir(async (dir) => {
   writeFileSync(misnamed, readFileSync(nihPng));
   assert.equal((await readImage(misnamed)).width, 256);
 
+  // a 30000 × 30000 PNG (header only: the size is refused before decoding)
+  const huge = join(dir, 'huge.png');
+  writeFileSync(huge, pngHeader(30000, 30000));
+  await assert.rejects(readImage(huge), { message: `${huge}: PNG image is too large to decode (30000 × 30000 = 900 M pixels; the limit is 16383 × 16383 = 268 M pixels)` });
+
   const missing = join(dir, 'missing.png');
   await assert.rejects(readImage(missing), { message: `${missing}: cannot read image file (ENOENT)` });
   await assert.rejects(readImage(Buffer.from([1, 2, 3]), { name: 'upload.bin' }), /^Error: upload\.bin: is not a PNG, JPEG or DICOM image/);
@@ -116,3 +122,19 @@ test('argument checks throw TypeError / RangeError', async () => {
   assert.throws(() => checkImage({ data: new Uint8Array(5), width: 2, height: 2, channels: 1, bitDepth: 8 }), RangeError);
   assert.throws(() => checkImage({ data: new Uint8Array(4), width: 2, height: 2, channels: 1, bitDepth: 16 }), TypeError);
 });
+
+/** The signature, IHDR (8-bit grey) and a small IDAT of a PNG of any declared size. */
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4), crc = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey), compression, filter and interlace 0
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}

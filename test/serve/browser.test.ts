@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { runServe } from '../../src/tasks/serve.ts';
-import { runPredict } from '../../src/tasks/predict.ts';
+import { allPredicted, runPredict } from '../../src/tasks/predict.ts';
 import { OnnxMedslip } from '../../src/export/index.ts';
 import { readImage } from '../../src/io/image.ts';
 import { testTransform } from '../../src/data/transforms/index.ts';
@@ -93,7 +93,7 @@ async function nodeOpaquePixels(image: string, observation: string, threshold: n
 }
 
 async function nodeProbabilities(image: string): Promise<Record<string, number>> {
-  const [prediction] = await runPredict({ engine: 'onnx', model: server.model, images: [image] });
+  const [prediction] = allPredicted(await runPredict({ engine: 'onnx', model: server.model, images: [image] }));
   return prediction.probabilities;
 }
 

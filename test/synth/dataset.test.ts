@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -143,6 +143,18 @@ test('the same options write byte-identical folders; an existing folder needs ov
   await writeSyntheticDataset(a, { ...options, n: 12, overwrite: true });
   assert.equal(readSyntheticManifest(a)?.n, 12);
   assert.ok(existsSync(join(a, 'images', '000011.png')));
+  // overwrite replaces only an earlier synthetic set: a folder of other files (or a file) is refused, untouched
+  const other = join(scratch, 'mine');
+  mkdirSync(other);
+  writeFileSync(join(other, 'thesis.tex'), 'years of work');
+  await assert.rejects(writeSyntheticDataset(other, { ...options, overwrite: true }),
+    new Error(`${other}: holds no synthetic dataset (no manifest.json), and overwrite only replaces one; choose another folder`));
+  assert.equal(readFileSync(join(other, 'thesis.tex'), 'utf8'), 'years of work');
+  await assert.rejects(writeSyntheticDataset(join(other, 'thesis.tex'), { ...options, overwrite: true }), /thesis\.tex: holds no synthetic dataset/);
+  const empty = join(scratch, 'empty');
+  mkdirSync(empty);
+  await writeSyntheticDataset(empty, { ...options, overwrite: true });
+  assert.equal(readSyntheticManifest(empty)?.n, 10);
   await assert.rejects(writeSyntheticDataset(join(scratch, 'c'), { n: 5, heldOut: 5 }), RangeError);
 });
 

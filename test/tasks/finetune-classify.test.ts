@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
 import { runFinetuneClassify } from '../../src/tasks/finetune-classify.ts';
-import { ResNetClassifier } from '../../src/models/classifier.ts';
-import { readCheckpoint } from '../../src/io/checkpoint.ts';
+import { ResNetClassifier, initFromMedslip } from '../../src/models/classifier.ts';
+import { MeDSLIP } from '../../src/models/medslip.ts';
+import { readCheckpoint, saveCheckpoint } from '../../src/io/checkpoint.ts';
+import { resolveCommonOptions } from '../../src/tasks/finetune/options.ts';
 import { SiimDataset } from '../../src/data/datasets/siim.ts';
 import { testTransform } from '../../src/data/transforms/pipelines.ts';
 import { classificationReport } from '../../src/eval/report.ts';
@@ -36,7 +38,7 @@ test('finetune classify: 10 % subset, selection on valid, test read once at the 
   assert.deepEqual(metrics.init, { path: medslipR18, copied: 90, ignored: 60 });
 
   // files
-  for (const path of [files.metrics, files.log, files.lossCurve, `${files.checkpoint}.json`, `${files.checkpoint}.safetensors`]) assert.ok(existsSync(path), path);
+  for (const path of [files.metrics, files.log, files.lossCurve, `${files.checkpoint}.json`]) assert.ok(existsSync(path), path);
   assert.deepEqual(JSON.parse(readFileSync(files.metrics, 'utf8')), JSON.parse(JSON.stringify(metrics)));
   assert.deepEqual([...readFileSync(files.lossCurve).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const epochs = readFileSync(files.log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { epoch: number; trainLoss: number; validLoss: number; validScore: number; best: boolean });
@@ -85,6 +87,26 @@ test('finetune classify: bad options fail before any training', async () => {
   await assert.rejects(runFinetuneClassify({ ...base, dataset: 'mimic' as 'siim' }), /for dataset but received mimic/);
   await assert.rejects(runFinetuneClassify({ ...base, test: join(root, 'missing.csv') }), /test: file ".*missing\.csv" does not exist/);
   await assert.rejects(runFinetuneClassify({ ...base, epochs: 0 }), RangeError);
+});
+
+test('finetune --init takes every checkpoint form: a run folder, run/best, the manifest, a bare .safetensors', async () => {
+  const splits = await writeTinySiim(join(root, 'forms'), { train: 2, valid: 2, test: 2 });
+  const run = join(root, 'pretrain-run');
+  mkdirSync(run);
+  torch.manualSeed(5);
+  const medslip = new MeDSLIP({ backbone: 'resnet18', dModel: 32, heads: 4, layers: 1 });
+  saveCheckpoint(join(run, 'best'), { model: medslip, modelConfig: medslip.config, imageSize: 64 });
+  medslip.dispose();
+  for (const init of [run, join(run, 'best'), join(run, 'best.json'), medslipR18]) {
+    const options = resolveCommonOptions({ init, ...splits, out: join(root, 'forms-run') }, { epochs: 1, percent: 100, imageMultiple: 1 });
+    assert.equal(options.init, init);
+    const model = new ResNetClassifier({ backbone: 'resnet18', classes: 1 });
+    assert.equal(initFromMedslip(model, init).copied.length, 90, init);
+    model.dispose();
+  }
+  const missing = join(run, 'last');
+  assert.throws(() => resolveCommonOptions({ init: missing, ...splits, out: join(root, 'forms-run') }, { epochs: 1, percent: 100, imageMultiple: 1 }),
+    new Error(`${missing}: no checkpoint there (looked for a run folder, ${missing}.json and ${missing}.safetensors)`));
 });
 
 test('finetune classify: a validation set with one class only selects on the valid loss', async () => {

@@ -1,54 +1,125 @@
-// Pre-training end to end on a tiny synthetic set: two epochs, an interrupted run resumed to the same weights,
-// checkpoints/log/plot written; and the config parser (reference YAML keys, typed overrides, unknown keys).
+// Pre-training end to end on a tiny synthetic set: two epochs, an interrupted run resumed (dropout on) to
+// bit-identical weights, checkpoints/log/plot written; run folders that are never reused by accident; errors before
+// work (model settings on resume, books of another width, a NaN loss naming a checkpoint that exists); and the
+// config parser (reference YAML keys, typed overrides, unknown keys, the --help table).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPretrainConfig } from '../../src/tasks/pretrain/config.ts';
-import { runPretrain } from '../../src/tasks/pretrain.ts';
+import { loadPretrainConfig, settingsHelp, PRETRAIN_DEFAULTS } from '../../src/tasks/pretrain/config.ts';
+import { runPretrain, type PretrainOptions } from '../../src/tasks/pretrain.ts';
 import { readCheckpoint } from '../../src/io/checkpoint.ts';
+import { writeSafetensors } from '../../src/io/safetensors.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'medslip-pretrain-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 const tiny = [
-  'backbone=resnet18', 'dModel=32', 'heads=4', 'layers=1', 'dropout=0', 'imageSize=64', 'syntheticSize=64',
+  'backbone=resnet18', 'dModel=32', 'heads=4', 'layers=1', 'dropout=0.1', 'imageSize=32', 'syntheticSize=32',
   'syntheticCount=40', 'batchSize=8', 'epochs=2', 'warmupSteps=2', 'logInterval=1', 'workers=0',
   `syntheticDir=${join(work, 'data')}`,
 ];
+const quiet = { quiet: true, log: () => {} };
+const run = (options: Omit<PretrainOptions, 'config'> & { overrides?: string[] }) =>
+  runPretrain({ config: loadPretrainConfig({ overrides: [...tiny, ...(options.overrides ?? [])] }), ...quiet, ...options });
 
-test('two epochs write checkpoints, log, loss curve and books; an interrupted run resumes to identical weights', async () => {
-  const quiet = { quiet: true, log: () => {} };
-  const full = await runPretrain({ config: loadPretrainConfig({ overrides: tiny }), out: join(work, 'full'), ...quiet });
+test('two epochs write checkpoints, log, loss curve and books; an interrupted run resumes in its folder to bit-identical weights, dropout on', async () => {
+  const full = await run({ out: join(work, 'full') });
   assert.equal(full.epochsDone, 2);
   assert.equal(full.interrupted, false);
   const stepsPerEpoch = full.steps / 2;
   assert.ok(stepsPerEpoch >= 3, `steps per epoch ${stepsPerEpoch}`);
-  for (const file of ['last.json', 'last.safetensors', 'last.optimizer.safetensors', 'best.json', 'log.jsonl', 'loss.png', 'books.safetensors', 'config.json']) {
+  for (const file of ['last.json', 'best.json', 'log.jsonl', 'loss.png', 'history.json', 'books.safetensors', 'config.json']) {
     assert.ok(existsSync(join(work, 'full', file)), `${file} written`);
   }
   const log = readFileSync(join(work, 'full', 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(log.filter((l) => l.type === 'epoch').length, 2);
   assert.ok(log.filter((l) => l.type === 'step').every((l) => Number.isFinite(l.loss) && l.loss > 0));
   assert.ok(Number.isFinite(full.bestValLoss));
+  assert.equal(readCheckpoint(join(work, 'full', 'last')).imageSize, 32);
 
-  // interrupted after 2 steps of epoch 1, then resumed
-  const partial = await runPretrain({ config: loadPretrainConfig({ overrides: tiny }), out: join(work, 'resumed'), maxSteps: 2, ...quiet });
+  // interrupted after 2 steps of epoch 1, then resumed with only --resume (the run's folder)
+  const partial = await run({ out: join(work, 'resumed'), maxSteps: 2 });
   assert.equal(partial.interrupted, true);
   assert.equal(partial.steps, 2);
   const saved = readCheckpoint(join(work, 'resumed', 'last')).state.run as { epoch: number; batchInEpoch: number };
   assert.deepEqual([saved.epoch, saved.batchInEpoch], [0, 2]);
-  const resumed = await runPretrain({ config: loadPretrainConfig({ overrides: tiny }), out: join(work, 'resumed'), resume: join(work, 'resumed'), ...quiet });
+  const resumed = await run({ resume: join(work, 'resumed') });
+  assert.equal(resumed.out, join(work, 'resumed'));
   assert.equal(resumed.steps, full.steps);
-  const a = readCheckpoint(join(work, 'full', 'last')).weights, b = readCheckpoint(join(work, 'resumed', 'last')).weights;
-  let maxDiff = 0;
-  for (const [name, tensor] of a) {
-    const other = b.get(name)!.data as Float32Array;
-    (tensor.data as Float32Array).forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(Number(v) - Number(other[i]))); });
+  const a = readCheckpoint(join(work, 'full', 'last')), b = readCheckpoint(join(work, 'resumed', 'last'));
+  for (const [name, tensor] of a.weights) assert.deepEqual(b.weights.get(name)!.data, tensor.data, name);
+  assert.deepEqual(b.state.generators, a.state.generators);
+  const fields = (dir: string) => readFileSync(join(work, dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    .map(({ type, step, epoch, loss, trainLoss, valLoss }) => ({ type, step, epoch, loss, trainLoss, valLoss }));
+  assert.deepEqual(fields('resumed'), fields('full'), 'the resumed run logs the same steps, once');
+});
+
+test('run folders: a new run refuses an earlier run or other files; --overwrite replaces only a run; --resume continues in its own folder', async () => {
+  const dir = join(work, 'full');
+  await assert.rejects(run({ out: dir }), new Error(`${dir}: already holds a pre-training run; continue it with --resume ${dir}, or replace it with --overwrite`));
+  const other = join(work, 'other');
+  mkdirSync(other);
+  writeFileSync(join(other, 'notes.txt'), 'mine');
+  for (const overwrite of [false, true]) {
+    await assert.rejects(run({ out: other, overwrite }),
+      new Error(`${other}: exists and holds other files (notes.txt); choose another --out (--overwrite only replaces an earlier run)`));
   }
-  console.log(`resumed vs uninterrupted run: max |Δ| over all weights ${maxDiff}`);
-  assert.ok(maxDiff < 1e-6, `resumed weights differ by ${maxDiff}`);
+  assert.deepEqual(readdirSync(other), ['notes.txt']);
+  writeFileSync(join(work, 'a-file'), '');
+  await assert.rejects(run({ out: join(work, 'a-file') }), new Error(`${join(work, 'a-file')}: exists and is not a folder; choose another --out`));
+  await assert.rejects(run({ resume: dir, overwrite: true }),
+    new Error(`--resume and --overwrite exclude each other: --resume continues the run in ${dir}, --overwrite starts one again`));
+  await assert.rejects(run({ resume: dir, out: other }),
+    new Error(`--out ${other} is not the folder of the resumed run (${dir}): a resumed run continues in its own folder; leave --out out`));
+
+  // --overwrite: the earlier run's files go, other files stay
+  const replaced = join(work, 'replaced');
+  await run({ out: replaced, maxSteps: 1 });
+  writeFileSync(join(replaced, 'notes.txt'), 'mine');
+  const lines: string[] = [];
+  const again = await runPretrain({ config: loadPretrainConfig({ overrides: tiny }), out: replaced, overwrite: true, maxSteps: 2, quiet: true, log: (l) => lines.push(l) });
+  assert.equal(again.steps, 2, 'started from step 0');
+  assert.match(lines[0], new RegExp(`^${replaced}: removed .*config\\.json.*last\\.json.*log\\.jsonl.* \\(the replaced run\\)$`));
+  assert.equal(readFileSync(join(replaced, 'notes.txt'), 'utf8'), 'mine');
+  assert.equal(readFileSync(join(replaced, 'log.jsonl'), 'utf8').trim().split('\n').length, 2, 'a fresh log');
+});
+
+test('resume: the model\'s settings cannot change; books of another width name the books file', async () => {
+  const dir = join(work, 'full');
+  await assert.rejects(run({ resume: dir, resumeOverrides: { dModel: 64 } }),
+    new Error(`${join(dir, 'last.json')}: setting "dModel" is 32 in the resumed run and cannot change (it defines the model); leave it out, or start a new run`));
+  await assert.rejects(run({ resume: dir, resumeOverrides: { backbone: 'resnet50' } }), /setting "backbone" is "resnet18" in the resumed run and cannot change/);
+  // the same value, or a run setting such as epochs, is fine: the run is complete and stays so
+  const same = await run({ resume: dir, resumeOverrides: { dModel: 32, epochs: 2 } });
+  assert.equal(same.interrupted, false);
+
+  const narrow = join(work, 'narrow');
+  await run({ out: narrow, maxSteps: 1 });
+  const zeros = (rows: number) => ({ dtype: 'float32' as const, shape: [rows, 16], data: new Float32Array(rows * 16) });
+  writeSafetensors(join(narrow, 'books.safetensors'), { pathology: zeros(75), anatomy: zeros(51) }, { encoder: 'medslip-hash-v1' });
+  await assert.rejects(run({ resume: narrow }), new RangeError(`${join(narrow, 'books.safetensors')}: the pathology book is (75, 16) but the model expects (75, 768); use the books the model was trained with (its run folder's books.safetensors)`));
+});
+
+test('a NaN loss stops the run naming a checkpoint that exists (or none yet), and prints NaN as NaN', async () => {
+  const fresh = join(work, 'nan-fresh');
+  await assert.rejects(run({ out: fresh, overrides: ['lr=1e30', 'warmupSteps=0'] }), (error: Error) => {
+    assert.match(error.message, /^loss became NaN at epoch 1, batch (\d+) \(step \1\): loss NaN, lossCePathology \S+, lossClPathology \S+, lossCeAnatomy \S+, lossClAnatomy \S+, lossAp \S+; training stopped: no checkpoint was saved yet \(the first is saved at the end of epoch 1\); start again with --overwrite and a lower lr \(now \S+\) or clipGradNorm$/);
+    return true;
+  });
+  const resumable = join(work, 'nan-resumed');
+  await run({ out: resumable, overrides: ['epochs=1'] });
+  const last = readCheckpoint(join(resumable, 'last')).state.run as { step: number };
+  await assert.rejects(run({ resume: resumable, resumeOverrides: { epochs: 2, lr: 1e30, warmupSteps: 0 } }), (error: Error) => {
+    const match = /the last checkpoint is (\S+) \(step (\d+)\); resume it with a lower lr \(now \S+\) or clipGradNorm$/.exec(error.message);
+    assert.ok(match, error.message);
+    assert.match(error.message, /^loss became NaN at epoch 2, batch \d+ \(step \d+\): loss NaN, /);
+    assert.equal(match[1], join(resumable, 'last'));
+    assert.equal(Number(match[2]), last.step);
+    assert.ok(existsSync(`${match[1]}.json`), 'the named checkpoint exists');
+    return true;
+  });
 });
 
 test('config: reference YAML keys are read as they are; overrides are typed; unknown keys and bad values are errors', () => {
@@ -79,4 +150,20 @@ test('config: reference YAML keys are read as they are; overrides are typed; unk
   assert.deepEqual(loadPretrainConfig({ overrides: ['lossWeights=1,0.01,1,0.01,0.01'] }).lossWeights, [1, 0.01, 1, 0.01, 0.01]);
   assert.throws(() => loadPretrainConfig({ overrides: ['lossWeights=1,0.5'] }), /"lossWeights" must be five numbers, e\.g\. \[1, 0\.01, 1, 0\.01, 0\.01\]/);
   assert.throws(() => loadPretrainConfig({ overrides: ['lossWeights=1,-1,1,1,1'] }), /setting "lossWeights" must be five numbers ≥ 0, not all 0, but is \[1, -1, 1, 1, 1\]/);
+});
+
+test('missing input files are errors before any work, naming the file and the setting', async () => {
+  const missing = join(work, 'missing-books.safetensors');
+  await assert.rejects(run({ out: join(work, 'no-books'), overrides: [`books=${missing}`] }), new Error(`${missing}: no such file or folder (setting "books")`));
+  assert.equal(existsSync(join(work, 'no-books', 'log.jsonl')), false, 'nothing trained');
+});
+
+test('the --help table lists every setting with its default', () => {
+  const help = settingsHelp().split('\n');
+  assert.match(help[0], /^ {2}setting +default +meaning$/);
+  for (const [key, value] of Object.entries({ ...PRETRAIN_DEFAULTS, trainFile: undefined })) {
+    const shown = value === undefined ? '—' : Array.isArray(value) ? value.join(',') : String(value);
+    assert.ok(help.some((line) => new RegExp(`^ {2}${key} +${shown.replace(/[.+]/g, '\\$&')} +\\S`).test(line)), `${key} with default ${shown}`);
+  }
+  assert.equal(help.length - 1, Object.keys(loadPretrainConfig()).length + ['trainFile', 'validFile', 'labelFile', 'imageRoot', 'syntheticDir', 'books', 'pathologyBook'].length);
 });

@@ -13,6 +13,7 @@ import { CXR14_CLASSES } from '../../src/data/datasets/index.ts';
 import { encodeOffline } from '../../src/text/hash-encoder.ts';
 import { readBooksFile, disposeBooks, textEncoderForBooks } from '../../src/tasks/zeroshot/books.ts';
 import { saveBooks } from '../../src/text/encode-books.ts';
+import { saveCheckpoint } from '../../src/io/checkpoint.ts';
 import { OFFLINE_ENCODER_NAME } from '../../src/text/hash-encoder.ts';
 import { ANATOMY_BOOK, PATHOLOGY_BOOK } from '../../src/text/books.ts';
 import { runZeroshotClassify } from '../../src/tasks/zeroshot-classify.ts';
@@ -201,7 +202,34 @@ test('bad options fail early with the expected errors', async () => {
   const wrongBooks = join(setup.dir, 'wrong-books.safetensors');
   const { writeSafetensors } = await import('../../src/io/safetensors.ts');
   writeSafetensors(wrongBooks, { pathology: { dtype: 'float32', shape: [75, 8], data: new Float32Array(600) }, anatomy: { dtype: 'float32', shape: [51, 8], data: new Float32Array(408) } });
-  await assert.rejects(runZeroshotClassify({ ...base, checkpoint: setup.checkpoint, books: wrongBooks }), /pathology book to be \(75, 32\) for this model but it is \(75, 8\)/);
+  await assert.rejects(runZeroshotClassify({ ...base, checkpoint: setup.checkpoint, books: wrongBooks }),
+    new RangeError(`${wrongBooks}: the pathology book is (75, 8) but the model expects (75, 32); use the books the model was trained with (its run folder's books.safetensors)`));
+});
+
+test('an output folder that cannot be written fails before any image is read', async () => {
+  let imagesRead = 0;
+  const loadImage = async (path: string) => { imagesRead++; return readImage(path, { channels: 3 }); };
+  const file = join(setup.dir, 'results-file');
+  writeFileSync(file, '');
+  await assert.rejects(runZeroshotClassify({ checkpoint: setup.checkpoint, books: setup.booksFile, dataset: 'cxr14', csv: setup.cxr14Csv,
+    size: INPUT_SIZE, out: file, loadImage, ...quiet }), new Error(`${file}: is a file, not a folder; choose another output folder`));
+  const below = join(file, 'eval');
+  await assert.rejects(runZeroshotClassify({ checkpoint: setup.checkpoint, books: setup.booksFile, dataset: 'cxr14', csv: setup.cxr14Csv,
+    size: INPUT_SIZE, out: below, loadImage, ...quiet }), new Error(`${below}: cannot create the output folder (ENOTDIR: not a directory, mkdir '${below}')`));
+  assert.equal(imagesRead, 0);
+});
+
+test('the input size defaults to the size the checkpoint was trained at; another size is an error', async () => {
+  const { model } = loadMedslip(setup.checkpoint);
+  const trained = join(setup.dir, 'trained-at-64');
+  saveCheckpoint(trained, { model, modelConfig: model.config, imageSize: INPUT_SIZE });
+  model.dispose();
+  const base = { checkpoint: trained, books: setup.booksFile, dataset: 'cxr14', csv: setup.cxr14Csv, bootstrap: 0, limit: 4, ...quiet } as const;
+  const defaulted = await runZeroshotClassify(base);
+  const explicit = await runZeroshotClassify({ ...base, size: INPUT_SIZE });
+  assert.deepEqual(defaulted.scores, explicit.scores);
+  await assert.rejects(runZeroshotClassify({ ...base, size: 224 }),
+    new RangeError(`size 224 differs from the 64 px that ${trained} was trained at; leave size out to use 64`));
 });
 
 test('real NIH images: the CXR14 and RSNA sample CSVs run end to end', async () => {

@@ -4,7 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as torch from '../../src/torch/index.ts';
@@ -168,6 +168,13 @@ test('bad options and a file without positives fail with clear errors', async ()
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', threshold: 1.5 }), /\[0, 1\) for threshold/);
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', upsampling: 'cubic' as 'nearest' }), /"nearest" or "bilinear"/);
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', limit: 1 }), /no positive image among the 1 row\(s\) considered/);
+  // an output folder that cannot be written: refused before any image is read
+  let imagesRead = 0;
+  const loadImage = async (path: string) => { imagesRead++; return readImage(path); };
+  const file = join(setup.dir, 'ground-results-file');
+  writeFileSync(file, '');
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', out: file, loadImage }), new Error(`${file}: is a file, not a folder; choose another output folder`));
+  assert.equal(imagesRead, 0);
 });
 
 test('real NIH images with RSNA boxes run end to end', async () => {

@@ -45,6 +45,21 @@ test('caller-measured throughput is shown as images/s, and stop() prints the fin
   assert.equal(output().split('\n').length, 2, 'updates after stop print nothing');
 });
 
+test('the whole run\'s ETA, when given, is shown beside the epoch\'s', () => {
+  const { stream, output } = captureStream(false);
+  let clock = 0;
+  const bar = progressBar({ total: 10, label: 'epoch 2/5', stream, intervalMs: 60_000, now: () => clock });
+  clock = 4000;
+  bar.update(4, { loss: 0.5, runEtaSeconds: 3725 });
+  bar.stop();
+  assert.equal(output(), 'epoch 2/5 4/10 (40.0%) | loss 0.5000 | 1.0 it/s | elapsed 4s | ETA 6s | run ETA 1h 02m\n');
+  const tty = captureStream(true);
+  const ttyBar = progressBar({ total: 10, label: 'epoch 2/5', stream: tty.stream });
+  ttyBar.update(5, { loss: 0.25, runEtaSeconds: 187 });
+  ttyBar.stop();
+  assert.match(tty.output(), /loss 0\.2500 \| run ETA 3m 07s/);
+});
+
 test('on a TTY: a cli-progress bar with label, percentage, ETA, throughput and loss', () => {
   const { stream, output } = captureStream(true);
   const bar = progressBar({ total: 10, label: 'pretrain', stream });

@@ -11,6 +11,7 @@ import type * as torch from '../../torch/index.ts';
 import { checkDevice } from '../../torch/device.ts';
 import { checkInteger, checkNumber } from '../../torch/check.ts';
 import { checkBackbone, type FinetuneBackbone } from '../../models/classifier.ts';
+import { resolveCheckpoint } from '../../io/resolve-checkpoint.ts';
 import type { ImageLoader } from '../../data/datasets/dataset.ts';
 import type { ProgressStream } from '../../viz/progress.ts';
 
@@ -19,7 +20,10 @@ export type FinetunePercent = 1 | 10 | 100;
 export const FINETUNE_PERCENTS: readonly FinetunePercent[] = Object.freeze([1, 10, 100]);
 
 export interface FinetuneCommonOptions {
-  /** MeDSLIP checkpoint to initialise the image encoder from (medslip checkpoint, .safetensors or reference .pth); without it the model starts random. */
+  /**
+   * MeDSLIP checkpoint to initialise the image encoder from (a run folder, run/best, a medslip checkpoint, a
+   * .safetensors or a reference .pth); without it the model starts random.
+   */
   init?: string;
   /** Training, validation and test files in the dataset's format (CSV, or a COVIDx list). */
   train: string;
@@ -63,6 +67,13 @@ function checkPath(name: string, value: unknown, mustExist: boolean): string {
   return value;
 }
 
+/** An --init argument in any form the checkpoint resolver accepts (run folder, run/best, a file). */
+function checkCheckpoint(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`Expected a checkpoint path for init but received ${String(value)}`);
+  resolveCheckpoint(value);
+  return value;
+}
+
 /**
  * Fills defaults and validates. Input files must exist (so a run never trains for hours and then fails on a
  * missing test file), but only their existence is checked here: nothing of the test set is read.
@@ -78,7 +89,7 @@ export function resolveCommonOptions(options: FinetuneCommonOptions, defaults: {
   const log = options.log ?? ((line: string) => console.log(line));
   if (typeof log !== 'function') throw new TypeError('Expected a function for log');
   return {
-    init: options.init === undefined ? undefined : checkPath('init', options.init, true),
+    init: options.init === undefined ? undefined : checkCheckpoint(options.init),
     train: checkPath('train', options.train, true),
     valid: checkPath('valid', options.valid, true),
     test: checkPath('test', options.test, true),

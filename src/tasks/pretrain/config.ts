@@ -5,7 +5,7 @@
  * schedular.epochs, …) or medslip's camelCase keys. An unknown key or a value of the wrong type is an error
  * naming the key; the reference's keys that its code never reads are accepted and ignored.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { ResNetArch } from '../../models/resnet.ts';
 import type { LossWeights } from '../../models/medslip.ts';
@@ -90,6 +90,68 @@ const KINDS: Record<keyof PretrainConfig, Kind> = {
   schedule: ['step', 'reference'], warmupSteps: 'integer', warmupEpochs: 'integer', clipGradNorm: 'number',
   seed: 'integer', workers: 'integer', device: 'string', logInterval: 'integer',
 };
+
+/** One line of `medslip pretrain --help` per setting (the help lists them with their kind and default). */
+const SETTING_HELP: Record<keyof PretrainConfig, string> = {
+  data: 'where images come from: the built-in synthetic generator, or the reference\'s files (trainFile, validFile, labelFile)',
+  trainFile: 'training split JSON in the reference format (image path → labels_id), for data=files',
+  validFile: 'validation split JSON (selects `best`), for data=files',
+  labelFile: '.npy label matrix (N, 51, 75) indexed by labels_id, for data=files',
+  imageRoot: 'folder that relative image paths start from (default: the split JSON\'s folder)',
+  syntheticCount: 'synthetic images generated (20 % held out for evaluation)',
+  syntheticSize: 'side of the synthetic images in pixels',
+  syntheticSeed: 'seed of the synthetic generator',
+  syntheticDir: 'folder of the synthetic set (default: in MEDSLIP_CACHE, named after count, size and seed)',
+  books: 'precomputed books (.safetensors from `medslip books`) instead of encoding them now',
+  textEncoder: 'a Hugging Face BERT folder that encodes the books, or "offline" (no weights, no medical language knowledge)',
+  pathologyBook: 'JSON object observation → description replacing the 75 built-in descriptions',
+  maxLength: 'tokens per book text',
+  backbone: 'image encoder (stem + layer1–3 are used)',
+  dModel: 'width of the query decoders',
+  heads: 'attention heads (must divide dModel)',
+  layers: 'decoder layers per stream',
+  dropout: 'dropout in the decoders and before the heads',
+  imageSize: 'side of the training crops in pixels (predict and zero-shot default to it)',
+  cropScale: 'RandomResizedCrop area range, low,high',
+  randAugment: 'RandAugment (2 ops, magnitude 7) on or off',
+  init: 'weight init of heads and decoders: reference (N(0, 0.02²)) or pytorch (module defaults)',
+  lossWeights: 'weights of the five losses in their sum: cePathology,clPathology,ceAnatomy,clAnatomy,ap',
+  batchSize: 'images per optimizer step',
+  epochs: 'epochs to train (may be raised when resuming)',
+  lr: 'AdamW peak learning rate',
+  minLr: 'learning rate at the end of the cosine',
+  warmupLr: 'learning rate at the start of the warm-up',
+  weightDecay: 'AdamW weight decay (none on biases and 1-D parameters)',
+  schedule: 'step: linear warm-up over warmupSteps then cosine per step; reference: its per-epoch cosine',
+  warmupSteps: 'warm-up steps of schedule=step',
+  warmupEpochs: 'warm-up epochs of schedule=reference',
+  clipGradNorm: 'clip gradients to this global norm (0 = off, as the reference)',
+  seed: 'seed of init, data order, augmentation, ProtoCL draws and dropout',
+  workers: 'data-loading threads (the batches are the same for any number)',
+  device: 'cpu, cuda or cuda:N',
+  logInterval: 'optimizer steps between lines of log.jsonl',
+};
+
+/**
+ * Settings a resumed run must keep: they define the model (or the text vectors its queries are made of), so
+ * the checkpoint's values hold and a different one on the command line is an error.
+ */
+export const FIXED_ON_RESUME: readonly (keyof PretrainConfig)[] = Object.freeze([
+  'backbone', 'dModel', 'heads', 'layers', 'dropout', 'init', 'books', 'textEncoder', 'pathologyBook', 'maxLength',
+]);
+
+/** The settings table of `medslip pretrain --help`: every setting with its default, meaning and kind. */
+export function settingsHelp(): string {
+  const kindText = (kind: Kind): string => (Array.isArray(kind) ? kind.join(' | ') : kind === 'pair' ? 'two numbers' : kind === 'five' ? 'five numbers' : kind as string);
+  const rows = (Object.keys(KINDS) as (keyof PretrainConfig)[]).map((key) => {
+    const value = PRETRAIN_DEFAULTS[key];
+    const fallback = value === undefined ? '—' : Array.isArray(value) ? value.join(',') : String(value);
+    return [key, fallback, `${SETTING_HELP[key]} (${kindText(KINDS[key])})`];
+  });
+  const widths = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length), 7));
+  const line = (cells: string[]): string => `  ${cells[0].padEnd(widths[0])}  ${cells[1].padEnd(widths[1])}  ${cells[2]}`;
+  return [line(['setting', 'default', 'meaning']), ...rows.map(line)].join('\n');
+}
 
 /** The reference's keys (top level, and inside `optimizer` / `schedular`) → medslip's. */
 const REFERENCE_KEYS: Record<string, keyof PretrainConfig> = {
@@ -211,6 +273,20 @@ export function validate(config: PretrainConfig): PretrainConfig {
     }
   }
   return config;
+}
+
+/**
+ * Checks that the files and folders a config names exist, before any data is generated or encoded.
+ * @throws Error naming the missing path and its setting
+ */
+export function checkInputPaths(config: PretrainConfig): void {
+  const paths: (keyof PretrainConfig)[] = ['books', 'pathologyBook'];
+  if (config.textEncoder !== 'offline' && !config.books) paths.push('textEncoder');
+  if (config.data === 'files') paths.push('trainFile', 'validFile', 'labelFile', 'imageRoot');
+  for (const key of paths) {
+    const path = config[key];
+    if (typeof path === 'string' && !existsSync(path)) throw new Error(`${path}: no such file or folder (setting "${key}")`);
+  }
 }
 
 /** The loss weights of a config, by name. */

@@ -65,16 +65,19 @@ export function disposeBooks(books: Books): void {
 }
 
 /**
- * Checks that the books fit a model with text width `textDim`.
- * @throws RangeError naming the book and the expected shape.
+ * Checks that the books fit a model with text width `textDim`; `file` names where they came from.
+ * @throws RangeError naming the books file (when given), the book and the expected shape.
  */
-export function checkBooks(books: Books, textDim: number): void {
+export function checkBooks(books: Books, textDim: number, file?: string): void {
   if (!(books?.pathology instanceof torch.Tensor) || !(books?.anatomy instanceof torch.Tensor)) {
     throw new TypeError('Expected books { pathology: Tensor (75, E), anatomy: Tensor (51, E) } or the path of a books file');
   }
   for (const [name, tensor, rows] of [['pathology', books.pathology, NUM_OBSERVATIONS], ['anatomy', books.anatomy, NUM_LANDMARKS]] as const) {
     if (tensor.ndim !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== textDim) {
-      throw new RangeError(`Expected the ${name} book to be (${rows}, ${textDim}) for this model but it is (${tensor.shape.join(', ')})`);
+      const found = `(${tensor.shape.join(', ')})`;
+      throw new RangeError(file === undefined
+        ? `Expected the ${name} book to be (${rows}, ${textDim}) for this model but it is ${found}`
+        : `${file}: the ${name} book is ${found} but the model expects (${rows}, ${textDim}); use the books the model was trained with (its run folder's books.safetensors)`);
     }
   }
 }

@@ -19,6 +19,8 @@ export interface ResolvedModel {
   model: MeDSLIP;
   books: Books;
   device: torch.Device;
+  /** The image side the checkpoint was trained at, when it records one. */
+  trainedSize?: number;
   /** Releases what was loaded here (the model from a checkpoint, books read from a file, copies moved to the device). */
   release(): void;
 }
@@ -33,12 +35,13 @@ export function resolveModel(source: ModelSource): ResolvedModel {
   }
   let model: MeDSLIP;
   let ownsModel = false;
+  let trainedSize: number | undefined;
   if (source.model !== undefined) {
     if (!(source.model instanceof MeDSLIP)) throw new TypeError('Expected a MeDSLIP for model');
     model = source.model.eval();
   } else {
     if (typeof source.checkpoint !== 'string') throw new TypeError(`Expected a path for checkpoint but received ${typeof source.checkpoint}`);
-    model = loadMedslip(source.checkpoint).model;
+    ({ model, imageSize: trainedSize } = loadMedslip(source.checkpoint));
     ownsModel = true;
     if (source.device !== undefined && source.device !== 'cpu') model.to(torch.checkDevice(source.device));
   }
@@ -51,14 +54,14 @@ export function resolveModel(source: ModelSource): ResolvedModel {
     } else {
       books = source.books;
     }
-    checkBooks(books, model.config.textDim);
+    checkBooks(books, model.config.textDim, typeof source.books === 'string' ? source.books : undefined);
     const device = model.parameters()[0].device;
     if (books.pathology.device !== device || books.anatomy.device !== device) {
       books = { pathology: books.pathology.to(device).keep(), anatomy: books.anatomy.to(device).keep() };
       owned.push(books);
     }
     return {
-      model, books, device,
+      model, books, device, trainedSize,
       release(): void {
         for (const b of owned) disposeBooks(b);
         if (ownsModel) model.dispose();
@@ -69,4 +72,16 @@ export function resolveModel(source: ModelSource): ResolvedModel {
     if (ownsModel) model.dispose();
     throw error;
   }
+}
+
+/**
+ * The model's input side: `requested`, else the size the checkpoint was trained at, else 224 (the reference's).
+ * @throws RangeError when `requested` differs from the recorded training size (a model sees other scales there)
+ */
+export function inputSizeFor(resolved: Pick<ResolvedModel, 'trainedSize'>, requested: number | undefined, checkpoint?: string): number {
+  const trained = resolved.trainedSize;
+  if (requested !== undefined && trained !== undefined && requested !== trained) {
+    throw new RangeError(`size ${requested} differs from the ${trained} px that ${checkpoint ?? 'the model'} was trained at; leave size out to use ${trained}`);
+  }
+  return requested ?? trained ?? 224;
 }

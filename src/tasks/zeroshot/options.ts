@@ -20,7 +20,10 @@ export interface ZeroshotRunOptions extends ModelSource {
   encodeText?: TextEncoder;
   /** Consider only the first `limit` rows of the label file. */
   limit?: number;
-  /** Model input side (default 224); grounding compares heatmaps and masks at this size. */
+  /**
+   * Model input side (default: the size the checkpoint was trained at, else 224; another size than the trained one
+   * is an error); grounding compares heatmaps and masks at this size.
+   */
   size?: number;
   /** Histogram equalisation before resizing (default: true for RSNA, as the reference; false otherwise). */
   equalize?: boolean;
