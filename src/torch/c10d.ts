@@ -100,18 +100,21 @@ export class ProcessGroupGloo {
     return new ProcessGroupGloo(call(() => native.createProcessGroupGloo(store.handle, rank, worldSize, timeoutMs, kind, name)), rank, worldSize);
   }
 
-  /** Reduces `tensors` over every rank, in place (Gloo has no average: divide afterwards). */
-  allreduce(tensors: Tensor[], op: ReduceOp = 'sum'): Work {
+  // c10d takes a list of tensors for one tensor per local device; medslip runs one device per process, so
+  // each collective moves one tensor (callers pack several into one flat tensor: src/distributed).
+
+  /** Reduces `tensor` over every rank, in place (Gloo has no average: divide afterwards). */
+  allreduce(tensor: Tensor, op: ReduceOp = 'sum'): Work {
     checkOneOf('op', op, REDUCE_OPS);
-    const handles = tensors.map((t, i) => checkCollectiveTensor(`tensors[${i}]`, t).handle);
-    return new Work(call(() => native.allreduce(this.handle, handles, op)));
+    const handle = checkCollectiveTensor('tensor', tensor).handle;
+    return new Work(call(() => native.allreduce(this.handle, [handle], op)));
   }
 
-  /** Copies `rootRank`'s tensors into every other rank's, in place. */
-  broadcast(tensors: Tensor[], rootRank: number): Work {
+  /** Copies `rootRank`'s tensor into every other rank's, in place. */
+  broadcast(tensor: Tensor, rootRank: number): Work {
     checkInteger('rootRank', rootRank, 0, this.worldSize - 1);
-    const handles = tensors.map((t, i) => checkCollectiveTensor(`tensors[${i}]`, t).handle);
-    return new Work(call(() => native.broadcast(this.handle, handles, rootRank)));
+    const handle = checkCollectiveTensor('tensor', tensor).handle;
+    return new Work(call(() => native.broadcast(this.handle, [handle], rootRank)));
   }
 
   /** outputs[r] receives rank r's `input` (one output per rank, each shaped like input). */

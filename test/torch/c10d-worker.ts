@@ -14,11 +14,11 @@ const result: Record<string, unknown> = { rank };
 if (scenario === 'collectives') {
   const summed = torch.tensor([rank + 1, 10 * (rank + 1)]);
   const maxed = torch.tensor([rank, -rank]);
-  await Promise.all([group.allreduce([summed], 'sum').wait(10_000), group.allreduce([maxed], 'max').wait(10_000)]);
+  await Promise.all([group.allreduce(summed, 'sum').wait(10_000), group.allreduce(maxed, 'max').wait(10_000)]);
   result.sum = values(summed);
   result.max = values(maxed);
   const shared = torch.tensor([rank === 1 ? 7 : 0, rank === 1 ? 8 : 0]);
-  await group.broadcast([shared], 1).wait(10_000);
+  await group.broadcast(shared, 1).wait(10_000);
   result.broadcast = values(shared);
   const gathered = Array.from({ length: worldSize }, () => torch.zeros([3]));
   await group.allgather(gathered, torch.tensor([rank, rank * 2, rank * 3])).wait(10_000);
