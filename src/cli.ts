@@ -227,14 +227,35 @@ Examples:
     .option('--text-encoder <dir>', 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)')
     .option('--books <file>', 'precomputed books (.safetensors from `medslip books`)')
     .option('--quiet', 'no progress bars')
+    .option('--nproc-per-node <n>', 'data-parallel training: start this many worker processes on this machine (batch size is per worker)', (v) => Number.parseInt(v, 10), 1)
+    .option('--nnodes <n>', 'machines in the job (run the same command on each, with its --node-rank)', (v) => Number.parseInt(v, 10), 1)
+    .option('--node-rank <n>', 'this machine\'s place in the job, 0…nnodes−1', (v) => Number.parseInt(v, 10), 0)
+    .option('--master-addr <host>', 'the machine of rank 0, which keeps the job\'s store', '127.0.0.1')
+    .option('--master-port <port>', 'the store\'s port (default: a free one on one machine, 29500 on several)', (v) => Number.parseInt(v, 10))
+    .option('--dist-timeout <s>', 'seconds a rank waits for the others before the job fails, naming the rank', (v) => Number.parseFloat(v), 1800)
     .addHelpText('after', `
+Data-parallel training (libtorch c10d, Gloo): --nproc-per-node N starts N workers with torchrun's variables
+(RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT). A process started with those variables
+already set (torchrun, srun, a Kubernetes operator) runs as that rank and ignores the launcher options.
+
 Examples:
   medslip pretrain epochs=2 backbone=resnet18 imageSize=128 syntheticSize=128 --out runs/try
+  medslip pretrain --nproc-per-node 2 batchSize=32 --out runs/ddp
   medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
   medslip pretrain --resume runs/try epochs=4`)
-    .action(async (overrides: string[], options: Record<string, string | boolean | undefined>) => {
+    .action(async (overrides: string[], options: Record<string, string | number | boolean | undefined>) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
+      const { pretrainSyncFromEnv, exitFailedRank, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
+      const launching = process.env.WORLD_SIZE === undefined && ((options.nprocPerNode as number) > 1 || (options.nnodes as number) > 1);
+      if (launching) {
+        const { launchWorkers } = await import('./distributed/launch.ts');
+        await launchWorkers({ nprocPerNode: options.nprocPerNode as number, nnodes: options.nnodes as number,
+          nodeRank: options.nodeRank as number, masterAddr: options.masterAddr as string,
+          masterPort: options.masterPort as number | undefined, script: process.argv[1], args: process.argv.slice(2) });
+        return;
+      }
+      const sync = pretrainSyncFromEnv(Math.round((options.distTimeout as number) * 1000));
       const flags: Record<string, string> = {};
       const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
       for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
@@ -243,8 +264,8 @@ Examples:
       const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
       const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
       const result = await runPretrain({ config, out: options.out as string, resume: options.resume as string | undefined,
-        resumeOverrides, quiet: options.quiet === true });
-      console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
+        resumeOverrides, quiet: options.quiet === true, sync }).catch((error: unknown) => (sync === SINGLE_PROCESS ? Promise.reject(error) : exitFailedRank(sync, error)));
+      if (sync.isMain) console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
     });
 
   program.command('labels')

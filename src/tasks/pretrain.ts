@@ -9,6 +9,7 @@
  *   per-epoch schedule with its 5×100-iteration warm-up;
  * - a NaN/inf loss stops the run with a message instead of training on;
  * - Ctrl-C saves a checkpoint at the current batch; `--resume` continues the same run (same lr, same data order).
+ * Data-parallel runs (one rank of several processes) differ in the points listed in ./pretrain/distributed.ts.
  */
 import { mkdirSync, appendFileSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
 import { lossWeightsOf, PRETRAIN_DEFAULTS, type PretrainConfig, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
+import { SINGLE_PROCESS, resumeBatch, type PretrainSync } from './pretrain/distributed.ts';
 import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 
 export interface PretrainOptions {
@@ -40,6 +42,8 @@ export interface PretrainOptions {
   quiet?: boolean;
   /** Stop after this many optimizer steps in this call (tests of interruption). */
   maxSteps?: number;
+  /** One rank of a data-parallel job (default: a single process). */
+  sync?: PretrainSync;
 }
 
 export interface PretrainResult {
@@ -75,12 +79,12 @@ function modelConfigOf(config: PretrainConfig, textDim: number): MedslipConfig {
 }
 
 /** Books for the run: a given file, or encoded now (BERT folder or the offline encoder) and saved beside the run. */
-function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void): { books: Books; file: string } {
+function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void, write: boolean): { books: Books; file: string } {
   const file = join(out, 'books.safetensors');
   if (config.books) {
     const loaded = loadBooks(config.books);
     log(`books: ${config.books} (${loaded.metadata.encoder}, dim ${loaded.metadata.dim})`);
-    if (config.books !== file) writeFileAtomic(file, readFileSync(config.books));
+    if (config.books !== file && write) writeFileAtomic(file, readFileSync(config.books));
     return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
   }
   if (existsSync(file)) {
@@ -93,6 +97,10 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
     pathologyBook: config.pathologyBook ? loadPathologyBook(config.pathologyBook, { onWarning: log }) : undefined,
     maxLength: config.maxLength,
   });
+  if (!write) { // a rank other than 0 that does not share rank 0's run folder: the same books, kept in memory
+    const asMatrix = (values: Float32Array): torch.Tensor => torch.scope(() => torch.tensor(values).view(-1, encoded.dim)).keep();
+    return { books: { pathology: asMatrix(encoded.pathology), anatomy: asMatrix(encoded.anatomy) }, file };
+  }
   saveBooks(file, encoded);
   log(`books: encoded with ${encoded.encoder} (dim ${encoded.dim}) → ${file}`);
   if (config.textEncoder === 'offline') {
@@ -103,10 +111,11 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
 }
 
 export async function runPretrain(options: PretrainOptions): Promise<PretrainResult> {
-  const log = options.log ?? console.log;
+  const sync = options.sync ?? SINGLE_PROCESS;
+  const log = sync.isMain ? options.log ?? console.log : () => {};
   const started = Date.now();
   const out = options.out;
-  mkdirSync(out, { recursive: true });
+  if (sync.isMain) mkdirSync(out, { recursive: true });
 
   // ---- config (a resumed run takes its settings from the checkpoint, then the explicit overrides) ----------
   let config = options.config;
@@ -119,16 +128,19 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     config = validate({ ...PRETRAIN_DEFAULTS, ...(resumed.state.runConfig as PretrainConfig), ...options.resumeOverrides });
     state = resumed.state.run as RunState;
     log(`resuming ${prefix}: epoch ${state.epoch}, batch ${state.batchInEpoch}, step ${state.step}`);
+    const savedWorldSize = (resumed.state.worldSize as number | undefined) ?? 1;
+    state.batchInEpoch = resumeBatch(state.batchInEpoch, savedWorldSize, sync.worldSize);
+    if (savedWorldSize !== sync.worldSize) log(`the run was saved with ${savedWorldSize} process(es), continues with ${sync.worldSize}: from batch ${state.batchInEpoch} of the epoch`);
   }
-  writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (sync.isMain) writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   torch.manualSeed(config.seed);
 
   // ---- data and books ------------------------------------------------------------------------------------
-  const data = await openPretrainLoaders(config, log);
+  const data = await sync.mainFirst(() => openPretrainLoaders(config, log, sync));
   const perEpoch = data.train.batchesPerEpoch;
   if (perEpoch === 0) throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
   log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch, ${config.workers} loader worker(s)`);
-  const { books, file: booksFile } = prepareBooks(config, out, log);
+  const { books, file: booksFile } = await sync.mainFirst(() => prepareBooks(config, out, log, sync.isMain));
 
   // ---- model and optimizer -------------------------------------------------------------------------------
   const modelConfig = resumed ? medslipConfigFrom(resumed.state.modelConfig) : modelConfigOf(config, books.pathology.shape[1]);
@@ -140,6 +152,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   }
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), config.weightDecay), { lr: config.lr });
   if (resumed) resumed.restoreOptimizer(optimizer);
+  await sync.start(model);
   log(`model: MeDSLIP ${modelConfig.backbone}, d ${modelConfig.dModel}, ${modelConfig.layers}+${modelConfig.layers} decoder layers, ${(model.parameterCount() / 1e6).toFixed(2)} M parameters, ${torch.getNumThreads()} thread(s), ${config.device}`);
 
   // ---- learning rate -------------------------------------------------------------------------------------
@@ -156,16 +169,18 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   // ---- the loop ------------------------------------------------------------------------------------------
   const weights = lossWeightsOf(config);
   const logFile = join(out, 'log.jsonl');
-  const writeLog = (entry: object): void => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  const writeLog = (entry: object): void => { if (sync.isMain) appendFileSync(logFile, `${JSON.stringify(entry)}\n`); };
   let stopRequested = false;
+  // Ctrl-C is noted here and takes effect at the end of a step (stopRequested), when every rank agrees on it.
+  let signalled = false;
   const onSignal = (): void => {
-    if (stopRequested) process.exit(130); // a second Ctrl-C: leave at once
-    stopRequested = true;
+    if (signalled) process.exit(130); // a second Ctrl-C: leave at once
+    signalled = true;
     log('\nstopping: finishing this step and saving a checkpoint (Ctrl-C again to leave without saving)');
   };
   process.on('SIGINT', onSignal);
-  const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
-  const save = (name: string): void => saveCheckpoint(join(out, name), { model, modelConfig, optimizer, state: checkpointState() });
+  const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors', worldSize: sync.worldSize });
+  const save = (name: string): void => { if (sync.isMain) saveCheckpoint(join(out, name), { model, modelConfig, optimizer, state: checkpointState() }); };
   let stepsThisCall = 0;
   const stepSeconds: number[] = [];
   let stepStarted = Date.now();
@@ -174,22 +189,31 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   try {
     while (state.epoch < config.epochs && !stopRequested) {
       model.train();
-      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet });
+      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet || !sync.isMain });
       let lossSum = 0, lossCount = 0, windowStart = Date.now(), windowImages = 0;
       for await (const batch of data.train.epoch(state.epoch, { startBatch: state.batchInEpoch })) {
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
+        await sync.syncBuffers(`step ${state.step + 1}`);
         const terms = torch.scope(() => {
           const losses = model.losses(onDevice(batch, config.device), books, weights);
           const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
           if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
           optimizer.zeroGrad();
           losses.loss.backward();
-          if (config.clipGradNorm > 0) clipGradNorm(model.parameters(), config.clipGradNorm);
-          optimizer.step();
           return values;
         });
         disposeBatch(batch);
+        const agreed = await sync.afterBackward(state.step + 1, { stop: signalled, nonFinite: !Number.isFinite(terms.loss) });
+        stopRequested = agreed.stop;
+        if (!agreed.nonFinite) {
+          torch.scope(() => {
+            if (config.clipGradNorm > 0) clipGradNorm(model.parameters(), config.clipGradNorm);
+            optimizer.step();
+          });
+        } else if (Number.isFinite(terms.loss)) {
+          throw new Error(`the loss became NaN or inf on another rank at step ${state.step + 1}; the last good checkpoint is ${join(out, 'last')}`);
+        }
         if (!Number.isFinite(terms.loss)) {
           throw new Error(`loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}); `
             + `terms ${JSON.stringify(terms)}. The last good checkpoint is ${join(out, 'last')} — try a lower lr (now ${lr}) or clipGradNorm`);
@@ -218,7 +242,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       if (stopRequested) break;
 
       // validation, history, checkpoints
-      const valLoss = await validationLoss(model, books, data.valid, config);
+      const valLoss = await validationLoss(model, books, data.valid, config, sync);
       stepStarted = Date.now();
       lastValLoss = valLoss;
       const trainLoss = lossSum / Math.max(1, lossCount);
@@ -232,7 +256,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       if (improved) state.bestValLoss = valLoss;
       save('last');
       if (improved) save('best');
-      await writeLossCurve(out, state);
+      if (sync.isMain) await writeLossCurve(out, state);
     }
     if (stopRequested) {
       save('last');
@@ -263,8 +287,9 @@ function onDevice(batch: PretrainLoaderBatch, device: string): PretrainBatch {
 }
 
 /** Mean total loss over the validation set: eval mode, no graph, evaluation transform, epoch-0 candidates. */
-async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<PretrainItem, PretrainLoaderBatch>, config: PretrainConfig): Promise<number> {
-  if (valid.length === 0) return NaN;
+async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<PretrainItem, PretrainLoaderBatch>, config: PretrainConfig,
+  sync: PretrainSync): Promise<number> {
+  await sync.syncBuffers('validation'); // every rank validates rank 0's model, the one that is saved
   model.eval();
   let sum = 0, count = 0;
   for await (const batch of valid.epoch(0)) {
@@ -275,7 +300,8 @@ async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<P
     disposeBatch(batch);
   }
   model.train();
-  return sum / Math.max(1, count);
+  const [totalSum, totalCount] = await sync.sum([sum, count], 'the validation loss');
+  return totalCount === 0 ? NaN : totalSum / totalCount;
 }
 
 async function writeLossCurve(out: string, state: RunState): Promise<void> {

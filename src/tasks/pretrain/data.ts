@@ -40,10 +40,12 @@ export interface PretrainLoaders {
 
 /**
  * Loaders for the training split (shuffled per epoch, augmented, last partial batch dropped as the reference's
- * drop_last) and the validation split (in order, evaluation transform). Decoding and augmentation run in
+ * drop_last) and the validation split (in order, evaluation transform); in a data-parallel job, this rank's
+ * share of each (src/distributed/sampler.ts). Decoding and augmentation run in
  * `config.workers` threads; batches are the same for any worker count.
  */
-export async function openPretrainLoaders(config: PretrainConfig, log: (line: string) => void = () => {}): Promise<PretrainLoaders> {
+export async function openPretrainLoaders(config: PretrainConfig, log: (line: string) => void = () => {},
+  ranks: { rank: number; worldSize: number } = { rank: 0, worldSize: 1 }): Promise<PretrainLoaders> {
   let jsonPaths: [string, string], npyPath: string, imageRoot: string | undefined, source: string;
   if (config.data === 'synthetic') {
     const dir = await prepareSynthetic(config, log);
@@ -59,11 +61,12 @@ export async function openPretrainLoaders(config: PretrainConfig, log: (line: st
   const common = { collate: collatePretrain, batchSize: config.batchSize, seed: config.seed, workers: config.workers };
   const args = (jsonPath: string) => ({ jsonPath, npyPath, channels: 1 as const, ...(imageRoot ? { imageRoot } : {}) });
   const train = await BatchLoader.open({
-    ...common, source: { kind: 'pretrain', args: args(jsonPaths[0]) }, shuffle: true, dropLast: true,
+    ...common, source: { kind: 'pretrain', args: args(jsonPaths[0]) }, shuffle: true, dropLast: true, shard: { rank: ranks.rank, worldSize: ranks.worldSize },
     transform: { kind: 'train', size: config.imageSize, scale: config.cropScale, randAugment: config.randAugment ? {} : false },
   });
   const valid = await BatchLoader.open({
     ...common, source: { kind: 'pretrain', args: args(jsonPaths[1]) }, shuffle: false, dropLast: false,
+    shard: { rank: ranks.rank, worldSize: ranks.worldSize, padded: false },
     transform: { kind: 'test', size: config.imageSize },
   });
   return { train, valid, source };
