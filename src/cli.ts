@@ -246,7 +246,7 @@ Examples:
     .action(async (overrides: string[], options: Record<string, string | number | boolean | undefined>) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
-      const { pretrainSyncFromEnv, exitFailedRank, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
+      const { pretrainSyncFromEnv, exitFailedRank, rankDevice, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
       const launching = process.env.WORLD_SIZE === undefined && ((options.nprocPerNode as number) > 1 || (options.nnodes as number) > 1);
       if (launching) {
         const { launchWorkers } = await import('./distributed/launch.ts');
@@ -260,7 +260,8 @@ Examples:
       const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
       for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
       const allOverrides = [...overrides, ...Object.entries(flags).map(([k, v]) => `${k}=${v}`)];
-      const config = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const loaded = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const config = { ...loaded, device: rankDevice(loaded.device, sync) };
       const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
       const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
       const result = await runPretrain({ config, out: options.out as string, resume: options.resume as string | undefined,

@@ -17,6 +17,8 @@ import { DataParallel, DistributedGroup, distributedEnv, exitWithLauncher } from
 export interface PretrainSync {
   readonly rank: number;
   readonly worldSize: number;
+  /** This rank among those of its machine: `--device cuda` becomes cuda:<localRank>. */
+  readonly localRank: number;
   /** Rank 0 (or the only process): the one that writes and prints. */
   readonly isMain: boolean;
   /** Runs `prepare` on rank 0 first and on the other ranks after it (rank 0 writes what they then read). */
@@ -35,7 +37,7 @@ export interface PretrainSync {
 
 /** One process: nothing to agree on. */
 export const SINGLE_PROCESS: PretrainSync = {
-  rank: 0, worldSize: 1, isMain: true, lastSyncMs: 0,
+  rank: 0, worldSize: 1, localRank: 0, isMain: true, lastSyncMs: 0,
   mainFirst: async (prepare) => prepare(),
   start: async () => {},
   syncBuffers: async () => {},
@@ -46,7 +48,7 @@ export const SINGLE_PROCESS: PretrainSync = {
 /** The sync of one rank of a data-parallel job. */
 export class RankSync implements PretrainSync {
   private parallel: DataParallel | undefined;
-  constructor(readonly group: DistributedGroup) {}
+  constructor(readonly group: DistributedGroup, readonly localRank: number) {}
 
   get rank(): number { return this.group.rank; }
   get worldSize(): number { return this.group.worldSize; }
@@ -96,7 +98,12 @@ export function pretrainSyncFromEnv(timeoutMs: number): PretrainSync {
   const layout = distributedEnv();
   if (layout === undefined || layout.worldSize === 1) return SINGLE_PROCESS;
   exitWithLauncher();
-  return new RankSync(DistributedGroup.fromEnv(layout, { timeoutMs }));
+  return new RankSync(DistributedGroup.fromEnv(layout, { timeoutMs }), layout.localRank);
+}
+
+/** The device of this rank: a bare `cuda` means the GPU of its local rank (one GPU per process, as torchrun). */
+export function rankDevice(device: string, sync: PretrainSync): string {
+  return device === 'cuda' && sync.worldSize > 1 ? `cuda:${sync.localRank}` : device;
 }
 
 /**
