@@ -340,6 +340,17 @@ Example:
       const result = await runBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
     });
+  bench.command('distributed')
+    .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')
+    .option('--image-size <px>', 'image side', (v) => Number.parseInt(v, 10), 64)
+    .option('--batch-size <n>', 'images per process and step', (v) => Number.parseInt(v, 10), 8)
+    .option('--images <n>', 'synthetic images (80 % train)', (v) => Number.parseInt(v, 10), 200)
+    .option('--json', 'print one JSON array')
+    .action(async (options: { imageSize: number; batchSize: number; images: number; json?: boolean }) => {
+      const { runDistributedBench, formatDistributedBench } = await import('./tasks/bench-distributed.ts');
+      const rows = await runDistributedBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
+      console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
+    });
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')
     .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number.parseInt(v, 10))

@@ -229,7 +229,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         const imagesPerSec = (windowImages * 1000) / Math.max(1, Date.now() - windowStart);
         bar.update(state.batchInEpoch, { loss: terms.loss, imagesPerSec });
         if (state.step % config.logInterval === 0) {
-          writeLog({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString() });
+          writeLog({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString(),
+            ...(sync.worldSize > 1 ? { syncMs: sync.lastSyncMs } : {}) });
           windowStart = Date.now();
           windowImages = 0;
         }
