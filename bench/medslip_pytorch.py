@@ -7,6 +7,10 @@ with random weights and random inputs of the real shapes. Run by medslip's bench
     python3 bench/medslip_pytorch.py THREADS BATCH SIZE RUNS
 
 prints one JSON line {"trainStepMs", "inferMs"} (medians after one warm-up run each).
+
+The model takes the backbone (resnet18 or resnet50), width, heads, layers, feed-forward and text widths as
+arguments, and its state_dict keys are medslip's (PyTorch's) names, so bench/learning_parity.py trains it from a
+medslip state dict (`medslip bench learning-parity`).
 """
 import json
 import sys
@@ -17,7 +21,27 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+
 class Bottleneck(nn.Module):
+    expansion = 4
+
     def __init__(self, inplanes, planes, stride=1, downsample=None):
         super().__init__()
         self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
@@ -36,19 +60,24 @@ class Bottleneck(nn.Module):
         return self.relu(out + (self.downsample(x) if self.downsample is not None else x))
 
 
-def resnet50_to_layer3():
+RESNETS = {"resnet18": (BasicBlock, [2, 2, 2]), "resnet50": (Bottleneck, [3, 4, 6])}
+
+
+def resnet_to_layer3(arch="resnet50"):
+    """torchvision's stem and layer1-3 as one Sequential (keys 0, 1, 4, 5, 6); returns it and its output channels."""
+    block, counts = RESNETS[arch]
     layers, inplanes = [], 64
-    for planes, blocks, stride in [(64, 3, 1), (128, 4, 2), (256, 6, 2)]:
+    for planes, blocks, stride in zip([64, 128, 256], counts, [1, 2, 2]):
         stage = []
         for b in range(blocks):
             down = None
-            if b == 0 and (stride != 1 or inplanes != planes * 4):
-                down = nn.Sequential(nn.Conv2d(inplanes, planes * 4, 1, stride if b == 0 else 1, bias=False), nn.BatchNorm2d(planes * 4))
-            stage.append(Bottleneck(inplanes, planes, stride if b == 0 else 1, down))
-            inplanes = planes * 4
+            if b == 0 and (stride != 1 or inplanes != planes * block.expansion):
+                down = nn.Sequential(nn.Conv2d(inplanes, planes * block.expansion, 1, stride, bias=False), nn.BatchNorm2d(planes * block.expansion))
+            stage.append(block(inplanes, planes, stride if b == 0 else 1, down))
+            inplanes = planes * block.expansion
         layers.append(nn.Sequential(*stage))
     return nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
-                         nn.MaxPool2d(3, 2, 1), *layers)
+                         nn.MaxPool2d(3, 2, 1), *layers), inplanes
 
 
 class DecoderLayer(nn.Module):
@@ -84,28 +113,28 @@ class Decoder(nn.Module):
 
 
 class MeDSLIP(nn.Module):
-    def __init__(self, d=256, heads=4, n=4, dropout=0.1):
+    def __init__(self, arch="resnet50", d=256, heads=4, n=4, dropout=0.1, ff=1024, text_dim=768):
         super().__init__()
-        self.res_features = resnet50_to_layer3()
-        f = 1024
+        self.d = d
+        self.res_features, f = resnet_to_layer3(arch)
         self.mask_generator = nn.Linear(f, f)
         self.res_l1_pathology, self.res_l2_pathology = nn.Linear(f, f), nn.Linear(f, d)
         self.res_l1_anatomy, self.res_l2_anatomy = nn.Linear(f, f), nn.Linear(f, d)
-        self.pathology_embedding_layer = nn.Linear(768, d)
+        self.pathology_embedding_layer = nn.Linear(text_dim, d)
         norm = nn.LayerNorm(d)
-        self.decoder_anatomy = Decoder(n, d, heads, 1024, dropout, norm)
-        self.decoder_pathology = Decoder(n, d, heads, 1024, dropout, norm)
+        self.decoder_anatomy = Decoder(n, d, heads, ff, dropout, norm)
+        self.decoder_pathology = Decoder(n, d, heads, ff, dropout, norm)
         self.dropout_feas_pathology, self.dropout_feas_anatomy = nn.Dropout(dropout), nn.Dropout(dropout)
         self.classifier_pathology, self.classifier_anatomy = nn.Linear(d, 2), nn.Linear(d, 2)
-        self.cl_fc_pathology, self.cl_fc_anatomy = nn.Linear(d, 768), nn.Linear(d, 768)
+        self.cl_fc_pathology, self.cl_fc_anatomy = nn.Linear(d, text_dim), nn.Linear(d, text_dim)
 
     def encode(self, images):
         x = self.res_features(images)
         b, c = x.shape[:2]
         h = x.flatten(2).transpose(1, 2).reshape(-1, c)
         m = self.mask_generator(h)
-        xp = self.res_l2_pathology(F.relu(self.res_l1_pathology(m * h))).view(b, -1, 256).transpose(0, 1)
-        xa = self.res_l2_anatomy(F.relu(self.res_l1_anatomy((1 - m) * h))).view(b, -1, 256).transpose(0, 1)
+        xp = self.res_l2_pathology(F.relu(self.res_l1_pathology(m * h))).view(b, -1, self.d).transpose(0, 1)
+        xa = self.res_l2_anatomy(F.relu(self.res_l1_anatomy((1 - m) * h))).view(b, -1, self.d).transpose(0, 1)
         return xp, xa
 
     def decode(self, images, book_p, book_a):
@@ -118,6 +147,11 @@ class MeDSLIP(nn.Module):
         return fp, fa, wp, wa
 
     def forward(self, images, book_p, book_a, label_p, label_a, matrix, index_p, index_a):
+        ce_p, cl_p, ce_a, cl_a, ap = self.losses(images, book_p, book_a, label_p, label_a, matrix, index_p, index_a)
+        return ce_p + ce_a + cl_p + cl_a + ap
+
+    def losses(self, images, book_p, book_a, label_p, label_a, matrix, index_p, index_a):
+        """The five terms: (ce_pathology, cl_pathology, ce_anatomy, cl_anatomy, ap)."""
         b = images.shape[0]
         fp, fa, _, _ = self.decode(images, book_p, book_a)
         ap_logits = torch.bmm(fa.transpose(0, 1), fp.transpose(0, 1).transpose(1, 2))
@@ -149,7 +183,7 @@ class MeDSLIP(nn.Module):
         lbp, lba = label_p.reshape(-1), label_a.reshape(-1)
         loss_ce_p = F.cross_entropy(xp[lbp != -1], lbp[lbp != -1].long())
         loss_ce_a = F.cross_entropy(xa[lba != -1], lba[lba != -1].long())
-        return loss_ce_p + loss_ce_a + loss_cl_p + loss_cl_a + loss_ap
+        return loss_ce_p, loss_cl_p, loss_ce_a, loss_cl_a, loss_ap
 
 
 def median_ms(fn, runs):

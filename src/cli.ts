@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it', (v) => Number.parseFloat(v), 480)
     .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))
     .option('--images <n>', 'synthetic images (20 % held out)', (v) => Number.parseInt(v, 10), 1200)
-    .option('--seed <n>', 'seed of data, init and order', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--quiet', 'no progress bars')
     .action(async (options: { out: string; trainSeconds: number; epochs?: number; images: number; seed: number; quiet?: boolean }) => {
       const { runDemo } = await import('./tasks/demo.ts');
@@ -272,19 +272,27 @@ Examples:
   program.command('labels')
     .description('reports → anatomy × observation label matrices (labels.npy (N, 51, 75) + ids.json, the reference layout)')
     .argument('<input>', 'a CSV with id,text columns, a folder of .txt reports, or a RadGraph JSON (MIMIC-CXR_graphs.json)')
-    .requiredOption('--out <dir>', 'output folder')
+    .option('--out <dir>', 'output folder (required unless --explain)')
     .option('--jsonl', 'also write labels.jsonl: the extracted entities of each report')
     .option('--id-column <name>', 'CSV column of the report id', 'id')
     .option('--text-column <name>', 'CSV column of the report text', 'text')
     .option('--all-sections', 'read every section (default: FINDINGS and IMPRESSION only)')
+    .option('--explain <id>', 'print, for the report with this id, each sentence with the spans it matched, their scopes and the resulting entries (writes nothing)')
     .addHelpText('after', `
 Values: 1 = mentioned as present at that landmark, 0 = only negated, -1 = not mentioned or only uncertain.
-Example:
-  medslip labels reports.csv --out labels/ --jsonl`)
-    .action(async (input: string, options: { out: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean }) => {
-      const { runLabels } = await import('./tasks/labels.ts');
+Examples:
+  medslip labels reports.csv --out labels/ --jsonl
+  medslip labels reports.csv --explain s50414267`)
+    .action(async (input: string, options: { out?: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean; explain?: string }) => {
+      const { runLabels, explainLabels } = await import('./tasks/labels.ts');
+      const sections = options.allSections ? 'all' : undefined;
+      if (options.explain !== undefined) {
+        console.log(explainLabels({ input, id: options.explain, idColumn: options.idColumn, textColumn: options.textColumn, sections }));
+        return;
+      }
+      if (options.out === undefined) throw new Error("required option '--out <dir>' not specified (or use --explain <id>)");
       const summary = runLabels({ input, out: options.out, jsonl: options.jsonl, idColumn: options.idColumn,
-        textColumn: options.textColumn, sections: options.allSections ? 'all' : undefined });
+        textColumn: options.textColumn, sections });
       console.log(`${summary.reports} reports (${summary.source}): ${summary.present} present and ${summary.absent} negated-only entries; wrote ${summary.files.join(', ')}`);
     });
 
@@ -361,6 +369,54 @@ Example:
       const { runEngineBench, formatEngineBench } = await import('./tasks/bench-engine.ts');
       const result = runEngineBench(options);
       console.log(options.json ? JSON.stringify(result, null, 2) : formatEngineBench(result));
+    });
+  bench.command('learning')
+    .description('the supervised ceiling: ResNet to layer3 + pooling + linear trained on the demo\'s data with its labels; per-class held-out AUC to read MeDSLIP\'s zero-shot AUC against')
+    .option('--data <dir>', 'a folder with train_cxr14.csv and heldout_cxr14.csv (default: the demo\'s synthetic data, generated if missing)')
+    .option('--steps <n>', 'optimizer steps (default 250: about 9 epochs of the demo\'s training split)', (v) => Number.parseInt(v, 10))
+    .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--lr <lr>', 'peak learning rate of the one-cycle schedule (default 1e-3)', (v) => Number.parseFloat(v))
+    .option('--seed <n>', 'seed of init, order and augmentation, and of the default data (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--workers <n>', 'data-loading threads (default: the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--json', 'print one JSON object (auc per class, meanAuc, steps, seconds, secondsPerStep, …) and nothing else')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `
+Same trunk (ResNet stem to layer3), image size, batch and training augmentation as the demo's MeDSLIP; BCE with
+logits, AdamW with a one-cycle schedule (30 % warm-up, then cosine). Per-class AUC on the held-out split.
+Example:
+  medslip bench learning --steps 250`)
+    .action(async (options: { data?: string; steps?: number; batchSize?: number; imageSize?: number; lr?: number; seed?: number; workers?: number; json?: boolean; quiet?: boolean }) => {
+      const { runLearningBench } = await import('./tasks/bench-learning.ts');
+      const { formatCeiling } = await import('./tasks/ceiling.ts');
+      const { json, ...settings } = options;
+      // --json keeps stdout for the JSON object alone: no log lines, no progress bar
+      const result = await runLearningBench({ ...settings, quiet: settings.quiet || json, log: json ? () => {} : console.error });
+      const { losses: _losses, ...summary } = result;
+      console.log(json ? JSON.stringify(summary, null, 2)
+        : `supervised ceiling on ${result.dataDir} (${result.settings.steps} steps of ${result.settings.batchSize} at ${result.settings.imageSize} px, ${result.secondsPerStep.toFixed(2)} s per step):\n${formatCeiling(result)}`);
+    });
+  bench.command('learning-parity')
+    .description('medslip\'s MeDSLIP and PyTorch\'s (bench/medslip_pytorch.py) trained from the same weights on the same batches: both loss curves and their largest relative difference, against float32 noise growth (needs python3-torch)')
+    .option('--out <dir>', 'run folder: init weights, books, batches, parity.json, curves.png, difference.png', 'runs/learning-parity')
+    .option('--data <dir>', 'the synthetic dataset folder (generated there if missing; default: the demo\'s, in the cache)')
+    .option('--steps <n>', 'optimizer steps (default 100)', (v) => Number.parseInt(v, 10))
+    .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
+    .option('--no-noise-baseline', 'skip the second PyTorch run from weights one float32 rounding step away')
+    .option('--quiet', 'no progress bars')
+    .addHelpText('after', `
+The demo's model and data with dropout 0 and no augmentation; AdamW with the reference's parameter groups and the
+demo's warm-up + cosine over the steps. The distance between the two PyTorch runs is how far float32 noise alone
+carries the curve: the medslip-PyTorch distance is read against it.
+Example:
+  medslip bench learning-parity --steps 100 --out runs/learning-parity`)
+    .action(async (options: { out: string; data?: string; steps?: number; batchSize?: number; imageSize?: number; seed?: number; noiseBaseline: boolean; quiet?: boolean }) => {
+      const { runLearningParity, formatLearningParity } = await import('./tasks/bench-learning-parity.ts');
+      const result = await runLearningParity({ ...options, log: console.error });
+      console.log(formatLearningParity(result));
+      console.log(`files: ${result.files.join(', ')}`);
     });
 
   await program.parseAsync(argv);

@@ -12,6 +12,7 @@ test('the public entry point exposes the engine, models, io, text, data, metrics
   assert.equal(medslip.vocabulary.LANDMARKS.length, 51);
   assert.equal(typeof medslip.text.loadTokenizer, 'function');
   assert.equal(typeof medslip.labels.extractReport, 'function');
+  assert.equal(typeof medslip.labels.explainReport, 'function');
   assert.equal(typeof medslip.loader.BatchLoader, 'function');
   assert.equal(typeof medslip.distributed.DataParallel, 'function');
   assert.equal(typeof medslip.metrics.rocAuc, 'function');

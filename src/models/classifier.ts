@@ -9,7 +9,10 @@
  *   dimension too when a batch holds one image;
  * - initialisation from a MeDSLIP checkpoint (`initFromMedslip`) reports how many tensors it copied and fails when
  *   none match; the reference copies silently, and silently copies nothing from a `module.`-prefixed checkpoint
- *   (here the prefix is removed first).
+ *   (here the prefix is removed first);
+ * - `stages: 3` (not in the reference) cuts the ResNet after layer3, where MeDSLIP's image encoder stops, and pools
+ *   there: the supervised ceiling of `medslip bench learning` (src/tasks/ceiling.ts) is this model with MeDSLIP's
+ *   trunk, under the same res_features.0/1/4/5/6 keys.
  */
 import * as torch from '../torch/index.ts';
 import { AdaptiveAvgPool2d, Linear, Module, Sequential, type TensorModule } from '../nn/index.ts';
@@ -26,6 +29,8 @@ export interface ClassifierConfig {
   backbone: FinetuneBackbone;
   /** Number of outputs, one logit per class (SIIM pneumothorax: 1; CXR14: 14). */
   classes: number;
+  /** ResNet stages before the pool: 4 (the whole ResNet, the reference; default) or 3 (MeDSLIP's trunk). */
+  stages?: 3 | 4;
 }
 
 /** Checks a backbone name: RangeError listing the choices otherwise. */
@@ -48,11 +53,14 @@ export class ResNetClassifier extends Module implements TensorModule {
     if (!Number.isInteger(config.classes) || config.classes < 1) {
       throw new RangeError(`Expected integer ≥ 1 for classes but received ${String(config.classes)}`);
     }
-    this.config = Object.freeze({ backbone, classes: config.classes });
-    // Built without torchvision's fc (it would be dropped anyway); the pool is children()[8], as in torchvision.
-    const resnet = new ResNet(backbone, { stages: 4, head: false });
+    const stages = config.stages ?? 4;
+    if (stages !== 3 && stages !== 4) throw new RangeError(`Expected 3 or 4 for stages but received ${String(config.stages)}`);
+    this.config = Object.freeze({ backbone, classes: config.classes, stages });
+    // Built without torchvision's fc (it would be dropped anyway); the pool follows the last stage (children()[8]
+    // of the whole ResNet, as in torchvision).
+    const resnet = new ResNet(backbone, { stages, head: false });
     this.resFeatures = this.registerModule('res_features', new Sequential(...resnet.children().layers, new AdaptiveAvgPool2d(1)));
-    this.resOut = this.registerModule('res_out', new Linear(stageChannels(backbone)[3], config.classes));
+    this.resOut = this.registerModule('res_out', new Linear(stageChannels(backbone)[stages - 1], config.classes));
   }
 
   /** images (B, 3, H, W), normalised → logits (B, classes). */

@@ -32,7 +32,7 @@ import { type Sentence, writeReport } from './report.ts';
 import { type SceneOptions, renderScene, sampleScene } from './scene.ts';
 
 /** Bumped whenever the same seed would produce different files. */
-export const SYNTH_VERSION = 4;
+export const SYNTH_VERSION = 5;
 
 export interface SyntheticFinding {
   kind: FindingKind;

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
+import { pythonWithTorch } from './bench-python.ts';
 
 export interface EngineBenchResult {
   threads: number;
@@ -56,15 +57,14 @@ print(json.dumps({"matmulGflops": 2 * N ** 3 / (mm / 1e3) / 1e9, "convForwardBac
 `;
 
 function pytorchBaseline(threads: number): EngineBenchResult['pytorch'] {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const run = spawnSync(python, ['-c', PYTHON_BASELINE, String(threads)], { encoding: 'utf8', timeout: 300_000 });
-    if (run.status === 0) {
-      try {
-        return { ...JSON.parse(run.stdout.trim().split('\n').pop()!), python };
-      } catch { /* unparsable output: try the next interpreter */ }
-    }
+  const python = pythonWithTorch();
+  if (python === undefined) return undefined;
+  const run = spawnSync(python, ['-c', PYTHON_BASELINE, String(threads)], { encoding: 'utf8', timeout: 300_000 });
+  try {
+    return run.status === 0 ? { ...JSON.parse(run.stdout.trim().split('\n').pop()!), python } : undefined;
+  } catch {
+    return undefined; // unparsable output
   }
-  return undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { median } from '../util/stats.ts';
 import { MeDSLIP, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { onnxInferenceBench, type OnnxBenchResult } from './bench-onnx.ts';
+import { pythonWithTorch } from './bench-python.ts';
 
 export interface ModelBenchResult {
   batch: number;
@@ -32,15 +33,14 @@ export interface ModelBenchResult {
 /** Runs bench/medslip_pytorch.py with the same threads, batch and size; undefined when no python3 has torch. */
 export function pytorchModelBaseline(threads: number, batch: number, imageSize: number, runs: number): ModelBenchResult['pytorch'] {
   const script = fileURLToPath(new URL('../../bench/medslip_pytorch.py', import.meta.url));
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const run = spawnSync(python, [script, String(threads), String(batch), String(imageSize), String(runs)], { encoding: 'utf8', timeout: 1_800_000 });
-    if (run.status === 0) {
-      try {
-        return JSON.parse(run.stdout.trim().split('\n').pop()!) as { trainStepMs: number; inferMs: number };
-      } catch { /* try the next interpreter */ }
-    }
+  const python = pythonWithTorch();
+  if (python === undefined) return undefined;
+  const run = spawnSync(python, [script, String(threads), String(batch), String(imageSize), String(runs)], { encoding: 'utf8', timeout: 1_800_000 });
+  try {
+    return run.status === 0 ? JSON.parse(run.stdout.trim().split('\n').pop()!) as { trainStepMs: number; inferMs: number } : undefined;
+  } catch {
+    return undefined; // unparsable output
   }
-  return undefined;
 }
 
 

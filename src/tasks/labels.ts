@@ -3,12 +3,13 @@
  * columns (other names with --id-column/--text-column), a folder of .txt reports (id = file name without .txt), or
  * a RadGraph JSON (MIMIC-CXR_graphs.json layout). Writes `labels.npy` (N, 51, 75) float64 and `ids.json` (the
  * reference's landmark_observation_adj_mtx.npy and sids layout), and with --jsonl `labels.jsonl`: one line of
- * extracted entities per report.
+ * extracted entities per report. With --explain ID it prints why one report got its labels instead.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseCsv } from '../data/datasets/csv.ts';
-import { labelReports, radgraphLabels, type LabelledReports } from '../data/labels/label-reports.ts';
+import { labelReports, radgraphLabels, type LabelledReports, type ReportInput } from '../data/labels/label-reports.ts';
+import { explainReport, formatExplanation } from '../data/labels/explain.ts';
 import { readRadGraphFile } from '../data/labels/radgraph.ts';
 import { writeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
@@ -26,20 +27,41 @@ export interface LabelsOptions {
 
 export interface LabelsSummary { reports: number; source: 'csv' | 'folder' | 'radgraph'; files: string[]; present: number; absent: number }
 
-function readInput(options: LabelsOptions): { labelled: LabelledReports; source: LabelsSummary['source'] } {
-  const extract = { sections: options.sections };
+/** The free-text reports of a CSV or a folder of .txt files; undefined for a RadGraph JSON. */
+function readReports(options: Pick<LabelsOptions, 'input' | 'idColumn' | 'textColumn'>): { inputs: ReportInput[]; source: 'csv' | 'folder' } | undefined {
   if (statSync(options.input).isDirectory()) {
     const files = readdirSync(options.input).filter((f) => f.endsWith('.txt')).sort();
     if (files.length === 0) throw new Error(`${options.input}: no .txt reports in this folder`);
     const inputs = files.map((f) => ({ id: basename(f, '.txt'), text: readFileSync(join(options.input, f), 'utf8') }));
-    return { labelled: labelReports(inputs, extract), source: 'folder' };
+    return { inputs, source: 'folder' };
   }
-  if (options.input.endsWith('.json')) return { labelled: radgraphLabels(readRadGraphFile(options.input)), source: 'radgraph' };
+  if (options.input.endsWith('.json')) return undefined;
   const table = parseCsv(readFileSync(options.input), options.input);
   const idColumn = table.requireColumn([options.idColumn ?? 'id']);
   const textColumn = table.requireColumn([options.textColumn ?? 'text']);
-  const inputs = table.rows.map((row) => ({ id: row.values[idColumn], text: row.values[textColumn] }));
-  return { labelled: labelReports(inputs, extract), source: 'csv' };
+  return { inputs: table.rows.map((row) => ({ id: row.values[idColumn], text: row.values[textColumn] })), source: 'csv' };
+}
+
+function readInput(options: LabelsOptions): { labelled: LabelledReports; source: LabelsSummary['source'] } {
+  const reports = readReports(options);
+  if (!reports) return { labelled: radgraphLabels(readRadGraphFile(options.input)), source: 'radgraph' };
+  return { labelled: labelReports(reports.inputs, { sections: options.sections }), source: reports.source };
+}
+
+/**
+ * `medslip labels INPUT --explain ID`: for one free-text report, each labelled sentence with the spans the
+ * extractor matched, the scope of each cue and the resulting entries (see `data/labels/explain.ts`).
+ * @throws Error naming the input when it is a RadGraph JSON or holds no report with that id
+ */
+export function explainLabels(options: Omit<LabelsOptions, 'out' | 'jsonl'> & { id: string }): string {
+  const reports = readReports(options);
+  if (!reports) throw new Error(`${options.input}: --explain reads free-text reports (a CSV or a folder of .txt files); a RadGraph JSON holds its annotations already`);
+  const report = reports.inputs.find((r) => r.id === options.id);
+  if (!report) {
+    const some = reports.inputs.slice(0, 5).map((r) => JSON.stringify(r.id)).join(', ');
+    throw new Error(`${options.input}: no report with id ${JSON.stringify(options.id)} (${reports.inputs.length} reports, e.g. ${some})`);
+  }
+  return formatExplanation(report.id, explainReport(report.text, { sections: options.sections }));
 }
 
 export function runLabels(options: LabelsOptions): LabelsSummary {

@@ -136,7 +136,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   torch.manualSeed(config.seed);
 
   // ---- data and books ------------------------------------------------------------------------------------
-  const data = await sync.mainFirst(() => openPretrainLoaders(config, log, sync));
+  const data = await sync.mainFirst(() => openPretrainLoaders(config, log, { rank: sync.rank, worldSize: sync.worldSize }));
   const perEpoch = data.train.batchesPerEpoch;
   if (perEpoch === 0) throw new RangeError(`batchSize ${config.batchSize} is larger than the training set (${data.train.length} images from ${data.source})`);
   log(`data: ${data.train.length} training / ${data.valid.length} validation images from ${data.source}; ${perEpoch} batches of ${config.batchSize} per epoch, ${config.workers} loader worker(s)`);

@@ -37,6 +37,21 @@ test('ResNet-18 classifier: logits (B, classes), also for a batch of one', () =>
   model.dispose();
 });
 
+test('stages 3: MeDSLIP\'s trunk (stem to layer3) pooled into res_out; a MeDSLIP checkpoint fills every tensor but res_out', () => {
+  const model = new ResNetClassifier({ backbone: 'resnet18', classes: 14, stages: 3 });
+  assert.equal(model.config.stages, 3);
+  assert.equal(model.resFeatures.layers.length, 8, 'conv1, bn1, relu, maxpool, layer1–3, avgpool');
+  assert.deepEqual(model.stateDict().get('res_out.weight')!.shape, [14, 256]);
+  assert.ok([...model.stateDict().keys()].every((k) => ENCODER.test(k) || k.startsWith('res_out.')));
+  const report = initFromMedslip(model, medslipR18);
+  assert.equal(report.copied.length, 90);
+  assert.deepEqual(report.kept, ['res_out.weight', 'res_out.bias']);
+  model.eval();
+  torch.scope(() => torch.noGrad(() => assert.deepEqual(model.forward(torch.randn([2, 3, 64, 64])).shape, [2, 14])));
+  assert.throws(() => new ResNetClassifier({ backbone: 'resnet18', classes: 1, stages: 2 as 3 }), /Expected 3 or 4 for stages but received 2/);
+  model.dispose();
+});
+
 test('initFromMedslip copies exactly the encoder tensors (stem, layer1–3, BatchNorm statistics) and nothing else', () => {
   const fixture = readSafetensors(medslipR18).tensors;
   const model = new ResNetClassifier({ backbone: 'resnet18', classes: 1 });

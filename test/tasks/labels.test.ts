@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLabels } from '../../src/tasks/labels.ts';
+import { runLabels, explainLabels } from '../../src/tasks/labels.ts';
 import { readNpy } from '../../src/io/npy.ts';
 import { landmarkIndex, observationIndex } from '../../src/vocabulary.ts';
 import { repoRoot } from '../helpers.ts';
@@ -49,6 +49,27 @@ test('a folder of .txt reports and a RadGraph JSON are read too; a CSV without t
     assert.equal(radgraph.reports, 3);
     writeFileSync(join(dir, 'bad.csv'), 'id,body\n1,x\n');
     assert.throws(() => runLabels({ input: join(dir, 'bad.csv'), out: join(dir, 'out-bad') }), /bad\.csv.*text/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--explain prints one report of a CSV or a folder; an unknown id or a RadGraph JSON is an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medslip-labels-'));
+  try {
+    const csv = join(dir, 'reports.csv');
+    writeFileSync(csv, 'id,text\ns1,"INDICATION: fever. FINDINGS: No pneumothorax."\ns2,"IMPRESSION: Cardiomegaly."\n');
+    const text = explainLabels({ input: csv, id: 's1' });
+    assert.match(text, /^report s1: 1 labelled sentence\(s\)\n\n\[1\] No pneumothorax\./);
+    assert.match(text, /→ pneumothorax @ unspecified = 0 {3}absent \("No"\); no anatomy found/);
+    assert.doesNotMatch(text, /fever/);
+    assert.match(explainLabels({ input: csv, id: 's1', sections: 'all' }), /\[1\] fever\./);
+    mkdirSync(join(dir, 'txt'));
+    writeFileSync(join(dir, 'txt', 'r7.txt'), 'IMPRESSION: Small left effusion.');
+    assert.match(explainLabels({ input: join(dir, 'txt'), id: 'r7' }), /effusion @ left_lung_unspec = 1/);
+    assert.throws(() => explainLabels({ input: csv, id: 's9' }), /reports\.csv: no report with id "s9" \(2 reports, e\.g\. "s1", "s2"\)/);
+    const radgraph = join(repoRoot, 'test', 'data', 'fixtures', 'radgraph-3reports.json');
+    assert.throws(() => explainLabels({ input: radgraph, id: 'x' }), /radgraph-3reports\.json: --explain reads free-text reports/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

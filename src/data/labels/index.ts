@@ -10,9 +10,13 @@ export {
 } from './matrix.ts';
 export { cleanReportText, splitSections, selectSections, splitSentences, DEFAULT_LABEL_SECTIONS, type Section } from './sections.ts';
 export {
-  extractReport, extractSentence, entitiesToMatrix, type ReportEntity, type EntityStatus, type ExtractOptions,
-  type ExtractedReport,
+  extractReport, extractSentence, entitiesToMatrix, reportSentences, type ReportEntity, type EntityStatus,
+  type ExtractOptions, type ExtractedReport,
 } from './extract.ts';
+export {
+  explainReport, formatExplanation, type Explanation, type ExplainedSentence, type ExplainedSpan, type ExplainedScope,
+  type ExplainedEntry,
+} from './explain.ts';
 export {
   parseRadGraph, readRadGraphFile, parseMimicKey, type RadGraphStudy, type RadGraphTuple, type RadGraphReport,
   type RadGraphEntity, type RadGraphLabel,

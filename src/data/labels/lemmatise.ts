@@ -110,6 +110,7 @@ const LOOKUP: Readonly<Record<string, string>> = Object.freeze({
   bleeding: 'bleeding',
   imaging: 'imaging',
   underlying: 'underlie',
+  tubing: 'tubing', // spaCy keeps the noun: oxygen or ventilator tubing is not a placed tube
   infiltrates: 'infiltrate',
   infiltrated: 'infiltrate',
   fractured: 'fracture',

@@ -29,6 +29,11 @@ export function applyMention(matrix: Float64Array, landmark: Landmark, observati
   else if (status === 'absent') matrix[i] = Math.max(matrix[i], 0);
 }
 
+/** The value one mention states: present 1, absent 0, uncertain −1 (the entry it would leave unset). */
+export function mentionValue(status: 'present' | 'absent' | 'uncertain'): 1 | 0 | -1 {
+  return status === 'present' ? 1 : status === 'absent' ? 0 : -1;
+}
+
 function checkMatrix(matrix: Float64Array): void {
   if (!(matrix instanceof Float64Array)) throw new TypeError('Expected a Float64Array for matrix');
   if (matrix.length !== MATRIX_SIZE) {
