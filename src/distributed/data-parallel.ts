@@ -18,12 +18,11 @@
 import * as torch from '../torch/index.ts';
 import type { Module } from '../nn/module.ts';
 import type { Work } from '../torch/c10d.ts';
+import { TYPED_ARRAY } from '../torch/dtype.ts';
 import type { DistributedGroup } from './group.ts';
 
 /** DDP's default bucket size. */
 export const DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024;
-
-const BYTES: Partial<Record<torch.DType, number>> = { float64: 8, int64: 8, float32: 4, int32: 4, float16: 2, bfloat16: 2 };
 
 /** Groups tensors, in the given order, into runs of one dtype of at most ~bucketBytes each. */
 export function bucketsOf(tensors: torch.Tensor[], bucketBytes: number): torch.Tensor[][] {
@@ -31,7 +30,7 @@ export function bucketsOf(tensors: torch.Tensor[], bucketBytes: number): torch.T
   let current: torch.Tensor[] = [];
   let bytes = 0;
   for (const tensor of tensors) {
-    const size = tensor.numel * (BYTES[tensor.dtype] ?? 4);
+    const size = tensor.numel * TYPED_ARRAY[tensor.dtype].BYTES_PER_ELEMENT;
     if (current.length > 0 && (bytes + size > bucketBytes || current[0].dtype !== tensor.dtype)) {
       buckets.push(current);
       current = [];

@@ -6,7 +6,8 @@
 //   the round-off of gradients that are ≈ 0 into steps of ±lr — with 2 OpenBLAS threads here and 1 in the
 //   workers the weights differed by 1.1e-3 after 5 steps at lr 1e-3; with equal counts they are bitwise equal.
 // - only rank 0 prints (and writes), and its validation loss is the mean over both ranks' validation batches;
-// - a killed rank fails the job within the timeout, naming the rank; Ctrl-C stops both ranks and saves once.
+// - a killed rank fails the job within the timeout, naming the rank; Ctrl-C stops both ranks and saves once, and
+//   the run resumes in one process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -143,7 +144,7 @@ test('a killed rank fails the job within the timeout, naming the rank', async ()
   assert.ok(seconds < 30, `the job ended ${seconds} s after the kill (timeout 300 s)`);
 });
 
-test('Ctrl-C stops both ranks at the same step and rank 0 saves once', async () => {
+test('Ctrl-C stops both ranks at the same step and rank 0 saves once; one process resumes the run', async () => {
   const out = join(work, 'interrupted');
   let stderr = '', interrupted = false;
   const finished = medslip(['pretrain', '--nproc-per-node', '2', '--out', out, '--quiet', '--dist-timeout', '300', ...settings, 'epochs=50'],
@@ -160,6 +161,15 @@ test('Ctrl-C stops both ranks at the same step and rank 0 saves once', async () 
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout.match(/^saved .*last at epoch \d+, batch \d+; continue with --resume/gm)?.length, 1, run.stdout);
   assert.match(run.stdout, /^stopped: \d+ epoch\(s\), \d+ steps/m);
-  const saved = readCheckpoint(join(out, 'last')).state.run as { step: number };
+  const saved = readCheckpoint(join(out, 'last')).state.run as { step: number; epoch: number; batchInEpoch: number };
   assert.ok(saved.step >= 1);
+
+  // the same run continues in one process: the interrupted epoch from the same fraction (2 ranks' batch b is
+  // one process's batch 2b), then its validation and checkpoints
+  const resumed = await medslip(['pretrain', '--resume', out, '--out', out, '--quiet', `epochs=${saved.epoch + 1}`]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, new RegExp(`the run was saved with 2 process\\(es\\), continues with 1: from batch ${saved.batchInEpoch * 2} of the epoch`));
+  const end = readCheckpoint(join(out, 'last')).state.run as { step: number; epoch: number };
+  assert.equal(end.epoch, saved.epoch + 1);
+  assert.equal(end.step, saved.step + (10 - saved.batchInEpoch * 2), 'one process runs 10 batches of 4 per epoch');
 });
