@@ -15,6 +15,7 @@
 namespace medslip {
 void InitOps(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
+void InitDistributed(Napi::Env env, Napi::Object exports);
 }  // namespace medslip
 
 // glibc serves allocations above a (dynamic) threshold with fresh mmap'd pages and returns freed memory to the OS
@@ -36,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   medslip::InitOps(env, exports);
   medslip::InitAutograd(env, exports);
   medslip::InitGenerators(env, exports);
+  medslip::InitDistributed(env, exports);
   return exports;
 }
 

@@ -33,7 +33,7 @@ if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
 
 // 2. libtorch.
 const { locateLibtorch, blasLibrary } = await import(pathToFileURL(join(root, 'native', 'locate-libtorch.mjs')).href);
-const aptPackages = ['libtorch-dev', 'libopenblas0-pthread'];
+const aptPackages = ['libtorch-dev', 'libgloo-dev', 'libopenblas0-pthread'];
 let libtorch = locateLibtorch();
 if (!libtorch) {
   if (isRoot && existsSync('/usr/bin/apt-get')) {
@@ -54,6 +54,21 @@ if (!libtorch) {
   }
 }
 say(`libtorch ${libtorch.version} from ${libtorch.source}`);
+
+// c10d's Gloo process group (medslip's distributed training) is compiled against Gloo's headers, which Debian
+// ships apart from libtorch-dev (official libtorch zips and Python torch carry them in include/).
+const glooHeader = [...libtorch.includeDirs, '/usr/include'].some((dir) => existsSync(join(dir, 'gloo', 'config.h')));
+if (!glooHeader) {
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'libgloo-dev'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } else {
+    console.error('medslip setup: the Gloo headers (gloo/config.h) are missing: sudo apt-get install --no-install-recommends libgloo-dev');
+    process.exit(1);
+  }
+} else say('Gloo headers found');
 
 // Debian's libtorch calls the system BLAS; the reference BLAS is ~5x slower than OpenBLAS here.
 if (libtorch.source.startsWith('Debian') || libtorch.source.includes('/usr/bin/python3')) {

@@ -235,6 +235,12 @@ Examples:
     .option('--text-encoder <dir>', 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)')
     .option('--books <file>', 'precomputed books (.safetensors from `medslip books`)')
     .option('--quiet', 'no progress bars')
+    .option('--nproc-per-node <n>', 'data-parallel training: start this many worker processes on this machine (batch size is per worker)', (v) => Number.parseInt(v, 10), 1)
+    .option('--nnodes <n>', 'machines in the job (run the same command on each, with its --node-rank)', (v) => Number.parseInt(v, 10), 1)
+    .option('--node-rank <n>', 'this machine\'s place in the job, 0…nnodes−1', (v) => Number.parseInt(v, 10), 0)
+    .option('--master-addr <host>', 'the machine of rank 0, which keeps the job\'s store', '127.0.0.1')
+    .option('--master-port <port>', 'the store\'s port (default: a free one on one machine, 29500 on several)', (v) => Number.parseInt(v, 10))
+    .option('--dist-timeout <s>', 'seconds a rank waits for the others before the job fails, naming the rank', (v) => Number.parseFloat(v), 1800)
     .addHelpText('after', () => `
 Settings (key=value on the command line, or keys of the --config YAML):
 ${settingsHelp()}
@@ -242,25 +248,42 @@ ${settingsHelp()}
 A checkpoint is saved at the end of every epoch (last, and best on a better validation loss). Ctrl-C or SIGTERM
 saves one at the current step and exits with 130 or 143; --resume then continues bit for bit.
 
+Data-parallel training (libtorch c10d, Gloo): --nproc-per-node N starts N workers with torchrun's variables
+(RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT). A process started with those variables
+already set (torchrun, srun, a Kubernetes operator) runs as that rank and ignores the launcher options.
+
 Examples:
   medslip pretrain epochs=2 backbone=resnet18 imageSize=128 syntheticSize=128 --out runs/try
+  medslip pretrain --nproc-per-node 2 batchSize=32 --out runs/ddp
   medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
   medslip pretrain --resume runs/try epochs=4`)
-    .action(async (overrides: string[], options: Record<string, string | boolean | undefined>) => {
+    .action(async (overrides: string[], options: Record<string, string | number | boolean | undefined>) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
       const { signalExitCode } = await import('./tasks/stop-signals.ts');
+      const { pretrainSyncFromEnv, exitFailedRank, rankDevice, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
+      const launching = process.env.WORLD_SIZE === undefined && ((options.nprocPerNode as number) > 1 || (options.nnodes as number) > 1);
+      if (launching) {
+        const { launchWorkers } = await import('./distributed/launch.ts');
+        await launchWorkers({ nprocPerNode: options.nprocPerNode as number, nnodes: options.nnodes as number,
+          nodeRank: options.nodeRank as number, masterAddr: options.masterAddr as string,
+          masterPort: options.masterPort as number | undefined, script: process.argv[1], args: process.argv.slice(2) });
+        return;
+      }
+      const sync = pretrainSyncFromEnv(Math.round((options.distTimeout as number) * 1000));
       const flags: Record<string, string> = {};
       const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
       for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
       const allOverrides = [...overrides, ...Object.entries(flags).map(([k, v]) => `${k}=${v}`)];
-      const config = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const loaded = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const config = { ...loaded, device: rankDevice(loaded.device, sync) };
       const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
       const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
       const resume = options.resume as string | undefined;
       const result = await runPretrain({ config, out: (options.out as string | undefined) ?? (resume ? undefined : 'runs/pretrain'), resume,
-        overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true });
-      console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
+        overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true, sync })
+        .catch((error: unknown) => (sync === SINGLE_PROCESS ? Promise.reject(error) : exitFailedRank(sync, error)));
+      if (sync.isMain) console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
       if (result.signal) process.exitCode = signalExitCode(result.signal);
     });
 
@@ -344,6 +367,17 @@ Example:
       const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
       const result = await runBench({ ...options, configs, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
+    });
+  bench.command('distributed')
+    .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')
+    .option('--image-size <px>', 'image side', (v) => Number.parseInt(v, 10), 64)
+    .option('--batch-size <n>', 'images per process and step', (v) => Number.parseInt(v, 10), 8)
+    .option('--images <n>', 'synthetic images (80 % train)', (v) => Number.parseInt(v, 10), 200)
+    .option('--json', 'print one JSON array')
+    .action(async (options: { imageSize: number; batchSize: number; images: number; json?: boolean }) => {
+      const { runDistributedBench, formatDistributedBench } = await import('./tasks/bench-distributed.ts');
+      const rows = await runDistributedBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
+      console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')

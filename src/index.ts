@@ -26,6 +26,7 @@ export * as labels from './data/labels/index.ts';
 export * as datasets from './data/datasets/index.ts';
 export * as transforms from './data/transforms/index.ts';
 export * as loader from './data/loader/index.ts';
+export * as distributed from './distributed/index.ts';
 export * as synth from './synth/index.ts';
 export * as metrics from './eval/index.ts';
 export * as viz from './viz/index.ts';

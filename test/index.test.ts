@@ -14,6 +14,7 @@ test('the public entry point exposes the engine, models, io, text, data, metrics
   assert.equal(typeof medslip.labels.extractReport, 'function');
   assert.equal(typeof medslip.labels.explainReport, 'function');
   assert.equal(typeof medslip.loader.BatchLoader, 'function');
+  assert.equal(typeof medslip.distributed.DataParallel, 'function');
   assert.equal(typeof medslip.metrics.rocAuc, 'function');
   assert.equal(typeof medslip.runPretrain, 'function');
   assert.equal(medslip.metrics.rocAuc([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8]), 1);

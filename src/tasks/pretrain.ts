@@ -11,6 +11,7 @@
  * - Ctrl-C or SIGTERM saves a checkpoint at the current batch; `--resume` continues the same run in its folder,
  *   bit for bit as if it had not stopped (checkpoints hold the generators' states; src/io/checkpoint.ts);
  * - a run folder is never reused by accident (src/tasks/run-folder.ts).
+ * Data-parallel runs (one rank of several processes) differ in the points listed in ./pretrain/distributed.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -29,8 +30,9 @@ import { progressBar } from '../viz/progress.ts';
 import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPaths, lossWeightsOf, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
 import { checkBooks } from './zeroshot/books.ts';
-import { openRunFolder, RunLog } from './run-folder.ts';
+import { locateRunFolder, openRunFolder, RunLog } from './run-folder.ts';
 import { watchStopSignals, type StopSignal } from './stop-signals.ts';
+import { SINGLE_PROCESS, resumeBatch, type PretrainSync } from './pretrain/distributed.ts';
 import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 
 export interface PretrainOptions {
@@ -53,6 +55,8 @@ export interface PretrainOptions {
    * file of a checkpoint save ("save last at step 12: optimizer"). Tests kill the process there.
    */
   onEvent?: (event: string) => void;
+  /** One rank of a data-parallel job (default: a single process). */
+  sync?: PretrainSync;
 }
 
 export interface PretrainResult {
@@ -91,12 +95,12 @@ function modelConfigOf(config: PretrainConfig, textDim: number): MedslipConfig {
 }
 
 /** Books for the run: a given file, or encoded now (BERT folder or the offline encoder) and saved beside the run. */
-function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void): { books: Books; file: string } {
+function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void, write: boolean): { books: Books; file: string } {
   const file = join(out, 'books.safetensors');
   if (config.books) {
     const loaded = loadBooks(config.books);
     log(`books: ${config.books} (${loaded.metadata.encoder}, dim ${loaded.metadata.dim})`);
-    if (config.books !== file) writeFileAtomic(file, readFileSync(config.books));
+    if (config.books !== file && write) writeFileAtomic(file, readFileSync(config.books));
     return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
   }
   if (existsSync(file)) {
@@ -109,6 +113,10 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
     pathologyBook: config.pathologyBook ? loadPathologyBook(config.pathologyBook, { onWarning: log }) : undefined,
     maxLength: config.maxLength,
   });
+  if (!write) { // a rank other than 0 that does not share rank 0's run folder: the same books, kept in memory
+    const asMatrix = (values: Float32Array): torch.Tensor => torch.scope(() => torch.tensor(values).view(-1, encoded.dim)).keep();
+    return { books: { pathology: asMatrix(encoded.pathology), anatomy: asMatrix(encoded.anatomy) }, file };
+  }
   saveBooks(file, encoded);
   log(`books: encoded with ${encoded.encoder} (dim ${encoded.dim}) → ${file}`);
   if (config.textEncoder === 'offline') {
@@ -126,12 +134,14 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
  *   input, a model setting changed on resume, books that do not fit, or a NaN/inf loss
  */
 export async function runPretrain(options: PretrainOptions): Promise<PretrainResult> {
-  const log = options.log ?? console.log;
+  const sync = options.sync ?? SINGLE_PROCESS;
+  const log = sync.isMain ? options.log ?? console.log : () => {};
   const started = Date.now();
 
   // ---- run folder and config (a resumed run takes its settings from the checkpoint, then the explicit overrides) --
   if (!options.resume) checkInputPaths(options.config); // before --overwrite deletes anything
-  const folder = openRunFolder(options);
+  // rank 0 checks and prepares the folder; the other ranks only find it (they may run on machines without it)
+  const folder = await sync.mainFirst(() => (sync.isMain ? openRunFolder(options) : locateRunFolder(options)));
   const out = folder.dir;
   if (folder.removed.length > 0) log(`${out}: removed ${folder.removed.join(', ')} (${folder.resumeFrom ? 'left by an interrupted save' : 'the replaced run'})`);
   const runLog = new RunLog(join(out, 'log.jsonl'));
@@ -144,16 +154,19 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     state = resumed.state.run as RunState;
     state.trainLossSum ??= 0; // not recorded before medslip-checkpoint-2
     state.bestValLoss ??= Infinity; // JSON has no Infinity: a run stopped in its first epoch saved null
-    const dropped = runLog.keepUpTo(state.step);
+    const dropped = sync.isMain ? runLog.keepUpTo(state.step) : 0;
     log(`resuming ${folder.resumeFrom}: epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`
       + (dropped > 0 ? ` (${dropped} log line(s) of the steps after it dropped: they are trained again)` : ''));
     checkInputPaths(config);
+    const savedWorldSize = (resumed.state.worldSize as number | undefined) ?? 1;
+    state.batchInEpoch = resumeBatch(state.batchInEpoch, savedWorldSize, sync.worldSize);
+    if (savedWorldSize !== sync.worldSize) log(`the run was saved with ${savedWorldSize} process(es), continues with ${sync.worldSize}: from batch ${state.batchInEpoch} of the epoch`);
   }
-  writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (sync.isMain) writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   torch.manualSeed(config.seed);
 
-  // ---- books and data ------------------------------------------------------------------------------------
-  const { books, file: booksFile } = prepareBooks(config, out, log);
+  // ---- books and data (rank 0 writes them first; the other ranks then read them) -------------------------------
+  const { books, file: booksFile } = await sync.mainFirst(() => prepareBooks(config, out, log, sync.isMain));
   const modelConfig = resumed ? medslipConfigFrom(resumed.state.modelConfig) : modelConfigOf(config, books.pathology.shape[1]);
   try {
     checkBooks(books, modelConfig.textDim, booksFile);
@@ -162,7 +175,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     books.anatomy.dispose();
     throw error;
   }
-  const data = await openPretrainLoaders(config, log);
+  const data = await sync.mainFirst(() => openPretrainLoaders(config, log, { rank: sync.rank, worldSize: sync.worldSize }));
   const perEpoch = data.train.batchesPerEpoch;
   if (perEpoch === 0) {
     await Promise.all([data.train.close(), data.valid.close()]);
@@ -181,6 +194,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   if (resumed) resumed.restoreOptimizer(optimizer);
   // after the model's init, which draws from the generators: dropout continues with the saved run's random stream
   if (resumed && !resumed.restoreGenerators()) log(`${resumed.path} records no generator state (an older checkpoint): dropout masks will differ from an uninterrupted run`);
+  await sync.start(model);
   log(`model: MeDSLIP ${modelConfig.backbone}, d ${modelConfig.dModel}, ${modelConfig.layers}+${modelConfig.layers} decoder layers, ${(model.parameterCount() / 1e6).toFixed(2)} M parameters, ${torch.getNumThreads()} thread(s), ${config.device}`);
 
   // ---- learning rate -------------------------------------------------------------------------------------
@@ -197,16 +211,20 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   // ---- the loop ------------------------------------------------------------------------------------------
   const stop = watchStopSignals((signal) => log(`\n${signal}: finishing this step and saving a checkpoint (${signal} again leaves without saving)`));
   const weights = lossWeightsOf(config);
-  const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors' });
+  const checkpointState = (): Record<string, unknown> => ({ run: state, runConfig: config, books: 'books.safetensors', worldSize: sync.worldSize });
   // what `last` holds (a run resumed from `best` has not yet rewritten its `last`)
   let lastSaved = resumed && basename(resumed.path) === 'last.json' ? state.step : undefined;
   const save = (name: 'last' | 'best'): void => {
-    saveCheckpoint(join(out, name), { model, modelConfig, optimizer, imageSize: config.imageSize, state: checkpointState(),
-      onStage: (stage) => options.onEvent?.(`save ${name} at step ${state.step}: ${stage}`) });
+    if (sync.isMain) { // the only rank that writes
+      saveCheckpoint(join(out, name), { model, modelConfig, optimizer, imageSize: config.imageSize, state: checkpointState(),
+        onStage: (stage) => options.onEvent?.(`save ${name} at step ${state.step}: ${stage}`) });
+    }
     if (name === 'last') lastSaved = state.step;
   };
+  const writeLog = (entry: object): void => { if (sync.isMain) runLog.append(entry); };
   // a crash between the two saves of an epoch can leave `best` alone: resumed from it, it becomes `last` again first
   if (resumed && lastSaved === undefined && !existsSync(join(out, 'last.json'))) save('last');
+  // a stop signal takes effect at the end of a step, once every rank agrees on it (sync.afterBackward)
   let stopRequested = false;
   let stepsThisCall = 0;
   const stepSeconds: number[] = [];
@@ -218,25 +236,32 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     : `training: all ${totalSteps} steps are done`);
 
   try {
-    while (state.epoch < config.epochs && !stopRequested && !stop.received) {
+    // one process may stop between epochs too (a signal during validation); ranks stop only where they agree
+    while (state.epoch < config.epochs && !stopRequested && !(sync.worldSize === 1 && stop.received)) {
       model.train();
-      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet });
+      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet || !sync.isMain });
       let windowStart = Date.now(), windowImages = 0;
       for await (const batch of data.train.epoch(state.epoch, { startBatch: state.batchInEpoch })) {
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
         optimizer.setLr(lr);
+        await sync.syncBuffers(`step ${state.step + 1}`);
         const terms = torch.scope(() => {
           const losses = model.losses(onDevice(batch, config.device), books, weights);
           const values = Object.fromEntries(LOSS_TERMS.map((k) => [k, losses[k].item()])) as Record<(typeof LOSS_TERMS)[number], number>; // sync point
           if (!Number.isFinite(values.loss)) return values; // do not step on a broken loss
           optimizer.zeroGrad();
           losses.loss.backward();
-          if (config.clipGradNorm > 0) clipGradNorm(model.parameters(), config.clipGradNorm);
-          optimizer.step();
           return values;
         });
         disposeBatch(batch);
+        const agreed = await sync.afterBackward(state.step + 1, { stop: stop.received !== undefined, nonFinite: !Number.isFinite(terms.loss) });
+        stopRequested = agreed.stop;
         if (!Number.isFinite(terms.loss)) throw new Error(brokenLossMessage(terms, state, lr, out, lastSaved));
+        if (agreed.nonFinite) throw new Error(`the loss became NaN or inf on another rank at step ${state.step + 1}; ${resumeHint(out, lastSaved)}`);
+        torch.scope(() => {
+          if (config.clipGradNorm > 0) clipGradNorm(model.parameters(), config.clipGradNorm);
+          optimizer.step();
+        });
         state.step += 1;
         state.batchInEpoch += 1;
         stepsThisCall += 1;
@@ -249,11 +274,12 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         bar.update(state.batchInEpoch, { loss: terms.loss, imagesPerSec, runEtaSeconds });
         options.onEvent?.(`step ${state.step}`);
         if (state.step % config.logInterval === 0) {
-          runLog.append({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString() });
+          writeLog({ type: 'step', epoch: state.epoch + 1, step: state.step, lr, imagesPerSec, ...terms, time: new Date().toISOString(),
+            ...(sync.worldSize > 1 ? { syncMs: sync.lastSyncMs } : {}) });
           windowStart = Date.now();
           windowImages = 0;
         }
-        if (stop.received || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
+        if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
           stopRequested = true;
           break;
         }
@@ -262,13 +288,13 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       if (stopRequested) break;
 
       // validation, history, checkpoints
-      const valLoss = await validationLoss(model, books, data.valid, config);
+      const valLoss = await validationLoss(model, books, data.valid, config, sync);
       stepStarted = Date.now();
       lastValLoss = valLoss;
       const trainLoss = state.trainLossSum / Math.max(1, state.batchInEpoch);
       const lr = optimizer.lr;
       state.history.push({ epoch: state.epoch + 1, trainLoss, valLoss, lr });
-      runLog.append({ type: 'epoch', epoch: state.epoch + 1, step: state.step, trainLoss, valLoss, lr, seconds: (Date.now() - started) / 1000 });
+      writeLog({ type: 'epoch', epoch: state.epoch + 1, step: state.step, trainLoss, valLoss, lr, seconds: (Date.now() - started) / 1000 });
       log(`epoch ${state.epoch + 1}/${config.epochs}: train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, lr ${lr.toExponential(2)}`);
       state.epoch += 1;
       state.batchInEpoch = 0;
@@ -279,7 +305,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
       // saves this best again; the other order would lose it (`last` would already count it as saved)
       if (improved) save('best');
       save('last');
-      await writeLossCurve(out, state);
+      if (sync.isMain) await writeLossCurve(out, state);
     }
     stopRequested ||= stop.received !== undefined;
     if (stopRequested) {
@@ -317,13 +343,18 @@ function resumedConfig(resumed: LoadedCheckpoint, overrides: Partial<PretrainCon
   return validate({ ...saved, ...overrides });
 }
 
-/** Why the run stopped on a NaN/inf loss, and where to go on from (a checkpoint that exists, or none yet). */
+/** Why the run stopped on a NaN/inf loss, and where to go on from. */
 function brokenLossMessage(terms: Record<string, number>, state: RunState, lr: number, out: string, lastSaved: number | undefined): string {
   const values = Object.entries(terms).map(([name, value]) => `${name} ${Number.isFinite(value) ? value.toPrecision(4) : String(value)}`);
-  const next = lastSaved !== undefined
-    ? `the last checkpoint is ${join(out, 'last')} (step ${lastSaved}); resume it with a lower lr (now ${lr}) or clipGradNorm`
-    : `no checkpoint was saved yet (the first is saved at the end of epoch 1); start again with --overwrite and a lower lr (now ${lr}) or clipGradNorm`;
-  return `loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}): ${values.join(', ')}; training stopped: ${next}`;
+  return `loss became ${terms.loss} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch + 1} (step ${state.step + 1}): ${values.join(', ')}; training stopped: ${resumeHint(out, lastSaved, lr)}`;
+}
+
+/** Where a run stopped by a NaN/inf loss can go on from: the checkpoint that exists, or none yet. */
+function resumeHint(out: string, lastSaved: number | undefined, lr?: number): string {
+  const remedy = `a lower lr${lr === undefined ? '' : ` (now ${lr})`} or clipGradNorm`;
+  return lastSaved !== undefined
+    ? `the last checkpoint is ${join(out, 'last')} (step ${lastSaved}); resume it with ${remedy}`
+    : `no checkpoint was saved yet (the first is saved at the end of epoch 1); start again with --overwrite and ${remedy}`;
 }
 
 /** The batch's tensors on the training device (a no-op on the CPU). */
@@ -335,8 +366,9 @@ function onDevice(batch: PretrainLoaderBatch, device: string): PretrainBatch {
 }
 
 /** Mean total loss over the validation set: eval mode, no graph, evaluation transform, epoch-0 candidates. */
-async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<PretrainItem, PretrainLoaderBatch>, config: PretrainConfig): Promise<number> {
-  if (valid.length === 0) return NaN;
+async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<PretrainItem, PretrainLoaderBatch>, config: PretrainConfig,
+  sync: PretrainSync): Promise<number> {
+  await sync.syncBuffers('validation'); // every rank validates rank 0's model, the one that is saved
   model.eval();
   let sum = 0, count = 0;
   for await (const batch of valid.epoch(0)) {
@@ -347,7 +379,8 @@ async function validationLoss(model: MeDSLIP, books: Books, valid: BatchLoader<P
     disposeBatch(batch);
   }
   model.train();
-  return sum / Math.max(1, count);
+  const [totalSum, totalCount] = await sync.sum([sum, count], 'the validation loss');
+  return totalCount === 0 ? NaN : totalSum / totalCount;
 }
 
 async function writeLossCurve(out: string, state: RunState): Promise<void> {

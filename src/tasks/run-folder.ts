@@ -60,6 +60,17 @@ export function openRunFolder(options: RunFolderOptions): RunFolder {
   return { dir, removed: [...removed, ...removeCheckpointLeftovers(dir)] };
 }
 
+/**
+ * The folder (and checkpoint) that openRunFolder chose, found without touching anything: for the ranks of a
+ * data-parallel job other than 0, after rank 0 has opened it.
+ */
+export function locateRunFolder(options: RunFolderOptions): RunFolder {
+  if (options.resume === undefined) return { dir: options.out as string, removed: [] };
+  const checkpoint = resolveCheckpoint(options.resume, { runCheckpoint: 'last' });
+  if (checkpoint.kind !== 'medslip') throw new Error(`${checkpoint.path}: holds no training state to resume`); // rank 0 said why
+  return { dir: dirname(checkpoint.prefix), resumeFrom: checkpoint.prefix, removed: [] };
+}
+
 function openForResume(resume: string, out: string | undefined): RunFolder {
   const hasCheckpoint = ['last.json', 'best.json'].some((name) => existsSync(join(resume, name)));
   if (existsSync(resume) && statSync(resume).isDirectory() && !hasCheckpoint && isRunFolder(resume)) {

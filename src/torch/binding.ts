@@ -11,6 +11,11 @@ import { fileURLToPath } from 'node:url';
 export type NativeTensor = number & { readonly __nativeTensor: unique symbol };
 /** An opaque native generator handle. */
 export interface NativeGenerator { readonly __nativeGenerator: unique symbol }
+/** Opaque c10d handles: a store, a process group, one collective in flight. */
+export interface NativeStore { readonly __nativeStore: unique symbol }
+export interface NativeProcessGroup { readonly __nativeProcessGroup: unique symbol }
+export interface NativeWork { readonly __nativeWork: unique symbol }
+export type NativeReduceOp = 'sum' | 'product' | 'min' | 'max';
 
 export type NativeValue = NativeTensor | NativeValue[] | number | boolean | string | null;
 
@@ -51,6 +56,21 @@ export interface NativeBinding {
   versions(): { libtorch: string; cudaAvailable: boolean; cudaDevices: number; mklAvailable: boolean; openmpAvailable: boolean };
   buildConfig(): { config: string; parallel: string };
   blasInfo(): { openblas: boolean; coreName?: string; config?: string; threads?: number };
+  createFileStore(path: string, worldSize: number): NativeStore;
+  createTcpStore(host: string, port: number, worldSize: number, isServer: boolean, timeoutMs: number): NativeStore;
+  storeSet(store: NativeStore, key: string, value: string): void;
+  storeGet(store: NativeStore, key: string): string;
+  storeAdd(store: NativeStore, key: string, delta: number): number;
+  storeCheck(store: NativeStore, keys: string[]): boolean;
+  storeSetTimeout(store: NativeStore, timeoutMs: number): void;
+  createProcessGroupGloo(store: NativeStore, rank: number, size: number, timeoutMs: number,
+    device: 'interface' | 'hostname' | 'default', deviceName: string | null): NativeProcessGroup;
+  allreduce(group: NativeProcessGroup, tensors: NativeTensor[], op: NativeReduceOp): NativeWork;
+  broadcast(group: NativeProcessGroup, tensors: NativeTensor[], rootRank: number): NativeWork;
+  allgather(group: NativeProcessGroup, outputs: NativeTensor[], input: NativeTensor): NativeWork;
+  barrier(group: NativeProcessGroup): NativeWork;
+  workWait(work: NativeWork, timeoutMs: number): Promise<void>;
+  workIsCompleted(work: NativeWork): boolean;
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,7 +86,7 @@ function load(): NativeBinding {
       `Could not load the medslip libtorch addon: ${reason}`,
       'Possible solutions:',
       '- Run `npm run setup` (installs libtorch and builds the addon).',
-      '- Install libtorch: `apt-get install --no-install-recommends libtorch-dev libopenblas0-pthread` (Debian/Ubuntu),',
+      '- Install libtorch: `apt-get install --no-install-recommends libtorch-dev libgloo-dev libopenblas0-pthread` (Debian/Ubuntu),',
       '  or set LIBTORCH to an unpacked libtorch folder, then `npm run build:native`.',
     ].join('\n'));
   }

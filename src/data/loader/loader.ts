@@ -33,6 +33,7 @@ import { WorkerPool } from './pool.ts';
 import type { WorkerInit } from './protocol.ts';
 import { openSource, type SampleSource, type SourceSpec, type TransformSpec } from './sources.ts';
 import { epochOrder } from './seeds.ts';
+import { samplesPerRank, shardOf } from '../../distributed/sampler.ts';
 
 export interface BatchLoaderOptions<S extends LoaderItem, B> {
   /** The dataset, as a serialisable description (see sources.ts). */
@@ -55,6 +56,12 @@ export interface BatchLoaderOptions<S extends LoaderItem, B> {
   prefetch?: number;
   /** The dataset positions to iterate (a split); default all of them. */
   positions?: readonly number[];
+  /**
+   * Distributed training: this rank's share of every epoch's order, as PyTorch's DistributedSampler gives it
+   * (equal counts, padded by repeating the order's start). `padded: false` leaves the order unpadded (ranks may
+   * differ by one sample): for evaluation, where no sample should count twice.
+   */
+  shard?: { rank: number; worldSize: number; padded?: boolean };
 }
 
 export interface EpochOptions {
@@ -121,9 +128,13 @@ export class BatchLoader<S extends LoaderItem, B> {
     return this.source.pathologies;
   }
 
-  /** Samples visited per epoch (before drop_last). */
+  /** Samples visited per epoch (before drop_last); with a shard, this rank's samples. */
   get length(): number {
-    return this.positions?.length ?? this.source.length;
+    const all = this.positions?.length ?? this.source.length;
+    const shard = this.options.shard;
+    if (shard === undefined || shard.worldSize === 1) return all;
+    if (shard.padded === false) return Math.floor(all / shard.worldSize) + (shard.rank < all % shard.worldSize ? 1 : 0);
+    return samplesPerRank(all, shard.worldSize);
   }
 
   /** Batches handed out per epoch. */
@@ -131,10 +142,14 @@ export class BatchLoader<S extends LoaderItem, B> {
     return this.dropLast ? Math.floor(this.length / this.batchSize) : Math.ceil(this.length / this.batchSize);
   }
 
-  /** The dataset positions of `epoch`, in the order they are visited (every position once). */
+  /** The dataset positions of `epoch`, in the order they are visited (every position once; a shard: this rank's share). */
   order(epoch: number): number[] {
     checkNonNegativeInteger(epoch, 'epoch');
-    return epochOrder(this.source.length, this.seed, epoch, this.shuffle, this.positions);
+    const order = epochOrder(this.source.length, this.seed, epoch, this.shuffle, this.positions);
+    const shard = this.options.shard;
+    if (shard === undefined || shard.worldSize === 1) return order;
+    if (shard.padded === false) return order.filter((_, i) => i % shard.worldSize === shard.rank);
+    return shardOf(order, shard.rank, shard.worldSize);
   }
 
   /** The dataset positions of each batch of `epoch`. */
@@ -224,6 +239,13 @@ function checkOptions<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>
   for (const name of ['shuffle', 'dropLast'] as const) {
     const value = options[name];
     if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`Expected a boolean for ${name} but received ${typeof value}`);
+  }
+  if (options.shard !== undefined) {
+    checkPositiveInteger(options.shard.worldSize, 'shard.worldSize');
+    checkNonNegativeInteger(options.shard.rank, 'shard.rank');
+    if (options.shard.rank >= options.shard.worldSize) {
+      throw new RangeError(`Expected an integer < ${options.shard.worldSize} for shard.rank but received ${options.shard.rank}`);
+    }
   }
   if (options.positions !== undefined && !Array.isArray(options.positions)) {
     throw new TypeError(`Expected an array of dataset positions for positions but received ${typeof options.positions}`);

@@ -48,9 +48,10 @@ export interface PretrainLoaders {
  * drop_last) and the validation split (in order, evaluation transform). Decoding and augmentation run in
  * `config.workers` threads; batches are the same for any worker count. `augment: false` gives the training split
  * the evaluation transform (the learning-parity bench compares two implementations on identical, unaugmented batches).
+ * In a data-parallel job (`rank` of `worldSize`), each loader holds this rank's share (src/distributed/sampler.ts).
  */
 export async function openPretrainLoaders(config: PretrainConfig, log: (line: string) => void = () => {},
-  options: { augment?: boolean } = {}): Promise<PretrainLoaders> {
+  options: { augment?: boolean; rank?: number; worldSize?: number } = {}): Promise<PretrainLoaders> {
   let jsonPaths: [string, string], npyPath: string, imageRoot: string | undefined, source: string;
   if (config.data === 'synthetic') {
     const dir = await prepareSynthetic(config, log);
@@ -63,15 +64,17 @@ export async function openPretrainLoaders(config: PretrainConfig, log: (line: st
     imageRoot = config.imageRoot;
     source = config.trainFile!;
   }
+  const shard = { rank: options.rank ?? 0, worldSize: options.worldSize ?? 1 };
   const common = { collate: collatePretrain, batchSize: config.batchSize, seed: config.seed, workers: config.workers };
   const args = (jsonPath: string) => ({ jsonPath, npyPath, channels: 1 as const, ...(imageRoot ? { imageRoot } : {}) });
   const train = await BatchLoader.open({
-    ...common, source: { kind: 'pretrain', args: args(jsonPaths[0]) }, shuffle: true, dropLast: true,
+    ...common, source: { kind: 'pretrain', args: args(jsonPaths[0]) }, shuffle: true, dropLast: true, shard,
     transform: options.augment === false ? { kind: 'test', size: config.imageSize }
       : { kind: 'train', size: config.imageSize, scale: config.cropScale, randAugment: config.randAugment ? {} : false },
   });
   const valid = await BatchLoader.open({
     ...common, source: { kind: 'pretrain', args: args(jsonPaths[1]) }, shuffle: false, dropLast: false,
+    shard: { ...shard, padded: false },
     transform: { kind: 'test', size: config.imageSize },
   });
   return { train, valid, source };
