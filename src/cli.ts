@@ -260,14 +260,15 @@ Examples:
     .action(async (overrides: string[], options: Record<string, string | number | boolean | undefined>) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
-      const { signalExitCode } = await import('./tasks/stop-signals.ts');
+      const { signalExitCode } = await import('./util/stop-signals.ts');
       const { pretrainSyncFromEnv, exitFailedRank, rankDevice, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
       const launching = process.env.WORLD_SIZE === undefined && ((options.nprocPerNode as number) > 1 || (options.nnodes as number) > 1);
       if (launching) {
         const { launchWorkers } = await import('./distributed/launch.ts');
-        await launchWorkers({ nprocPerNode: options.nprocPerNode as number, nnodes: options.nnodes as number,
+        const job = await launchWorkers({ nprocPerNode: options.nprocPerNode as number, nnodes: options.nnodes as number,
           nodeRank: options.nodeRank as number, masterAddr: options.masterAddr as string,
           masterPort: options.masterPort as number | undefined, script: process.argv[1], args: process.argv.slice(2) });
+        if (job.stoppedBy) process.exitCode = signalExitCode(job.stoppedBy);
         return;
       }
       const sync = pretrainSyncFromEnv(Math.round((options.distTimeout as number) * 1000));

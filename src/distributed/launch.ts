@@ -5,8 +5,9 @@
  * - Threads: each worker gets ⌊cores / N⌋ libtorch threads unless MEDSLIP_THREADS / OMP_NUM_THREADS are set.
  * - A worker that exits with an error or is killed stops the job: the others get SIGTERM, then SIGKILL after
  *   `graceMs`, and the launcher fails with "rank r (local rank i, pid p) was killed by SIGKILL".
- * - Ctrl-C is passed on to every worker once (they agree to stop at the same step and rank 0 saves); a second
- *   Ctrl-C is passed on again and the workers leave without saving.
+ * - Ctrl-C or SIGTERM is passed on to every worker once (they agree to stop at the same step, rank 0 saves, and
+ *   the launcher exits with the workers' 130 or 143); a second one is passed on again and the workers leave
+ *   without saving.
  * - Workers run in their own process group (so the terminal's Ctrl-C reaches them only through the launcher)
  *   and hold an IPC channel to it: if the launcher dies, they stop (`exitWithLauncher`).
  */
@@ -14,6 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { checkInteger, invalidArgument } from '../torch/check.ts';
+import { signalExitCode, type StopSignal } from '../util/stop-signals.ts';
 import { DEFAULT_MASTER_PORT, workerEnv } from './env.ts';
 
 export interface LaunchOptions {
@@ -58,12 +60,18 @@ function describeExit(exit: WorkerExit, localRank: number): string {
   return `rank ${exit.rank} (local rank ${localRank}, pid ${exit.pid}) ${how}`;
 }
 
+export interface LaunchResult {
+  /** Every worker's exit, by rank. */
+  exits: WorkerExit[];
+  /** The stop signal passed on to the workers (they saved and exited with 128 + its number), if any. */
+  stoppedBy?: StopSignal;
+}
+
 /**
- * Runs the job's local workers to the end.
- * @returns every worker's exit (all successful).
+ * Runs the job's local workers to the end, or until a stop signal, which they receive too.
  * @throws Error naming the first worker that failed, after the others have been stopped.
  */
-export async function launchWorkers(options: LaunchOptions): Promise<WorkerExit[]> {
+export async function launchWorkers(options: LaunchOptions): Promise<LaunchResult> {
   const nproc = checkInteger('nprocPerNode', options.nprocPerNode, 1, 1024);
   const nnodes = checkInteger('nnodes', options.nnodes, 1, 65536);
   const nodeRank = checkInteger('nodeRank', options.nodeRank, 0, nnodes - 1);
@@ -84,16 +92,22 @@ export async function launchWorkers(options: LaunchOptions): Promise<WorkerExit[
     killTimer = setTimeout(() => { for (const worker of live()) worker.kill('SIGKILL'); }, graceMs);
     killTimer.unref();
   };
+  // Ctrl-C or SIGTERM is passed on: the workers finish the step, rank 0 saves, and each exits with 128 + the
+  // signal's number, which is then a stop, not a failure; a second signal stops them without saving
   let interrupts = 0;
-  const onInterrupt = (): void => {
+  let stoppedBy: StopSignal | undefined;
+  const onStopSignal = (signal: StopSignal): void => {
     interrupts += 1;
+    stoppedBy ??= signal;
     log(interrupts === 1
-      ? 'medslip launch: stopping the workers (they finish the step, rank 0 saves; Ctrl-C again to stop without saving)'
-      : 'medslip launch: stopping the workers without saving');
-    for (const worker of live()) worker.kill('SIGINT');
+      ? `medslip launch: ${signal}: stopping the workers (they finish the step, rank 0 saves; ${signal} again stops them without saving)`
+      : `medslip launch: ${signal}: stopping the workers without saving`);
+    for (const worker of live()) worker.kill(signal);
   };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', stopOthers);
+  const onSigint = (): void => onStopSignal('SIGINT');
+  const onSigterm = (): void => onStopSignal('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
 
   try {
     await new Promise<void>((resolve) => {
@@ -112,7 +126,8 @@ export async function launchWorkers(options: LaunchOptions): Promise<WorkerExit[
         worker.once('exit', (code, signal) => {
           const exit = { rank, pid: worker.pid ?? -1, code, signal };
           exits.push(exit);
-          if ((code !== 0 || signal !== null) && failure === undefined && interrupts < 2) {
+          const stoppedAsAsked = stoppedBy !== undefined && code === signalExitCode(stoppedBy);
+          if ((code !== 0 || signal !== null) && !stoppedAsAsked && failure === undefined && interrupts < 2) {
             failure = describeExit(exit, localRank);
             log(`medslip launch: ${failure}; stopping the other workers`);
             stopOthers();
@@ -122,13 +137,13 @@ export async function launchWorkers(options: LaunchOptions): Promise<WorkerExit[
       }
     });
   } finally {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', stopOthers);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     if (killTimer) clearTimeout(killTimer);
   }
   if (failure !== undefined) throw new Error(`the job failed: ${failure} (its own message, if any, is above)`);
-  if (interrupts >= 2) throw new Error('the job was stopped without saving (Ctrl-C twice)');
-  return exits.sort((a, b) => a.rank - b.rank);
+  if (interrupts >= 2) throw new Error(`the job was stopped without saving (${stoppedBy} twice)`);
+  return { exits: exits.sort((a, b) => a.rank - b.rank), stoppedBy };
 }
 
 /**

@@ -31,7 +31,7 @@ import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPath
 import { openPretrainLoaders } from './pretrain/data.ts';
 import { checkBooks } from './zeroshot/books.ts';
 import { locateRunFolder, openRunFolder, RunLog } from './run-folder.ts';
-import { watchStopSignals, type StopSignal } from './stop-signals.ts';
+import { watchStopSignals, type StopSignal } from '../util/stop-signals.ts';
 import { SINGLE_PROCESS, resumeBatch, type PretrainSync } from './pretrain/distributed.ts';
 import { disposeBatch, type BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../data/loader/index.ts';
 

@@ -65,8 +65,10 @@ test('2 ranks × batch 4 = 1 process with 2 accumulated micro-batches of 4: weig
   // only rank 0 prints: one epoch line, one closing line
   assert.equal(run.stdout.match(/^epoch 1\/1: /gm)?.length, 1, run.stdout);
   assert.equal(run.stdout.match(/^done: 1 epoch\(s\), 5 steps/gm)?.length, 1, run.stdout);
-  assert.deepEqual(readdirSync(out).sort(), ['best.json', 'best.optimizer.safetensors', 'best.safetensors', 'books.safetensors',
-    'config.json', 'history.json', 'last.json', 'last.optimizer.safetensors', 'last.safetensors', 'log.jsonl', 'loss.png']);
+  // one writer: one checkpoint set each for best and last (data files named by the set), nothing else
+  assert.deepEqual(readdirSync(out).map((name) => name.replace(/\.set-[0-9a-f]{8}/, '.set')).sort(), ['best.json', 'best.set.optimizer.safetensors',
+    'best.set.safetensors', 'books.safetensors', 'config.json', 'history.json', 'last.json', 'last.set.optimizer.safetensors', 'last.set.safetensors',
+    'log.jsonl', 'loss.png']);
   const steps = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.type === 'step');
   assert.deepEqual(steps.map((e) => e.step), [1, 2, 3, 4, 5]);
 
@@ -158,7 +160,7 @@ test('Ctrl-C stops both ranks at the same step and rank 0 saves once; one proces
   }, 100);
   const run = await finished;
   clearInterval(poll);
-  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.code, 130, run.stderr); // stopped by SIGINT, like one process
   assert.equal(run.stdout.match(/^saved .*last at epoch \d+, batch \d+; continue with --resume/gm)?.length, 1, run.stdout);
   assert.match(run.stdout, /^stopped: \d+ epoch\(s\), \d+ steps/m);
   const saved = readCheckpoint(join(out, 'last')).state.run as { step: number; epoch: number; batchInEpoch: number };
