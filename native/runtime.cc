@@ -93,6 +93,33 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
+// synchronize(device): waits until every kernel queued on a CUDA device has finished (what a timer must do before
+// it reads the clock: CUDA ops return as soon as they are queued). The CPU runs ops when they are called: a no-op.
+Napi::Value Synchronize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "synchronize", [&]() -> Napi::Value {
+    c10::Device device(info[0].As<Napi::String>().Utf8Value());
+    if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
+    return env.Undefined();
+  });
+}
+
+// tf32() → whether float32 convolutions (cuDNN) and matrix products (cuBLAS) may run in TF32 on GPUs that have it
+// (10 mantissa bits instead of 23); setTf32(cudnn, cublas) changes both. libtorch's defaults are PyTorch's.
+Napi::Value Tf32(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("cudnn", Napi::Boolean::New(env, at::globalContext().allowTF32CuDNN()));
+  result.Set("cublas", Napi::Boolean::New(env, at::globalContext().allowTF32CuBLAS()));
+  return result;
+}
+
+Napi::Value SetTf32(const Napi::CallbackInfo& info) {
+  at::globalContext().setAllowTF32CuDNN(info[0].As<Napi::Boolean>().Value());
+  at::globalContext().setAllowTF32CuBLAS(info[1].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
 Napi::Value Versions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object result = Napi::Object::New(env);
@@ -152,6 +179,9 @@ void InitGenerators(Napi::Env env, Napi::Object exports) {
   exports.Set("versions", Napi::Function::New(env, Versions));
   exports.Set("buildConfig", Napi::Function::New(env, BuildConfig));
   exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
+  exports.Set("synchronize", Napi::Function::New(env, Synchronize));
+  exports.Set("tf32", Napi::Function::New(env, Tf32));
+  exports.Set("setTf32", Napi::Function::New(env, SetTf32));
 }
 
 }  // namespace medslip

@@ -102,7 +102,11 @@ export class AdamW {
     return out;
   }
 
-  /** Restores state saved by stateByName (moments are copied; unknown names are an error). */
+  /**
+   * Restores state saved by stateByName (moments are copied; unknown names are an error). The moments land on each
+   * parameter's device and dtype: a checkpoint is read into host memory, and a model resumed on a GPU (or in
+   * another precision) updates with moments beside its parameters, as torch.optim's load_state_dict casts them.
+   */
   loadStateByName(state: Map<string, { step: number; expAvg: torch.Tensor; expAvgSq: torch.Tensor }>): void {
     const byName = new Map<string, torch.Tensor>();
     for (const group of this.groups) group.params.forEach((p, i) => byName.set(group.names[i], p));
@@ -114,7 +118,9 @@ export class AdamW {
       }
       this.#state.get(param)?.expAvg.dispose();
       this.#state.get(param)?.expAvgSq.dispose();
-      this.#state.set(param, { step: saved.step, expAvg: saved.expAvg.clone().keep(), expAvgSq: saved.expAvgSq.clone().keep() });
+      const besideParam = (moment: torch.Tensor): torch.Tensor =>
+        torch.scope(() => moment.to(param.device).to(param.dtype).clone()).keep();
+      this.#state.set(param, { step: saved.step, expAvg: besideParam(saved.expAvg), expAvgSq: besideParam(saved.expAvgSq) });
     }
   }
 

@@ -56,6 +56,9 @@ export interface NativeBinding {
   versions(): { libtorch: string; cudaAvailable: boolean; cudaDevices: number; mklAvailable: boolean; openmpAvailable: boolean };
   buildConfig(): { config: string; parallel: string };
   blasInfo(): { openblas: boolean; coreName?: string; config?: string; threads?: number };
+  synchronize(device: string): void;
+  tf32(): { cudnn: boolean; cublas: boolean };
+  setTf32(cudnn: boolean, cublas: boolean): void;
   createFileStore(path: string, worldSize: number): NativeStore;
   createTcpStore(host: string, port: number, worldSize: number, isServer: boolean, timeoutMs: number): NativeStore;
   storeSet(store: NativeStore, key: string, value: string): void;

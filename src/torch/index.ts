@@ -2,7 +2,7 @@
 export { Tensor, aten, type Scalar, type TensorOrScalar } from './tensor.ts';
 export { NativeError, schemaOf } from './dispatch.ts';
 export { type DType, DTYPES, isFloatingPoint } from './dtype.ts';
-export { type Device, availableDevices, checkDevice } from './device.ts';
+export { type Device, availableDevices, checkDevice, synchronize, tf32, setTf32, toDeviceAsync } from './device.ts';
 export { scope, keep, scopeDepth } from './scope.ts';
 export * from './creation.ts';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';

@@ -197,13 +197,24 @@ export class Tensor {
   clone(): Tensor { return aten('aten::clone', this); }
 
   // ---- casts and devices --------------------------------------------------------------------------------
-  /** Converts to a dtype or moves to a device (a copy only when something changes). */
-  to(target: DType | Device, options: { copy?: boolean } = {}): Tensor {
+  /**
+   * Converts to a dtype or moves to a device (a copy only when something changes). `nonBlocking`: a copy between
+   * pinned host memory and a GPU returns before it completes (ordered on the GPU's stream like every op).
+   */
+  to(target: DType | Device, options: { copy?: boolean; nonBlocking?: boolean } = {}): Tensor {
+    const nonBlocking = options.nonBlocking ?? false, copy = options.copy ?? false;
     if (target === 'cpu' || target.startsWith('cuda')) {
-      return aten('aten::to.device', this, checkDevice(target), dtypeCode(this.dtype), false, options.copy ?? false);
+      return aten('aten::to.device', this, checkDevice(target), dtypeCode(this.dtype), nonBlocking, copy);
     }
-    return aten('aten::to.dtype', this, dtypeCode(target as DType), false, options.copy ?? false);
+    return aten('aten::to.dtype', this, dtypeCode(target as DType), nonBlocking, copy);
   }
+  /** A copy in pinned (page-locked) host memory, which GPUs copy from asynchronously; needs a CUDA libtorch. */
+  pinMemory(): Tensor {
+    if (!native.versions().cudaAvailable) throw new Error('pinMemory: pinned host memory needs a CUDA device (this libtorch has none)');
+    return aten('aten::pin_memory', this, null);
+  }
+  /** Whether this tensor lives in pinned host memory. */
+  get isPinned(): boolean { return aten<boolean>('aten::is_pinned', this, null); }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   long(): Tensor { return this.to('int64'); }

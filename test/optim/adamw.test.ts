@@ -46,6 +46,33 @@ test('state saved by name restores into a fresh optimizer and continues identica
   assert.throws(() => optB.loadStateByName(new Map([['q', optA.stateByName().get('p')!]])), /names parameter "q"/);
 });
 
+test('restored moments follow the parameter\'s dtype and device (a float64 run resumed in float32)', () => {
+  const wide = torch.tensor([[1, 2], [3, 4]], { dtype: 'float64' }).requiresGrad_().keep();
+  const narrow = torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' }).requiresGrad_().keep();
+  const optWide = new AdamW([{ params: [wide], names: ['p'] }], { lr: 0.1, weightDecay: 0.02 });
+  const optNarrow = new AdamW([{ params: [narrow], names: ['p'] }], { lr: 0.1, weightDecay: 0.02 });
+  for (let i = 0; i < 3; i++) {
+    wide.grad = torch.tensor([[0.5, -1], [2, 0.1]], { dtype: 'float64' }).mul(i + 1);
+    optWide.step();
+  }
+  torch.noGrad(() => narrow.copy_(wide));
+  optNarrow.loadStateByName(optWide.stateByName());
+  const restored = optNarrow.stateByName().get('p')!;
+  assert.equal(restored.expAvg.dtype, 'float32');
+  assert.equal(restored.expAvgSq.dtype, 'float32');
+  assert.equal(restored.expAvg.device, narrow.device);
+  // the first moment after grads g, 2g, 3g with β1 = 0.9: (1−β1)·(0.81·g + 0.9·2g + 3g) = 0.561·g
+  assert.ok(Math.abs(restored.expAvg.toArray()[1] - 0.561 * -1) < 1e-6);
+  wide.grad = torch.tensor([[1, 1], [1, 1]], { dtype: 'float64' });
+  narrow.grad = torch.tensor([[1, 1], [1, 1]], { dtype: 'float32' });
+  optWide.step();
+  optNarrow.step();
+  const { maxAbs } = errorOf(narrow, wide);
+  assert.ok(maxAbs < 1e-6, `float32 continuation differs from float64 by ${maxAbs}`);
+  optWide.dispose();
+  optNarrow.dispose();
+});
+
 test('clipGradNorm scales gradients to the maximum norm and returns the norm before clipping', () => {
   const p = torch.zeros([2]).requiresGrad_().keep(), q = torch.zeros([1]).requiresGrad_().keep();
   p.grad = torch.tensor([3, 0]);
