@@ -4,10 +4,11 @@ section 3: ResNet-50 to layer3, linear mask, two MLP heads, shared query project
 layers with a shared final LayerNorm, and the ProtoCL prototypes built in Python loops over batch x queries),
 with random weights and random inputs of the real shapes. Run by medslip's bench with Debian's python3-torch:
 
-    python3 bench/medslip_pytorch.py THREADS BATCH SIZE [ARCH D_MODEL LAYERS DROPOUT]
+    python3 bench/medslip_pytorch.py THREADS BATCH SIZE [ARCH D_MODEL LAYERS DROPOUT [DEVICE]]
 
-(default resnet50 256 4 0.1) prints "ready", then times one training step or one inference batch for each stdin
-line "train" or "infer" and prints {"wallMs", "cpuMs"}: medslip's bench alternates its own runs with these.
+(default resnet50 256 4 0.1 cpu) prints "ready", then times one training step or one inference batch for each
+stdin line "train" or "infer" and prints {"wallMs", "cpuMs"}: medslip's bench alternates its own runs with these.
+On a CUDA device each timing ends with torch.cuda.synchronize(), as medslip's does.
 
 The model takes the backbone (resnet18 or resnet50), width, heads, layers, feed-forward and text widths as
 arguments, and its state_dict keys are medslip's (PyTorch's) names, so bench/learning_parity.py trains it from a
@@ -177,8 +178,8 @@ class MeDSLIP(nn.Module):
         la = (self.cl_fc_anatomy(oa.transpose(0, 1)).unsqueeze(2) * pathology_query).sum(-1).reshape(-1, 8)
         cl_p = lp[label_p.reshape(-1) == 1]
         cl_a = la[label_a.reshape(-1) == 1]
-        loss_cl_p = F.cross_entropy(cl_p, torch.zeros(cl_p.shape[0], dtype=torch.long))
-        loss_cl_a = F.cross_entropy(cl_a, torch.zeros(cl_a.shape[0], dtype=torch.long))
+        loss_cl_p = F.cross_entropy(cl_p, torch.zeros(cl_p.shape[0], dtype=torch.long, device=cl_p.device))
+        loss_cl_a = F.cross_entropy(cl_a, torch.zeros(cl_a.shape[0], dtype=torch.long, device=cl_a.device))
         xp = self.classifier_pathology(op).transpose(0, 1).reshape(-1, 2)
         xa = self.classifier_anatomy(oa).transpose(0, 1).reshape(-1, 2)
         lbp, lba = label_p.reshape(-1), label_a.reshape(-1)
@@ -187,10 +188,13 @@ class MeDSLIP(nn.Module):
         return loss_ce_p, loss_cl_p, loss_ce_a, loss_cl_a, loss_ap
 
 
-def timed(fn):
-    """Runs fn once: wall and process CPU milliseconds (CPU time is steadier on a machine shared with others)."""
+def timed(fn, device):
+    """Runs fn once: wall and process CPU milliseconds (CPU time is steadier on a machine shared with others).
+    On a GPU the clock stops once the device has run everything fn queued."""
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
     return {"wallMs": (time.perf_counter() - wall) * 1e3, "cpuMs": (time.process_time() - cpu) * 1e3}
 
 
@@ -199,16 +203,17 @@ def main():
     so that medslip's bench interleaves its own runs with these in the same minutes."""
     threads, batch, size = (int(v) for v in sys.argv[1:4])
     arch, d, layers, dropout = (sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])) if len(sys.argv) > 7 else ("resnet50", 256, 4, 0.1)
+    device = torch.device(sys.argv[8] if len(sys.argv) > 8 else "cpu")
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = MeDSLIP(arch, d, 4, layers, dropout)
-    book_p, book_a = torch.randn(75, 768), torch.randn(51, 768)
-    images = torch.randn(batch, 3, size, size)
-    matrix = torch.randint(-1, 2, (batch, 51, 75))
+    model = MeDSLIP(arch, d, 4, layers, dropout).to(device)
+    book_p, book_a = torch.randn(75, 768).to(device), torch.randn(51, 768).to(device)
+    images = torch.randn(batch, 3, size, size).to(device)
+    matrix = torch.randint(-1, 2, (batch, 51, 75)).to(device)
     label_p, label_a = matrix.max(1).values, matrix.max(2).values
 
     def candidates(rows, book, labels):
-        index = torch.randint(0, book, (batch, rows, 8))
+        index = torch.randint(0, book, (batch, rows, 8)).to(device)
         index[:, :, 0][labels == 1] = -1
         return index
 
@@ -229,7 +234,7 @@ def main():
 
     print("ready", flush=True)
     for line in sys.stdin:
-        print(json.dumps(timed(train_step if line.strip() == "train" else infer)), flush=True)
+        print(json.dumps(timed(train_step if line.strip() == "train" else infer, device)), flush=True)
 
 
 if __name__ == "__main__":

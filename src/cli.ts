@@ -360,13 +360,18 @@ Example:
     .description('MeDSLIP training step and inference in the full configuration (ResNet-50, 224 px, 4+4 layers, batch 8) and the demo\'s (ResNet-18, 128 px, 2+2 layers, batch 32), inference also in ONNX Runtime; data-loader images/s, peak RSS; PyTorch baseline run alternately with medslip when python3-torch is installed (default)')
     .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
     .addOption(new Option('--config <name>', 'which configuration: the full one, the demo\'s, or both').choices(['full', 'demo', 'all']).default('all'))
+    .option('--batch <sizes>', 'batch sizes to time, comma-separated, instead of each configuration\'s own (e.g. 32,64 on a GPU)',
+      (v) => v.split(',').map((size) => Number.parseInt(size, 10)))
+    .option('--device <device>', 'cpu, cuda or cuda:N: medslip and the PyTorch baseline both run there (the ONNX row is CPU-only)', 'cpu')
     .option('--no-baseline', 'skip the PyTorch baseline')
     .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
     .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …)')
-    .action(async (options: { runs: number; config: string; baseline: boolean; onnx: boolean; json?: boolean }) => {
+    .action(async (options: { runs: number; config: string; batch?: number[]; device: string; baseline: boolean; onnx: boolean; json?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
+      const { checkDevice } = await import('./torch/device.ts');
       const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
-      const result = await runBench({ ...options, configs, log: options.json ? undefined : (line) => console.error(line) });
+      const result = await runBench({ ...options, configs, batches: options.batch, device: checkDevice(options.device),
+        log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
     });
   bench.command('distributed')

@@ -5,7 +5,8 @@
  * 128 px, 2+2 layers, batch 32). The PyTorch baseline (bench/medslip_pytorch.py, the reference's code) runs in a
  * child process that times one run per request, so medslip's runs and PyTorch's alternate within the same
  * minutes: on a machine shared with other work, load drifts, and only side-by-side runs compare. Each run is
- * timed in wall and process CPU milliseconds; medians after one warm-up run each.
+ * timed in wall and process CPU milliseconds; medians after one warm-up run each. On a GPU both sides run on the
+ * same device, and each run's clock stops only after the device has finished its queued work.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -37,6 +38,7 @@ export interface RunTiming { wallMs: number; cpuMs: number }
 export interface ModelBenchResult {
   config: ModelBenchConfig;
   threads: number;
+  device: torch.Device;
   /** Medians over the timed runs. */
   train: RunTiming;
   trainImagesPerSec: number;
@@ -66,12 +68,12 @@ export class PytorchModelBaseline {
     child.on('close', () => { for (const resolve of this.#waiting.splice(0)) resolve(undefined); });
   }
 
-  static async start(threads: number, config: ModelBenchConfig): Promise<PytorchModelBaseline | undefined> {
+  static async start(threads: number, config: ModelBenchConfig, device: torch.Device = 'cpu'): Promise<PytorchModelBaseline | undefined> {
     const python = pythonWithTorch();
     if (python === undefined) return undefined;
     const script = fileURLToPath(new URL('../../bench/medslip_pytorch.py', import.meta.url));
     const { backbone, dModel, layers, dropout } = config.model;
-    const child = spawn(python, [script, ...[threads, config.batch, config.imageSize, backbone, dModel, layers, dropout].map(String)]);
+    const child = spawn(python, [script, ...[threads, config.batch, config.imageSize, backbone, dModel, layers, dropout, device].map(String)]);
     child.stderr.resume(); // a Python warning must not fill the pipe and stall the child
     const baseline = new PytorchModelBaseline(child);
     const ready = await baseline.#nextLine();
@@ -103,8 +105,9 @@ export class PytorchModelBaseline {
 /** A batch of the real shapes: random images, labels/matrix in {−1, 0, 1}, valid ProtoCL candidates. */
 export function randomPretrainBatch(batch: number, imageSize: number, generator: torch.Generator): PretrainBatch {
   const matrix = torch.randint(-1, 2, [batch, 51, 75], { generator }).keep();
-  const labelPathology = matrix.max(1).values.keep();
-  const labelAnatomy = matrix.max(2).values.keep();
+  // max() also returns the indices: the scopes release them
+  const labelPathology = torch.scope(() => matrix.max(1).values).keep();
+  const labelAnatomy = torch.scope(() => matrix.max(2).values).keep();
   const candidates = (rows: number, book: number, labels: torch.Tensor): torch.Tensor => torch.scope(() => {
     const index = torch.randint(0, book, [batch, rows, 8], { generator });
     const placeholder = labels.eq(1).unsqueeze(2).logicalAnd(torch.arange(8).eq(0).reshape(1, 1, 8));
@@ -123,23 +126,45 @@ function medianTiming(runs: RunTiming[]): RunTiming {
   return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
 }
 
-export async function runModelBench(options: { config?: ModelBenchConfig; runs?: number; threads?: number; baseline?: boolean; onnx?: boolean; log?: (line: string) => void } = {}): Promise<ModelBenchResult> {
+export interface ModelBenchOptions {
+  config?: ModelBenchConfig;
+  runs?: number;
+  threads?: number;
+  /** cpu (default), cuda or cuda:N: medslip and the PyTorch baseline both run there. */
+  device?: torch.Device;
+  baseline?: boolean;
+  /** The ONNX Runtime row (CPU only: onnxruntime-node runs on the CPU). */
+  onnx?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function runModelBench(options: ModelBenchOptions = {}): Promise<ModelBenchResult> {
   if (options.threads) torch.setNumThreads(options.threads);
   const config = options.config ?? MODEL_BENCH_CONFIGS.full, runs = options.runs ?? 5;
+  const device = torch.checkDevice(options.device ?? 'cpu');
   const log = options.log ?? (() => {});
   const threads = torch.getNumThreads();
-  if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) …`);
-  const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config);
+  if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) on ${device} …`);
+  const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config, device);
   torch.manualSeed(0);
   const generator = new torch.Generator(0);
-  const model = new MeDSLIP(config.model);
-  const books = { pathology: torch.randn([75, 768], { generator }).keep(), anatomy: torch.randn([51, 768], { generator }).keep() };
-  const batch = randomPretrainBatch(config.batch, config.imageSize, generator);
+  const model = new MeDSLIP(config.model).to(device);
+  /** Moves a host tensor to the device (kept), releasing the host copy. */
+  const onDevice = (host: torch.Tensor): torch.Tensor => {
+    if (device === 'cpu') return host.keep();
+    const moved = host.to(device).keep();
+    host.dispose();
+    return moved;
+  };
+  const books = { pathology: onDevice(torch.randn([75, 768], { generator })), anatomy: onDevice(torch.randn([51, 768], { generator })) };
+  const hostBatch = randomPretrainBatch(config.batch, config.imageSize, generator);
+  const batch = Object.fromEntries(Object.entries(hostBatch).map(([key, t]) => [key, onDevice(t)])) as unknown as PretrainBatch;
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
   let peakRss = process.memoryUsage().rss;
   const time = (fn: () => void): RunTiming => {
     const wall = process.hrtime.bigint(), cpu = process.cpuUsage();
     fn();
+    torch.synchronize(device); // sync point: a GPU may still be running what fn queued
     const used = process.cpuUsage(cpu);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return { wallMs: Number(process.hrtime.bigint() - wall) / 1e6, cpuMs: (used.user + used.system) / 1000 };
@@ -167,10 +192,10 @@ export async function runModelBench(options: { config?: ModelBenchConfig; runs?:
     const train = await alternate('train', trainStep);
     model.eval();
     const infer = await alternate('infer', inferBatch);
-    const onnxRuntime = options.onnx === false ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
+    const onnxRuntime = options.onnx === false || device !== 'cpu' ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
     const trainTiming = medianTiming(train.ours), inferTiming = medianTiming(infer.ours);
     return {
-      config, threads,
+      config, threads, device,
       train: trainTiming, trainImagesPerSec: (config.batch * 1000) / trainTiming.wallMs,
       infer: inferTiming, inferImagesPerSec: (config.batch * 1000) / inferTiming.wallMs,
       peakRssMB: peakRss / 2 ** 20,

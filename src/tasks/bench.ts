@@ -10,6 +10,8 @@ import { measureLoaderThroughput } from '../data/loader/index.ts';
 import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../synth/dataset.ts';
 import { cacheDir } from './pretrain/data.ts';
 import { MODEL_BENCH_CONFIGS, runModelBench, type ModelBenchResult } from './bench-model.ts';
+import type { Device } from '../torch/index.ts';
+import { checkInteger } from '../torch/check.ts';
 
 export interface BenchResult {
   models: ModelBenchResult[];
@@ -27,7 +29,18 @@ async function loaderBenchCsv(): Promise<string> {
 
 export type BenchConfigName = keyof typeof MODEL_BENCH_CONFIGS;
 
-export async function runBench(options: { configs?: BenchConfigName[]; baseline?: boolean; onnx?: boolean; runs?: number; log?: (line: string) => void } = {}): Promise<BenchResult> {
+export interface BenchOptions {
+  configs?: BenchConfigName[];
+  /** Batch sizes to time each configuration at, instead of its own (e.g. [32, 64] on a GPU). */
+  batches?: number[];
+  device?: Device;
+  baseline?: boolean;
+  onnx?: boolean;
+  runs?: number;
+  log?: (line: string) => void;
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const csvPath = await loaderBenchCsv();
   const loader: BenchResult['loader'] = [];
@@ -38,7 +51,10 @@ export async function runBench(options: { configs?: BenchConfigName[]; baseline?
   }
   const models: ModelBenchResult[] = [];
   for (const name of options.configs ?? ['full', 'demo']) {
-    models.push(await runModelBench({ config: MODEL_BENCH_CONFIGS[name], runs: options.runs ?? 5, baseline: options.baseline, onnx: options.onnx, log }));
+    for (const batch of options.batches ?? [MODEL_BENCH_CONFIGS[name].batch]) {
+      const config = { ...MODEL_BENCH_CONFIGS[name], batch: checkInteger('batch', batch, 1, 4096) };
+      models.push(await runModelBench({ config, runs: options.runs ?? 5, device: options.device, baseline: options.baseline, onnx: options.onnx, log }));
+    }
   }
   return { models, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
 }
@@ -50,7 +66,7 @@ function formatModelBench(result: ModelBenchResult): string[] {
     `${label.padEnd(32)}${ours.wallMs.toFixed(0).padStart(8)} ms   ${theirs ? `${theirs.wallMs.toFixed(0).padStart(8)} ms` : '        n/a'}`
     + `   ${ratio(ours.wallMs, theirs?.wallMs).padStart(8)}   ${ours.cpuMs === undefined ? '     ' : ratio(ours.cpuMs, theirs?.cpuMs).padStart(8)}   ${note}`;
   return [
-    `${result.config.name}: MeDSLIP ${model.backbone}, ${imageSize} px, ${model.layers}+${model.layers} decoder layers, dModel ${model.dModel}, batch ${batch}, ${result.threads} thread(s); medians after warm-up, medslip's and PyTorch's runs alternating`,
+    `${result.config.name}: MeDSLIP ${model.backbone}, ${imageSize} px, ${model.layers}+${model.layers} decoder layers, dModel ${model.dModel}, batch ${batch}, on ${result.device === 'cpu' ? `the CPU, ${result.threads} thread(s)` : result.device}; medians after warm-up, medslip's and PyTorch's runs alternating`,
     `${''.padEnd(32)}   medslip   PyTorch (reference-style)   medslip/PyTorch: wall, CPU time`,
     row('training step (libtorch)', result.train, p?.train, `(${result.trainImagesPerSec.toFixed(2)} images/s)`),
     row('inference batch (libtorch)', result.infer, p?.infer, `(${result.inferImagesPerSec.toFixed(2)} images/s)`),

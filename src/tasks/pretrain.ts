@@ -357,10 +357,10 @@ function resumeHint(out: string, lastSaved: number | undefined, lr?: number): st
     : `no checkpoint was saved yet (the first is saved at the end of epoch 1); start again with --overwrite and ${remedy}`;
 }
 
-/** The batch's tensors on the training device (a no-op on the CPU). */
+/** The batch's tensors on the training device (a no-op on the CPU); GPU copies overlap the previous step's work. */
 function onDevice(batch: PretrainLoaderBatch, device: string): PretrainBatch {
   if (device === 'cpu') return batch;
-  const move = (t: torch.Tensor): torch.Tensor => t.to(device as torch.Device);
+  const move = (t: torch.Tensor): torch.Tensor => torch.toDeviceAsync(t, device as torch.Device);
   return { images: move(batch.images), labelPathology: move(batch.labelPathology), labelAnatomy: move(batch.labelAnatomy),
     matrix: move(batch.matrix), indexPathology: move(batch.indexPathology), indexAnatomy: move(batch.indexAnatomy) };
 }

@@ -62,7 +62,7 @@ test('restored moments follow the parameter\'s dtype and device (a float64 run r
   assert.equal(restored.expAvgSq.dtype, 'float32');
   assert.equal(restored.expAvg.device, narrow.device);
   // the first moment after grads g, 2g, 3g with β1 = 0.9: (1−β1)·(0.81·g + 0.9·2g + 3g) = 0.561·g
-  assert.ok(Math.abs(restored.expAvg.toArray()[1] - 0.561 * -1) < 1e-6);
+  assert.ok(Math.abs(restored.expAvg.toFloat64Array()[1] - 0.561 * -1) < 1e-6);
   wide.grad = torch.tensor([[1, 1], [1, 1]], { dtype: 'float64' });
   narrow.grad = torch.tensor([[1, 1], [1, 1]], { dtype: 'float32' });
   optWide.step();
