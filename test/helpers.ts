@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** ../shared beside the checkout (read-only; never written by tests). */
-export const sharedDir = join(repoRoot, '..', 'shared');
+/**
+ * ../shared beside the checkout (read-only; never written by tests), or MEDSLIP_SHARED_DIR where the fixtures and
+ * data sit elsewhere (a GPU machine that was sent a copy, scripts/gpu-check.sh).
+ */
+export const sharedDir = process.env.MEDSLIP_SHARED_DIR || join(repoRoot, '..', 'shared');
 export const fixturesDir = join(sharedDir, 'fixtures');
 export const dataDir = join(sharedDir, 'data');
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
 import { MeDSLIP } from '../../src/models/medslip.ts';
-import { errorOf, get, loadFixture } from './fixtures.ts';
+import { errorOf, get, loadFixture, testDevice } from './fixtures.ts';
 import {
   FLOAT64_GRADIENTS_RELATIVE, FLOAT64_LOSS_AP_RELATIVE, FLOAT64_OUTPUTS, MULTIPLE, REFERENCE_FP32_ERROR,
 } from './tolerances.ts';
@@ -22,11 +22,17 @@ const truthGrads = loadFixture('medslip-r18-train', 'grads64.safetensors');
 function buildModel(dtype: Precision = 'float32'): MeDSLIP {
   const model = new MeDSLIP({ backbone: 'resnet18', dModel: 256, heads: 4, layers: 1, dropout: 0 });
   model.loadStateDict(weights);
-  return model.to(dtype);
+  return model.to(dtype).to(testDevice);
+}
+
+/** A fixture input in the test's precision (floating-point inputs only) on the test device. */
+function input(name: string, dtype?: Precision): torch.Tensor {
+  const tensor = get(inputs, name);
+  return (dtype ? tensor.to(dtype) : tensor).to(testDevice);
 }
 
 function books(dtype: Precision): { pathology: torch.Tensor; anatomy: torch.Tensor } {
-  return { pathology: get(inputs, 'book.pathology').to(dtype), anatomy: get(inputs, 'book.anatomy').to(dtype) };
+  return { pathology: input('book.pathology', dtype), anatomy: input('book.anatomy', dtype) };
 }
 
 /** Limit for an output or a loss whose largest reference magnitude is maxRef. */
@@ -51,10 +57,10 @@ test('state dict keys are exactly the reference\'s 150', () => {
 });
 
 for (const dtype of PRECISIONS) {
-  test(`eval mode, ${dtype}: logits, probabilities and attention maps equal the float64 truth`, () => {
+  test(`eval mode, ${dtype} on ${testDevice}: logits, probabilities and attention maps equal the float64 truth`, () => {
     const model = buildModel(dtype).eval();
     torch.scope(() => torch.noGrad(() => {
-      const out = model.forward(get(inputs, 'images').to(dtype), books(dtype));
+      const out = model.forward(input('images', dtype), books(dtype));
       const limit = (maxRef: number): number => outputLimit(dtype, maxRef);
       report(`${dtype} eval.logits_pathology`, out.logitsPathology, get(truth, 'eval.logits_pathology'), limit);
       report(`${dtype} eval.logits_anatomy`, out.logitsAnatomy, get(truth, 'eval.logits_anatomy'), limit);
@@ -65,16 +71,16 @@ for (const dtype of PRECISIONS) {
     model.dispose();
   });
 
-  test(`train mode, ${dtype}: the five losses, every gradient and the BatchNorm running statistics equal the float64 truth`, () => {
+  test(`train mode, ${dtype} on ${testDevice}: the five losses, every gradient and the BatchNorm running statistics equal the float64 truth`, () => {
     const model = buildModel(dtype).train();
     torch.scope(() => {
       const losses = model.losses({
-        images: get(inputs, 'images').to(dtype),
-        labelPathology: get(inputs, 'label_pathology'),
-        labelAnatomy: get(inputs, 'label_anatomy'),
-        matrix: get(inputs, 'matrix'),
-        indexPathology: get(inputs, 'index_pathology'),
-        indexAnatomy: get(inputs, 'index_anatomy'),
+        images: input('images', dtype),
+        labelPathology: input('label_pathology'),
+        labelAnatomy: input('label_anatomy'),
+        matrix: input('matrix'),
+        indexPathology: input('index_pathology'),
+        indexAnatomy: input('index_anatomy'),
       }, books(dtype));
       const lossLimit = (maxRef: number): number => outputLimit(dtype, maxRef);
       // the truth's loss_ap (and the total) went through float32 in the reference's float64 run

@@ -14,10 +14,10 @@ import * as torch from '../../src/torch/index.ts';
 import { MeDSLIP, type MedslipOutputs } from '../../src/models/medslip.ts';
 import { loadCheckpoint } from '../../src/io/pth.ts';
 import { fixturesDir } from '../helpers.ts';
-import { errorOf, get, loadFixture } from './fixtures.ts';
+import { errorOf, get, loadFixture, testDevice } from './fixtures.ts';
 import { FLOAT64_OUTPUTS, MULTIPLE, REFERENCE_FP32_ERROR } from './tolerances.ts';
 
-test('checkpoint.pth loads strictly and gives the reference logits, probabilities and attention maps', () => {
+test(`checkpoint.pth loads strictly and gives the reference logits, probabilities and attention maps on ${testDevice}`, () => {
   const checkpoint = loadCheckpoint(join(fixturesDir, 'medslip-r50-checkpoint', 'checkpoint.pth'));
   assert.equal(checkpoint.stateDictKey, 'model');
   assert.equal(checkpoint.entries.epoch, 0);
@@ -27,8 +27,10 @@ test('checkpoint.pth loads strictly and gives the reference logits, probabilitie
   const inputs = loadFixture('medslip-r50-checkpoint', 'inputs.safetensors');
   const fp32Reference = loadFixture('medslip-r50-checkpoint', 'expected.safetensors');
   const truth = loadFixture('medslip-r50-checkpoint', 'expected64.safetensors');
+  model.to(testDevice);
+  const input = (name: string, dtype: 'float32' | 'float64'): torch.Tensor => get(inputs, name).to(dtype).to(testDevice);
   const run = (dtype: 'float32' | 'float64'): MedslipOutputs => torch.inferenceMode(() => model.to(dtype).forward(
-    get(inputs, 'images').to(dtype), { pathology: get(inputs, 'book.pathology').to(dtype), anatomy: get(inputs, 'book.anatomy').to(dtype) }));
+    input('images', dtype), { pathology: input('book.pathology', dtype), anatomy: input('book.anatomy', dtype) }));
   torch.scope(() => {
     const exact = run('float64');
     const out = run('float32');

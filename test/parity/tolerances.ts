@@ -12,6 +12,12 @@
  * 2. medslip in float32 against the truth, within MULTIPLE × the reference's own float32 error against the same
  *    truth, the worst of the two CPUs on which it was measured (fixtures README). A port whose float32 error is
  *    of the reference's own size passes on any CPU where the reference itself would.
+ *
+ * On a GPU (MEDSLIP_TEST_DEVICE=cuda, run by scripts/gpu-check.sh) the same limits apply, with TF32 off
+ * (fixtures.ts): float64 is IEEE double there too, so (1) holds as on a CPU; float32 GPU kernels sum in yet another
+ * order (cuDNN picks its convolution algorithm per shape), and the limits of (2) are the CPU's until a GPU run
+ * measures otherwise — the tests print every max |Δ| beside its limit, and scripts/gpu-check.sh collects them.
+ * Measured on a GPU: not yet (no GPU was available when these lines were written).
  */
 
 /** The reference's float32 error against the float64 truth, worst of the fixture machine and an AMD EPYC. */
