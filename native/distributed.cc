@@ -9,12 +9,21 @@
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
 #include <chrono>
 
 namespace medslip {
 namespace {
 
 using std::chrono::milliseconds;
+
+// libtorch 2.0 split the process group into a dispatching ProcessGroup and one Backend per device type; Gloo
+// became a Backend with the same collectives. The group held here is whatever ProcessGroupGloo derives from.
+#if TORCH_VERSION_MAJOR >= 2
+using GlooGroup = c10d::Backend;
+#else
+using GlooGroup = c10d::ProcessGroup;
+#endif
 
 // A JS object that owns one intrusive_ptr (a store, a process group or a work item).
 template <typename T>
@@ -46,7 +55,7 @@ template <typename T>
 Napi::FunctionReference* Holder<T>::constructor = nullptr;
 
 using StoreHolder = Holder<c10d::Store>;
-using GroupHolder = Holder<c10d::ProcessGroup>;
+using GroupHolder = Holder<GlooGroup>;
 using WorkHolder = Holder<c10d::Work>;
 
 milliseconds Millis(const Napi::Value& value) { return milliseconds(value.As<Napi::Number>().Int64Value()); }
@@ -145,11 +154,11 @@ Napi::Value CreateProcessGroupGloo(const Napi::CallbackInfo& info) {
     else if (device == "hostname") options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(name));
     else options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     options->threads = static_cast<int>(options->devices.size()) * 2;  // PyTorch's own choice
-    c10::intrusive_ptr<c10d::ProcessGroup> group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
+    c10::intrusive_ptr<GlooGroup> group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
     // A process group lives as long as the process (as PyTorch's default group). Its destructor joins Gloo's
     // threads, which wait out the timeout when a peer has died: holding it here keeps a failing process from
     // hanging at exit when the JS object is finalised.
-    static auto* keptAlive = new std::vector<c10::intrusive_ptr<c10d::ProcessGroup>>();
+    static auto* keptAlive = new std::vector<c10::intrusive_ptr<GlooGroup>>();
     keptAlive->push_back(group);
     return GroupHolder::Wrap(group);
   });

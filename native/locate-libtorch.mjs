@@ -97,6 +97,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   if (what === 'include') console.log(found.includeDirs.join(' '));
   else if (what === 'libdir') console.log(found.libDir);
-  else if (what === 'libs') console.log(['-ltorch', '-ltorch_cpu', '-lc10', ...(found.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : [])].join(' '));
+  // --no-as-needed: the addon calls nothing in libtorch_cuda directly, and a linker that drops unused libraries
+  // (Ubuntu's default) would leave it out, and with it the CUDA backend (torch::cuda::is_available() false).
+  else if (what === 'libs') console.log(['-Wl,--no-as-needed', '-ltorch', '-ltorch_cpu', '-lc10', ...(found.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : []), '-Wl,--as-needed'].join(' '));
   else console.log(JSON.stringify({ ...found, blas: blasLibrary() }, null, 2));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's test runner (through tsx).
-//   node scripts/test.mjs [filter]   — a filter keeps the files whose path contains it
+//   node scripts/test.mjs [filter...]   — filters keep the files whose path contains any of them
 // Tests run with one libtorch thread: OpenMP threads that spin while another test process holds the other
 // core slow everything down badly on small machines.
 import { readdirSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const filter = process.argv[2];
+const filters = process.argv.slice(2);
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -18,9 +18,9 @@ function find(dir) {
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }
-const files = find(join(root, 'test')).map((f) => relative(root, f)).filter((f) => !filter || f.includes(filter)).sort();
+const files = find(join(root, 'test')).map((f) => relative(root, f)).filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter))).sort();
 if (files.length === 0) {
-  console.error(`no test files${filter ? ` matching "${filter}"` : ''}`);
+  console.error(`no test files${filters.length > 0 ? ` matching ${filters.map((f) => `"${f}"`).join(' or ')}` : ''}`);
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

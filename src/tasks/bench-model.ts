@@ -15,7 +15,7 @@ import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { MeDSLIP, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
-import { onnxInferenceBench, type OnnxBenchResult } from './bench-onnx.ts';
+import type { OnnxBenchResult } from './bench-onnx.ts';
 import { pythonWithTorch } from './bench-python.ts';
 
 /** A benchmarked configuration: the model's shape and the batch it trains on. */
@@ -192,7 +192,9 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
     const train = await alternate('train', trainStep);
     model.eval();
     const infer = await alternate('infer', inferBatch);
-    const onnxRuntime = options.onnx === false || device !== 'cpu' ? undefined : await onnxInferenceBench(model, books, batch.images, { runs, threads, log });
+    // imported here: onnxruntime-node loads its native library on import, which --no-onnx (and a GPU run) need not
+    const onnxRuntime = options.onnx === false || device !== 'cpu' ? undefined
+      : await (await import('./bench-onnx.ts')).onnxInferenceBench(model, books, batch.images, { runs, threads, log });
     const trainTiming = medianTiming(train.ours), inferTiming = medianTiming(infer.ours);
     return {
       config, threads, device,

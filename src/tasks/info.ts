@@ -11,6 +11,8 @@ export interface MedslipInfo {
   blas: { library: string; openblas: boolean; coreName?: string; threads?: number };
   threads: number;
   devices: string[];
+  /** Whether GPU float32 convolutions (cuDNN) and matrix products (cuBLAS) may use TF32. */
+  tf32: { cudnn: boolean; cublas: boolean };
 }
 
 export async function collectInfo(): Promise<MedslipInfo> {
@@ -32,6 +34,7 @@ export async function collectInfo(): Promise<MedslipInfo> {
     blas: { library: locator.blasLibrary(), openblas: runtime.blas.openblas, coreName: runtime.blas.coreName, threads: runtime.blas.threads },
     threads: torch.getNumThreads(),
     devices: torch.availableDevices(),
+    tf32: torch.tf32(),
   };
 }
 
@@ -46,5 +49,6 @@ export function formatInfo(info: MedslipInfo): string {
     `blas      ${blas}`,
     `threads   ${info.threads} intra-op (set MEDSLIP_THREADS to change)`,
     `devices   ${info.devices.join(', ')}${info.libtorch.cuda ? '' : ' (this libtorch has no CUDA)'}`,
+    ...(info.libtorch.cuda ? [`tf32      GPU float32 convolutions ${info.tf32.cudnn ? 'may' : 'do not'} use TF32, matrix products ${info.tf32.cublas ? 'may' : 'do not'}`] : []),
   ].join('\n');
 }
