@@ -152,6 +152,13 @@ function stepsPerEpoch(images: number, batchSize: number): number {
   return Math.floor(Math.round(images * 0.8 * 0.9) / batchSize);
 }
 
+/**
+ * How much slower a pre-training step runs while the ceiling trains in the other process, with some margin: the
+ * probe runs alone. Measured on a 2-core AMD EPYC, demo config, one thread each: 1.76 s per step alone, 2.11 s
+ * beside the ceiling (1.20×). (Two threads alone were slower than one there: 2.05 s.)
+ */
+const CEILING_SLOWDOWN = 1.25;
+
 /** The epochs that fit `trainSeconds`, from the speed of a probe of a few steps. */
 async function epochsInBudget(options: DemoOptions, images: number, seed: number, log: (line: string) => void): Promise<number> {
   const budget = options.trainSeconds ?? 420;
@@ -159,7 +166,7 @@ async function epochsInBudget(options: DemoOptions, images: number, seed: number
   const config = demoConfig({ images, seed, epochs: 1 });
   const probe = await runPretrain({ config, out: probeDir, overwrite: true, maxSteps: 8, quiet: true, log: () => {} });
   rmSync(probeDir, { recursive: true, force: true });
-  const epochs = Math.max(3, Math.min(30, Math.floor(budget / (probe.secondsPerStep * stepsPerEpoch(images, config.batchSize) * 1.1))));
+  const epochs = Math.max(3, Math.min(30, Math.floor(budget / (probe.secondsPerStep * CEILING_SLOWDOWN * stepsPerEpoch(images, config.batchSize)))));
   log(`demo: ${probe.secondsPerStep.toFixed(2)} s per step measured → ${epochs} epochs fit the ${budget} s training budget`);
   return epochs;
 }
