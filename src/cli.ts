@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   program.command('demo')
     .description('the whole method on built-in synthetic chest X-rays: generate data, pre-train, evaluate zero-shot classification and grounding, write a report (5–10 min on 2 cores)')
     .option('--out <dir>', 'report folder', 'runs/demo')
-    .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it (default 500: the whole demo stays under 10 minutes)', (v) => Number.parseFloat(v))
+    .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it (default 560: the whole demo stays under 10 minutes)', (v) => Number.parseFloat(v))
     .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))
     .option('--images <n>', 'synthetic images (20 % held out)', (v) => Number.parseInt(v, 10), 1200)
     .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
