@@ -29,7 +29,7 @@ import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
 import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPaths, lossWeightsOf, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
-import { checkBooks } from './zeroshot/books.ts';
+import { checkBooks, disposeBooks } from './zeroshot/books.ts';
 import { locateRunFolder, openRunFolder, RunLog } from './run-folder.ts';
 import { watchStopSignals, type StopSignal } from '../util/stop-signals.ts';
 import { SINGLE_PROCESS, resumeBatch, type PretrainSync } from './pretrain/distributed.ts';
@@ -171,8 +171,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   try {
     checkBooks(books, modelConfig.textDim, booksFile);
   } catch (error) {
-    books.pathology.dispose();
-    books.anatomy.dispose();
+    disposeBooks(books);
     throw error;
   }
   const data = await sync.mainFirst(() => openPretrainLoaders(config, log, { rank: sync.rank, worldSize: sync.worldSize }));
@@ -318,8 +317,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
     await data.valid.close();
     optimizer.dispose();
     model.dispose();
-    books.pathology.dispose();
-    books.anatomy.dispose();
+    disposeBooks(books);
   }
   return {
     out, epochsDone: state.epoch, steps: state.step, bestValLoss: state.bestValLoss, lastValLoss,

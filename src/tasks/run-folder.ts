@@ -66,9 +66,20 @@ export function openRunFolder(options: RunFolderOptions): RunFolder {
  */
 export function locateRunFolder(options: RunFolderOptions): RunFolder {
   if (options.resume === undefined) return { dir: options.out as string, removed: [] };
-  const checkpoint = resolveCheckpoint(options.resume, { runCheckpoint: 'last' });
-  if (checkpoint.kind !== 'medslip') throw new Error(`${checkpoint.path}: holds no training state to resume`); // rank 0 said why
-  return { dir: dirname(checkpoint.prefix), resumeFrom: checkpoint.prefix, removed: [] };
+  const prefix = resumableCheckpoint(options.resume);
+  return { dir: dirname(prefix), resumeFrom: prefix, removed: [] };
+}
+
+/**
+ * The prefix of the medslip checkpoint that `resume` names (a run folder's `last`, `run/best`, a file).
+ * @throws Error naming the file when it is a PyTorch or bare safetensors file, which hold no training state
+ */
+function resumableCheckpoint(resume: string): string {
+  const checkpoint = resolveCheckpoint(resume, { runCheckpoint: 'last' });
+  if (checkpoint.kind !== 'medslip') {
+    throw new Error(`${checkpoint.path}: a ${checkpoint.kind === 'pytorch' ? 'PyTorch' : 'bare safetensors'} file holds no training state to resume; use it with finetune --init, predict or zeroshot --checkpoint`);
+  }
+  return checkpoint.prefix;
 }
 
 function openForResume(resume: string, out: string | undefined): RunFolder {
@@ -76,15 +87,12 @@ function openForResume(resume: string, out: string | undefined): RunFolder {
   if (existsSync(resume) && statSync(resume).isDirectory() && !hasCheckpoint && isRunFolder(resume)) {
     throw new Error(`${resume}: the run has no checkpoint to resume: it was stopped before its first one (saved at the end of each epoch, and on Ctrl-C or SIGTERM); start it again with --overwrite`);
   }
-  const checkpoint = resolveCheckpoint(resume, { runCheckpoint: 'last' });
-  if (checkpoint.kind !== 'medslip') {
-    throw new Error(`${checkpoint.path}: a ${checkpoint.kind === 'pytorch' ? 'PyTorch' : 'bare safetensors'} file holds no training state to resume; use it with finetune --init, predict or zeroshot --checkpoint`);
-  }
-  const dir = dirname(checkpoint.prefix);
+  const prefix = resumableCheckpoint(resume);
+  const dir = dirname(prefix);
   if (out !== undefined && resolve(out) !== resolve(dir)) {
     throw new Error(`--out ${out} is not the folder of the resumed run (${dir}): a resumed run continues in its own folder; leave --out out`);
   }
-  return { dir, resumeFrom: checkpoint.prefix, removed: removeCheckpointLeftovers(dir) };
+  return { dir, resumeFrom: prefix, removed: removeCheckpointLeftovers(dir) };
 }
 
 /** log.jsonl of a run: one JSON object per line, each with the optimizer `step` it was written at. */
