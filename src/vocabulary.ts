@@ -41,6 +41,8 @@ export const NORMAL_OBSERVATION_COUNT = 8;
 
 export const NUM_OBSERVATIONS = OBSERVATIONS.length; // 75
 export const NUM_LANDMARKS = LANDMARKS.length; // 51
+/** Entries of one anatomy × observation label matrix (51 × 75, row-major: landmark, then observation). */
+export const MATRIX_SIZE = NUM_LANDMARKS * NUM_OBSERVATIONS; // 3825
 
 /** Index of an observation by name; throws a RangeError naming the unknown observation. */
 export function observationIndex(name: string): number {

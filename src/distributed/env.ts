@@ -4,7 +4,7 @@
  * workers; torchrun-style launchers, SLURM job scripts (exporting them from SLURM_PROCID and friends) and
  * Kubernetes operators set them the same way, so one command runs under all of them.
  */
-import { invalidArgument } from '../torch/check.ts';
+import { invalidArgument } from '../util/check.ts';
 
 export interface DistributedEnv {
   /** This process among all of the job's processes, 0…worldSize−1. */

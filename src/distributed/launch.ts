@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { checkInteger, invalidArgument } from '../torch/check.ts';
+import { checkInteger, invalidArgument } from '../util/check.ts';
 import { signalExitCode, type StopSignal } from '../util/stop-signals.ts';
 import { DEFAULT_MASTER_PORT, workerEnv } from './env.ts';
 

@@ -4,7 +4,7 @@
  * multiple of worldSize by repeating its start (a few samples are then seen twice in the epoch); with dropLast
  * the tail is cut instead. Rank r takes positions r, r + worldSize, r + 2·worldSize, …
  */
-import { checkInteger } from '../torch/check.ts';
+import { checkInteger } from '../util/check.ts';
 
 /** Samples each rank gets from an epoch of `length` (PyTorch's num_samples). */
 export function samplesPerRank(length: number, worldSize: number, dropLast = false): number {

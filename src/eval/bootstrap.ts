@@ -3,7 +3,8 @@
  * recompute the metric, and take percentiles of the results. Seeded, so a report is reproducible.
  */
 import { Random } from '../util/random.ts';
-import { checkBinaryProblem, checkInteger, checkNumber, type NumericArray } from './validate.ts';
+import { checkBinaryProblem, type NumericArray } from './validate.ts';
+import { checkFinite, checkInteger } from '../util/check.ts';
 
 /** A metric of one binary problem, e.g. `rocAuc` or `(l, s) => maxF1(l, s).f1`. */
 export type BinaryMetric = (labels: Float64Array, scores: Float64Array) => number;
@@ -50,9 +51,9 @@ export function bootstrapCi(labels: NumericArray, scores: NumericArray, metric: 
   const samples = options.samples ?? 1000;
   const seed = options.seed ?? 0;
   const level = options.level ?? 0.95;
-  checkInteger(samples, 'samples', 1);
-  checkNumber(seed, 'seed');
-  checkNumber(level, 'level');
+  checkInteger('samples', samples, 1);
+  checkFinite('seed', seed);
+  checkFinite('level', level);
   if (!(level > 0 && level < 1)) throw new RangeError(`Expected level in (0, 1) for level but received ${level}`);
 
   const n = labels.length;

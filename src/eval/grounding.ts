@@ -10,7 +10,8 @@
  * pixel positive (attention is > 0): pass a real threshold.
  */
 import { countOverlap, type OverlapCounts } from './overlap.ts';
-import { checkFinite, checkInteger, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { checkFiniteArray, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { checkInteger } from '../util/check.ts';
 
 export type { OverlapCounts } from './overlap.ts';
 
@@ -23,13 +24,13 @@ export type { OverlapCounts } from './overlap.ts';
 export function pointingGame(heat: NumericArray, mask: NumericArray, width: number, height: number): boolean {
   checkNumericArray(heat, 'heat');
   checkNumericArray(mask, 'mask');
-  checkInteger(width, 'width', 1);
-  checkInteger(height, 'height', 1);
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   if (heat.length !== width * height) {
     throw new RangeError(`Expected width × height = ${width * height} values in heat but received ${heat.length}`);
   }
   checkSameLength(heat, mask, 'heat', 'mask');
-  checkFinite(heat, 'heat');
+  checkFiniteArray(heat, 'heat');
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < heat.length; i++) if (heat[i] > max) max = heat[i];
   for (let i = 0; i < heat.length; i++) if (heat[i] === max && mask[i] > 0) return true;
@@ -69,7 +70,7 @@ export function dice(heat: NumericArray, mask: NumericArray, threshold: number):
  */
 export function normalizeByMax(heat: NumericArray): Float64Array {
   checkNumericArray(heat, 'heat');
-  checkFinite(heat, 'heat');
+  checkFiniteArray(heat, 'heat');
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < heat.length; i++) if (heat[i] > max) max = heat[i];
   if (!(max > 0)) throw new RangeError(`Expected a positive maximum in heat but received ${max}`);

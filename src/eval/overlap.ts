@@ -1,5 +1,6 @@
 /** The pixel counting shared by the grounding and segmentation metrics. */
-import { checkFinite, checkNumber, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { checkFiniteArray, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
+import { checkFinite } from '../util/check.ts';
 
 /** Pixel counts of a thresholded map against a target mask. */
 export interface OverlapCounts {
@@ -19,8 +20,8 @@ export function countOverlap(
   checkNumericArray(values, valuesName);
   checkNumericArray(mask, maskName);
   checkSameLength(values, mask, valuesName, maskName);
-  checkFinite(values, valuesName);
-  checkNumber(threshold, 'threshold');
+  checkFiniteArray(values, valuesName);
+  checkFinite('threshold', threshold);
   let predicted = 0;
   let target = 0;
   let intersection = 0;

@@ -9,7 +9,8 @@
  * it so that reported accuracies are comparable with the paper's.
  */
 import { precisionRecallCurve } from './curves.ts';
-import { checkBinaryProblem, checkNumber, type NumericArray } from './validate.ts';
+import { checkBinaryProblem, type NumericArray } from './validate.ts';
+import { checkFinite } from '../util/check.ts';
 
 /** The max-F1 operating point of one binary problem. */
 export interface MaxF1 {
@@ -29,7 +30,7 @@ export interface MaxF1 {
  */
 export function accuracyAbove(labels: NumericArray, scores: NumericArray, threshold: number): number {
   checkBinaryProblem(labels, scores);
-  checkNumber(threshold, 'threshold');
+  checkFinite('threshold', threshold);
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if ((scores[i] > threshold ? 1 : 0) === labels[i]) correct++;
   return correct / labels.length;

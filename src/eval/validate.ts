@@ -34,7 +34,7 @@ export function checkBinaryLabels(labels: NumericArray, name = 'labels'): void {
 }
 
 /** Throws RangeError unless every value is finite (NaN would silently reorder a sort). */
-export function checkFinite(values: NumericArray, name: string): void {
+export function checkFiniteArray(values: NumericArray, name: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new RangeError(`Expected a finite number for ${name}[${i}] but received ${String(values[i])}`);
@@ -56,19 +56,6 @@ export function checkBinaryProblem(labels: unknown, scores: unknown): asserts la
   checkSameLength(labels, scores as NumericArray, 'labels', 'scores');
   if (labels.length === 0) throw new RangeError('Expected at least one sample but labels and scores are empty');
   checkBinaryLabels(labels);
-  checkFinite(scores as NumericArray, 'scores');
+  checkFiniteArray(scores as NumericArray, 'scores');
 }
 
-/** Throws RangeError unless `value` is a finite number; TypeError if it is not a number at all. */
-export function checkNumber(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name} but received ${describe(value)}`);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a finite number for ${name} but received ${value}`);
-}
-
-/** Throws unless `value` is an integer in [min, max]. */
-export function checkInteger(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): asserts value is number {
-  if (typeof value !== 'number') throw new TypeError(`Expected an integer for ${name} but received ${describe(value)}`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`Expected an integer in [${min}, ${max}] for ${name} but received ${value}`);
-  }
-}

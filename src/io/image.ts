@@ -5,11 +5,10 @@
  * The reference opens every image with PIL as RGB; `readImage(path, { channels: 3 })` gives that, and
  * `toGrey` uses PIL's ITU-R 601-2 integer luma so that a colour image converts to the same grey levels.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodeDicom, isDicom } from './dicom.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 /** Interleaved (HWC) pixels; `data.length === width * height * channels`. */
 export interface Image {
@@ -142,8 +141,8 @@ function pixelCount(bytes: Uint8Array, format: 'PNG' | 'JPEG'): string {
 }
 
 /**
- * Writes an image as PNG (8 or 16 bit, grey or RGB), atomically: to a temporary file beside the target, then
- * renamed, so that a crash never leaves a half-written PNG under the final name.
+ * Writes an image as PNG (8 or 16 bit, grey or RGB), atomically (src/io/atomic-write.ts): a crash never leaves a
+ * half-written PNG under the final name.
  *
  * @throws {TypeError|RangeError} when `image` is not a valid Image.
  */
@@ -154,14 +153,7 @@ export async function writePng(path: string, image: Image): Promise<void> {
     .toColourspace(image.channels === 1 ? (sixteen ? 'grey16' : 'b-w') : (sixteen ? 'rgb16' : 'srgb'))
     .png()
     .toBuffer();
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, png);
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+  writeFileAtomic(path, png);
 }
 
 /** Grey → RGB by replicating the grey channel (as PIL's convert('RGB')); RGB is returned unchanged. */

@@ -6,6 +6,7 @@
 import { writeFileAtomic } from './atomic-write.ts';
 import { loadFile, type FileInput } from './source.ts';
 import { bytesOf, checkRawTensor, dataFromBytes, ITEM_SIZE, numel, type DType, type RawTensor } from './raw-tensor.ts';
+import { checkShape } from '../util/check.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 // numpy aligns the data start to 64 bytes (ARRAY_ALIGN in format.py); writers here do the same.
@@ -64,16 +65,17 @@ export function readNpy(input: FileInput): RawTensor {
 }
 
 /**
- * Writes a RawTensor as a .npy file (format 1.0, or 2.0 when the header needs it), atomically.
- * @example writeNpy('labels.npy', { dtype: 'float64', shape: [n, 51, 75], data })
- * @throws TypeError for a malformed tensor; RangeError for bfloat16, which NumPy has no dtype for
+ * The header of a C-order little-endian .npy file of this dtype and shape (format 1.0, or 2.0 when the header
+ * needs it), padded so that the data, which follows it directly, starts on a 64-byte boundary. For writers that
+ * stream the data (the synthetic dataset's label matrices); `writeNpy` writes a whole array.
+ * @throws TypeError for a shape that is not non-negative integers; RangeError for bfloat16 (NumPy has no dtype for it)
  */
-export function writeNpy(path: string, tensor: RawTensor): void {
-  checkRawTensor(tensor);
-  const descr = DTYPE_DESCR[tensor.dtype];
-  if (descr === undefined) throw new RangeError(`Expected a dtype NumPy can store but received ${tensor.dtype}`);
-  const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(', ')})`;
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+export function npyHeader(dtype: DType, shape: readonly number[]): Buffer {
+  checkShape('shape', shape);
+  const descr = DTYPE_DESCR[dtype];
+  if (descr === undefined) throw new RangeError(`Expected a dtype NumPy can store but received ${dtype}`);
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   let major = 1;
   let prefix = 10;
   let padded = pad(dict, prefix);
@@ -82,13 +84,24 @@ export function writeNpy(path: string, tensor: RawTensor): void {
     prefix = 12;
     padded = pad(dict, prefix);
   }
-  const head = Buffer.alloc(prefix);
+  const head = Buffer.alloc(prefix + padded.length);
   head.set(MAGIC, 0);
   head[6] = major;
   head[7] = 0;
   if (major === 1) head.writeUInt16LE(padded.length, 8);
   else head.writeUInt32LE(padded.length, 8);
-  writeFileAtomic(path, [head, Buffer.from(padded, 'latin1'), bytesOf(tensor)]);
+  head.write(padded, prefix, 'latin1');
+  return head;
+}
+
+/**
+ * Writes a RawTensor as a .npy file (format 1.0, or 2.0 when the header needs it), atomically.
+ * @example writeNpy('labels.npy', { dtype: 'float64', shape: [n, 51, 75], data })
+ * @throws TypeError for a malformed tensor; RangeError for bfloat16, which NumPy has no dtype for
+ */
+export function writeNpy(path: string, tensor: RawTensor): void {
+  checkRawTensor(tensor);
+  writeFileAtomic(path, [npyHeader(tensor.dtype, tensor.shape), bytesOf(tensor)]);
 }
 
 function pad(dict: string, prefix: number): string {

@@ -5,8 +5,9 @@
  * float16 and bfloat16 have no JavaScript typed array, so their data is kept as raw `Uint16Array` bit patterns
  * (exactly as stored on disk); `toFloat32` widens any RawTensor to float32 values when numbers are needed.
  */
+import type { DType } from '../torch/dtype.ts'; // the type only: reading files loads no engine
 
-export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type { DType };
 
 export type RawTensorData =
   | Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;

@@ -1,5 +1,6 @@
 /** The basic layers, with PyTorch's parameter names, shapes and default initialisation. */
 import * as torch from '../torch/index.ts';
+import type { Pair } from '../torch/functional.ts';
 import { Module } from './module.ts';
 import { defaultBias_, kaimingUniform_ } from './init.ts';
 
@@ -25,8 +26,6 @@ export class Linear extends Module implements TensorModule {
     return F.linear(input, this.weight, this.bias);
   }
 }
-
-type Pair = number | [number, number];
 
 export interface Conv2dOptions { stride?: Pair; padding?: Pair; dilation?: Pair; groups?: number; bias?: boolean }
 

@@ -6,7 +6,7 @@
  * gradient clipping by global norm, and a state that checkpoints save and restore.
  */
 import * as torch from '../torch/index.ts';
-import { checkNumber } from '../torch/check.ts';
+import { checkNumber } from '../util/check.ts';
 
 export interface ParamGroup {
   params: torch.Tensor[];

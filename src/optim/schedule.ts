@@ -11,6 +11,7 @@
  * the start of epoch e ≥ 1 it calls step(e + 5). medslip's own trainer uses `cosineWithWarmup` per optimizer
  * step instead.
  */
+import { checkFinite, checkInteger, invalidArgument } from '../util/check.ts';
 
 export interface CosineScheduleOptions {
   /** Peak learning rate reached after warm-up (timm: the optimizer's lr). */
@@ -56,18 +57,6 @@ export const REFERENCE_PRETRAIN_SCHEDULE: Readonly<CosineScheduleOptions> = Obje
   warmupStepIterations: 100,
 });
 
-function checkNonNegative(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name} but received ${typeof value}`);
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`Expected a finite number ≥ 0 for ${name} but received ${value}`);
-  return value;
-}
-
-function checkCount(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected an integer for ${name} but received ${typeof value}`);
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`Expected an integer ≥ ${min} for ${name} but received ${value}`);
-  return value;
-}
-
 /**
  * timm's cosine schedule with warm-up.
  *
@@ -75,22 +64,22 @@ function checkCount(value: unknown, name: string, min: number): number {
  * @throws {TypeError|RangeError} for a missing or out-of-range option.
  */
 export function cosineSchedule(options: CosineScheduleOptions): CosineSchedule {
-  const baseLr = checkNonNegative(options.baseLr, 'baseLr');
-  const tInitial = checkNonNegative(options.tInitial, 'tInitial');
-  if (tInitial === 0) throw new RangeError('Expected a number > 0 for tInitial but received 0');
-  const lrMin = checkNonNegative(options.lrMin ?? 0, 'lrMin');
-  const warmupT = checkNonNegative(options.warmupT ?? 0, 'warmupT');
-  const warmupLrInit = checkNonNegative(options.warmupLrInit ?? 0, 'warmupLrInit');
-  const tMul = checkNonNegative(options.tMul ?? 1, 'tMul');
-  if (tMul === 0) throw new RangeError('Expected a number > 0 for tMul but received 0');
-  const decayRate = checkNonNegative(options.decayRate ?? 1, 'decayRate');
-  const cycleLimit = checkCount(options.cycleLimit ?? 1, 'cycleLimit', 0);
+  const baseLr = checkFinite('baseLr', options.baseLr, 0);
+  const tInitial = checkFinite('tInitial', options.tInitial, 0);
+  if (tInitial === 0) throw invalidArgument('tInitial', 'finite number > 0', tInitial, true);
+  const lrMin = checkFinite('lrMin', options.lrMin ?? 0, 0);
+  const warmupT = checkFinite('warmupT', options.warmupT ?? 0, 0);
+  const warmupLrInit = checkFinite('warmupLrInit', options.warmupLrInit ?? 0, 0);
+  const tMul = checkFinite('tMul', options.tMul ?? 1, 0);
+  if (tMul === 0) throw invalidArgument('tMul', 'finite number > 0', tMul, true);
+  const decayRate = checkFinite('decayRate', options.decayRate ?? 1, 0);
+  const cycleLimit = checkInteger('cycleLimit', options.cycleLimit ?? 1, 0);
   const warmupPrefix = options.warmupPrefix ?? true;
-  const warmupStepIterations = checkCount(options.warmupStepIterations ?? 100, 'warmupStepIterations', 1);
+  const warmupStepIterations = checkInteger('warmupStepIterations', options.warmupStepIterations ?? 100, 1);
   const warmupStep = warmupT > 0 ? (baseLr - warmupLrInit) / warmupT : 0;
 
   function lrAt(t: number): number {
-    checkNonNegative(t, 't');
+    checkFinite('t', t, 0);
     if (t < warmupT) return warmupLrInit + t * warmupStep;
     const tc = warmupPrefix ? t - warmupT : t;
     let cycle: number;
@@ -113,8 +102,8 @@ export function cosineSchedule(options: CosineScheduleOptions): CosineSchedule {
   }
 
   function referenceLrAt(epoch: number, iteration: number): number {
-    checkCount(epoch, 'epoch', 0);
-    checkCount(iteration, 'iteration', 0);
+    checkInteger('epoch', epoch, 0);
+    checkInteger('iteration', iteration, 0);
     if (epoch >= 1) return lrAt(epoch + warmupT);
     // The loop calls step(i / 100) after the optimizer step of iterations 0, 100, …, 100·warmupT, so
     // iteration i (1-based after the first step) runs with the lr of the last such call.
@@ -145,17 +134,17 @@ export interface CosineWithWarmupOptions {
  * @throws {RangeError} for negative rates or steps, or warmupSteps > totalSteps.
  */
 export function cosineWithWarmup(options: CosineWithWarmupOptions): (step: number) => number {
-  const baseLr = checkNonNegative(options.baseLr, 'baseLr');
-  const minLr = checkNonNegative(options.minLr, 'minLr');
-  const warmupLr = checkNonNegative(options.warmupLr, 'warmupLr');
-  const warmupSteps = checkCount(options.warmupSteps, 'warmupSteps', 0);
-  const totalSteps = checkCount(options.totalSteps, 'totalSteps', 1);
+  const baseLr = checkFinite('baseLr', options.baseLr, 0);
+  const minLr = checkFinite('minLr', options.minLr, 0);
+  const warmupLr = checkFinite('warmupLr', options.warmupLr, 0);
+  const warmupSteps = checkInteger('warmupSteps', options.warmupSteps, 0);
+  const totalSteps = checkInteger('totalSteps', options.totalSteps, 1);
   if (warmupSteps > totalSteps) {
     throw new RangeError(`Expected warmupSteps ≤ totalSteps (${totalSteps}) but received ${warmupSteps}`);
   }
   const decaySteps = totalSteps - warmupSteps;
   return (step: number): number => {
-    checkNonNegative(step, 'step');
+    checkFinite('step', step, 0);
     if (step < warmupSteps) return warmupLr + ((baseLr - warmupLr) * step) / warmupSteps;
     if (decaySteps === 0 || step >= totalSteps) return minLr;
     const progress = (step - warmupSteps) / decaySteps;

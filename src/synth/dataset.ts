@@ -27,9 +27,14 @@ import { NUM_LANDMARKS, NUM_OBSERVATIONS, type Landmark } from '../vocabulary.ts
 import { Random } from '../util/random.ts';
 import { FINDING_KINDS, type FindingKind, type FindingSamplingOptions, type Laterality, type Severity } from './findings.ts';
 import type { LandmarkMasks } from './landmarks.ts';
-import { float64LittleEndian, npyFloat64Header } from './npy.ts';
+import { npyHeader } from '../io/npy.ts';
+import { bytesOf } from '../io/raw-tensor.ts';
 import { type Sentence, writeReport } from './report.ts';
 import { type SceneOptions, renderScene, sampleScene } from './scene.ts';
+import { checkInteger } from '../util/check.ts';
+import { csvLine } from '../util/csv.ts';
+
+const csvRow = (values: readonly (string | number)[]): string => `${csvLine(values)}\n`;
 
 /** Bumped whenever the same seed would produce different files. */
 export const SYNTH_VERSION = 5;
@@ -156,27 +161,12 @@ const CXR14_OF: Partial<Record<FindingKind, number[]>> = {
   pneumothorax: [7], edema: [9], emphysema: [10],
 };
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(values: ReadonlyArray<string | number>): string {
-  return values.map(csvField).join(',') + '\n';
-}
-
 async function writePng(path: string, pixels: Uint8Array, size: number): Promise<void> {
   // b-w keeps the PNG single-channel (sharp writes sRGB otherwise)
   await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: size, height: size, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toFile(path);
-}
-
-function checkCount(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected integer in [${min}, ${max}] for ${name} but received ${String(value)} (${typeof value})`);
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`Expected integer in [${min}, ${max}] for ${name} but received ${value} (number)`);
-  return value;
 }
 
 /** The manifest of a folder written by `writeSyntheticDataset`, or undefined when there is none. */
@@ -197,10 +187,10 @@ export function readSyntheticManifest(dir: string): SyntheticDatasetManifest | u
 }
 
 function resolvedOptions(options: DatasetOptions) {
-  const n = checkCount(options.n ?? 2000, 'n', 1, 10_000_000);
+  const n = checkInteger('n', options.n ?? 2000, 1, 10_000_000);
   const size = options.size ?? 224;
-  const seed = checkCount(options.seed ?? 0, 'seed', 0, 0xffffffff);
-  const heldOut = checkCount(options.heldOut ?? Math.round(n * 0.2), 'heldOut', 0, n - 1);
+  const seed = checkInteger('seed', options.seed ?? 0, 0, 0xffffffff);
+  const heldOut = checkInteger('heldOut', options.heldOut ?? Math.round(n * 0.2), 0, n - 1);
   const validFraction = options.validFraction ?? 0.1;
   if (typeof validFraction !== 'number' || !(validFraction >= 0 && validFraction < 1)) {
     throw new RangeError(`Expected number in [0, 1) for validFraction but received ${String(validFraction)}`);
@@ -253,16 +243,16 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
     await mkdir(join(temp, 'masks'), { recursive: true });
     // the matrices stream into labels.npy as they are made, so memory does not grow with n
     labels = await open(join(temp, 'labels.npy'), 'w');
-    await labels.write(npyFloat64Header([n, NUM_LANDMARKS, NUM_OBSERVATIONS]));
+    await labels.write(npyHeader('float64', [n, NUM_LANDMARKS, NUM_OBSERVATIONS]));
     const train: Record<string, { labels_id: number }> = {};
     const valid: Record<string, { labels_id: number }> = {};
-    let reports = csvLine(['id', 'image', 'text']);
+    let reports = csvRow(['id', 'image', 'text']);
     // Downstream files for every split: heldout_* evaluate; train_* / valid_* serve fine-tuning.
     type Split = 'train' | 'valid' | 'heldout';
     const downstream = Object.fromEntries((['train', 'valid', 'heldout'] as const).map((split) => [split, {
-      cxr14: csvLine(['img_path', 'Image Index', 'Finding Label', ...CXR14_COLUMNS]),
-      rsna: csvLine(['ID', 'img_path', 'boxes', 'classes']),
-      siim: csvLine(['image_path', 'pneumothorax']),
+      cxr14: csvRow(['img_path', 'Image Index', 'Finding Label', ...CXR14_COLUMNS]),
+      rsna: csvRow(['ID', 'img_path', 'boxes', 'classes']),
+      siim: csvRow(['image_path', 'pneumothorax']),
     }])) as Record<Split, { cxr14: string; rsna: string; siim: string }>;
     const counts = Object.fromEntries([...FINDING_KINDS, 'normal'].map((k) => [k, 0])) as Record<FindingKind | 'normal', number>;
     let writeError: unknown;
@@ -280,8 +270,8 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       const name = `${String(i).padStart(6, '0')}.png`;
       const imagePath = `images/${name}`;
       await queue(writePng(join(temp, imagePath), sample.image, size));
-      await labels.write(float64LittleEndian(sample.matrix));
-      reports += csvLine([i, imagePath, sample.report]);
+      await labels.write(bytesOf({ dtype: 'float64', shape: [NUM_LANDMARKS, NUM_OBSERVATIONS], data: sample.matrix }));
+      reports += csvRow([i, imagePath, sample.report]);
       if (sample.findings.length === 0) counts.normal++;
       for (const f of sample.findings) counts[f.kind]++;
       const split: Split = i < trainCount ? 'train' : i < pretrainCount ? 'valid' : 'heldout';
@@ -291,10 +281,10 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       const columns = new Array<number>(CXR14_COLUMNS.length).fill(0);
       for (const f of sample.findings) for (const c of CXR14_OF[f.kind] ?? []) columns[c] = 1;
       const names = NIH_NAMES.filter((_, c) => columns[c] === 1);
-      files.cxr14 += csvLine([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...columns]);
+      files.cxr14 += csvRow([imagePath, name, names.length > 0 ? names.join('|') : 'No Finding', ...columns]);
       const boxes = sample.findings.flatMap((f, k) => (f.kind === 'consolidation' ? [boundingBox(sample.masks[k], size)] : []))
         .filter((b): b is string => b !== undefined);
-      files.rsna += csvLine([`synth-${seed}-${i}`, imagePath, boxes.length > 0 ? boxes.join('|') : 'nan', boxes.length > 0 ? 1 : 0]);
+      files.rsna += csvRow([`synth-${seed}-${i}`, imagePath, boxes.length > 0 ? boxes.join('|') : 'nan', boxes.length > 0 ? 1 : 0]);
       const mask = new Uint8Array(size * size);
       let pneumothorax = 0;
       sample.findings.forEach((f, k) => {
@@ -304,7 +294,7 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
         for (let p = 0; p < mask.length; p++) if (m[p]) mask[p] = 255;
       });
       await queue(writePng(join(temp, 'masks', name), mask, size));
-      files.siim += csvLine([imagePath, pneumothorax]);
+      files.siim += csvRow([imagePath, pneumothorax]);
       options.onProgress?.(i + 1, n);
     }
     await Promise.all(pending);

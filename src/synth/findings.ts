@@ -13,6 +13,7 @@ import {
 import type { LandmarkMasks } from './landmarks.ts';
 import { type Layers, type RibBreak, ribBreakKey } from './phantom.ts';
 import { pixelRange, sampleCurve, scratch, smoothField, softEdge, strokePolyline } from './raster.ts';
+import { checkNumber } from '../util/check.ts';
 
 export const FINDING_KINDS = [
   'effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'cardiomegaly', 'edema', 'nodule', 'mass',
@@ -68,20 +69,14 @@ function lobeSide(lobe: Landmark): Side {
   return lobe.includes('right') ? 'right' : 'left';
 }
 
-function checkFraction(value: number, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected number in [0, 1] for ${name} but received ${String(value)} (${typeof value})`);
-  if (!(value >= 0 && value <= 1)) throw new RangeError(`Expected number in [0, 1] for ${name} but received ${value} (number)`);
-  return value;
-}
-
 /**
  * The findings of one sample: none with probability `normalFraction`, otherwise 1–3 distinct kinds drawn by
  * prevalence, each with its side, site, severity and certainty.
  * @throws RangeError for fractions outside [0, 1], maxFindings outside 0–3 or negative/unknown prevalences
  */
 export function sampleFindings(rng: Random, options: FindingSamplingOptions = {}): Finding[] {
-  const normalFraction = checkFraction(options.normalFraction ?? 0.3, 'normalFraction');
-  const uncertainFraction = checkFraction(options.uncertainFraction ?? 0.15, 'uncertainFraction');
+  const normalFraction = checkNumber('normalFraction', options.normalFraction ?? 0.3, 0, 1);
+  const uncertainFraction = checkNumber('uncertainFraction', options.uncertainFraction ?? 0.15, 0, 1);
   const maxFindings = options.maxFindings ?? 3;
   if (!Number.isInteger(maxFindings) || maxFindings < 0 || maxFindings > 3) {
     throw new RangeError(`Expected integer in [0, 3] for maxFindings but received ${String(maxFindings)}`);

@@ -11,4 +11,3 @@ export { renderPhantom, type Phantom, type PhantomOptions } from './phantom.ts';
 export { LandmarkMasks, LOCALISED_LANDMARKS } from './landmarks.ts';
 export { writeReport, labelMatrix, type Report, type Sentence, type Statement, type StatementLabel, type ReportedFinding } from './report.ts';
 export { sampleScene, renderScene, type Scene, type SceneOptions, type RenderedScene, type RenderedFinding } from './scene.ts';
-export { encodeNpyFloat64 } from './npy.ts';

@@ -46,6 +46,7 @@ import { openPretrainLoaders } from './pretrain/data.ts';
 import { pythonWithTorch } from './bench-python.ts';
 import { disposeBooks, readBooksFile } from './zeroshot/books.ts';
 import { fixed, formatTable } from './zeroshot/output.ts';
+import { checkInteger } from '../util/check.ts';
 
 /** The five terms and their sum, in the order both sides record them. */
 export const PARITY_TERMS = ['lossCePathology', 'lossClPathology', 'lossCeAnatomy', 'lossClAnatomy', 'lossAp', 'loss'] as const;
@@ -115,7 +116,7 @@ const raw = (tensor: torch.Tensor): RawTensor => torch.toRaw(tensor) as RawTenso
 export async function runLearningParity(options: LearningParityOptions): Promise<LearningParityResult> {
   const log = options.log ?? console.log;
   const steps = options.steps ?? 100;
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`Expected an integer ≥ 1 for steps but received ${String(steps)}`);
+  checkInteger('steps', steps, 1);
   const python = pythonWithTorch(); // checked before minutes of training
   if (python === undefined) throw new Error('learning parity needs PyTorch: no python3 here imports torch (Debian: apt-get install python3-torch)');
   const out = options.out;

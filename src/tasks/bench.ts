@@ -11,7 +11,7 @@ import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../synth/datas
 import { cacheDir } from './pretrain/data.ts';
 import { MODEL_BENCH_CONFIGS, runModelBench, type ModelBenchResult } from './bench-model.ts';
 import type { Device } from '../torch/index.ts';
-import { checkInteger } from '../torch/check.ts';
+import { checkInteger } from '../util/check.ts';
 
 export interface BenchResult {
   models: ModelBenchResult[];

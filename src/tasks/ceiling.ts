@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { withoutUndefined } from '../util/object.ts';
-import { checkInteger, checkNumber, invalidArgument } from '../torch/check.ts';
+import { checkInteger, checkNumber, invalidArgument } from '../util/check.ts';
 import { checkBackbone, ResNetClassifier, type FinetuneBackbone } from '../models/classifier.ts';
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';

@@ -12,7 +12,7 @@ import { MeDSLIP } from '../models/medslip.ts';
 import { readImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { prepareOutputFolder } from '../io/output-folder.ts';
-import { checkInteger } from '../torch/check.ts';
+import { checkInteger } from '../util/check.ts';
 import { testTransform, resize } from '../data/transforms/index.ts';
 import { OnnxMedslip } from '../export/index.ts';
 import { heatmapFigurePng } from '../viz/heatmap.ts';

@@ -23,13 +23,13 @@ import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup, cosineSchedule, REFERENCE_PRETRAIN_SCHEDULE } from '../optim/schedule.ts';
 import { readCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { encodeBooks, loadBooks, saveBooks } from '../text/encode-books.ts';
+import { encodeBooks, saveBooks } from '../text/encode-books.ts';
 import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
 import { type PretrainConfig, FIXED_ON_RESUME, PRETRAIN_DEFAULTS, checkInputPaths, lossWeightsOf, validate } from './pretrain/config.ts';
 import { openPretrainLoaders } from './pretrain/data.ts';
-import { checkBooks, disposeBooks } from './zeroshot/books.ts';
+import { checkBooks, disposeBooks, readBooksFile } from './zeroshot/books.ts';
 import { locateRunFolder, openRunFolder, RunLog } from './run-folder.ts';
 import { watchStopSignals, type StopSignal } from '../util/stop-signals.ts';
 import { SINGLE_PROCESS, resumeBatch, type PretrainSync } from './pretrain/distributed.ts';
@@ -98,15 +98,15 @@ function modelConfigOf(config: PretrainConfig, textDim: number): MedslipConfig {
 function prepareBooks(config: PretrainConfig, out: string, log: (line: string) => void, write: boolean): { books: Books; file: string } {
   const file = join(out, 'books.safetensors');
   if (config.books) {
-    const loaded = loadBooks(config.books);
-    log(`books: ${config.books} (${loaded.metadata.encoder}, dim ${loaded.metadata.dim})`);
+    const books = readBooksFile(config.books);
+    log(`books: ${config.books} (${books.metadata.encoder}, dim ${books.metadata.dim})`);
     if (config.books !== file && write) writeFileAtomic(file, readFileSync(config.books));
-    return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+    return { books, file };
   }
   if (existsSync(file)) {
-    const loaded = loadBooks(file);
-    log(`books: reusing ${file} (${loaded.metadata.encoder})`);
-    return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+    const books = readBooksFile(file);
+    log(`books: reusing ${file} (${books.metadata.encoder})`);
+    return { books, file };
   }
   const encoded = encodeBooks({
     textEncoder: config.textEncoder === 'offline' ? undefined : config.textEncoder,
@@ -122,8 +122,7 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
   if (config.textEncoder === 'offline') {
     log('books: the offline encoder has no medical language knowledge (structure only); use --text-encoder with a BERT folder for transfer to unseen findings');
   }
-  const loaded = loadBooks(file);
-  return { books: { pathology: loaded.pathology.keep(), anatomy: loaded.anatomy.keep() }, file };
+  return { books: readBooksFile(file), file };
 }
 
 /**

@@ -24,6 +24,7 @@ import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import { csvText, fixed, formatTable, writeOutputs } from './zeroshot/output.ts';
 import { planQueries } from './zeroshot/queries.ts';
 import { classTargets, describeQuery, type ClassTarget, type Query } from './zeroshot/targets.ts';
+import { checkInteger } from '../util/check.ts';
 
 // What a caller (the CLI) needs besides the task itself: dataset names, prompt encoders matching a books file.
 export { ZEROSHOT_DATASETS, type ZeroshotDatasetKind } from './zeroshot/data.ts';
@@ -88,7 +89,7 @@ export async function runZeroshotClassify(options: ZeroshotClassifyOptions): Pro
   const batchSize = checkBatchSize(options.batchSize ?? 64);
   const requestedSize = options.size === undefined ? undefined : checkInputSize(options.size);
   const resamples = options.bootstrap ?? 1000;
-  if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`Expected an integer ≥ 0 for bootstrap but received ${String(resamples)}`);
+  checkInteger('bootstrap', resamples, 0);
   if (options.out !== undefined) prepareOutputFolder(options.out); // before any work: a bad --out fails now, not after the evaluation
   const dataset = await openZeroshotDataset(options.dataset, options.csv, { imageRoot: options.imageRoot, loadImage: options.loadImage });
   const indices = firstRows(dataset.length, options.limit);

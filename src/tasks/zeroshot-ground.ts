@@ -34,6 +34,7 @@ import { csvText, fixed, formatTable, spread, writeOutputs } from './zeroshot/ou
 import { planQueries } from './zeroshot/queries.ts';
 import { DEFAULT_SWEEP, DEFAULT_THRESHOLD, ThresholdSweep, type SweepRow } from './zeroshot/sweep.ts';
 import { classTargets, describeQuery, type Query } from './zeroshot/targets.ts';
+import { checkInteger, checkOneOf, invalidArgument } from '../util/check.ts';
 
 export { DEFAULT_SWEEP, DEFAULT_THRESHOLD, type SweepRow } from './zeroshot/sweep.ts';
 export { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
@@ -92,11 +93,11 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
   const batchSize = checkBatchSize(options.batchSize ?? 64);
   const requestedSize = options.size === undefined ? undefined : checkInputSize(options.size);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) throw new RangeError(`Expected a number in [0, 1) for threshold but received ${String(threshold)}`);
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) throw invalidArgument('threshold', 'number in [0, 1)', threshold, typeof threshold === 'number');
   const upsampling = options.upsampling ?? 'nearest';
-  if (upsampling !== 'nearest' && upsampling !== 'bilinear') throw new RangeError(`Expected "nearest" or "bilinear" for upsampling but received ${JSON.stringify(upsampling)}`);
+  checkOneOf('upsampling', upsampling, ['nearest', 'bilinear']);
   const overlayCount = options.overlays ?? 8;
-  if (!Number.isInteger(overlayCount) || overlayCount < 0) throw new RangeError(`Expected an integer ≥ 0 for overlays but received ${String(overlayCount)}`);
+  checkInteger('overlays', overlayCount, 0);
   const sweep = new ThresholdSweep(options.thresholds ?? DEFAULT_SWEEP);
   const equalize = options.equalize ?? options.dataset === 'rsna';
 

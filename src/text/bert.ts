@@ -21,6 +21,7 @@ import { readSafetensors } from '../io/safetensors.ts';
 import { loadStateDict } from '../io/pth.ts';
 import type { RawTensor } from '../io/raw-tensor.ts';
 import { loadTokenizer, type BertTokenizer } from './tokenizer.ts';
+import { checkInteger } from '../util/check.ts';
 
 /** The fields of a Hugging Face `config.json` that shape a BERT encoder. */
 export interface BertConfig {
@@ -228,7 +229,7 @@ export class BertModel extends Module {
    * @example const hidden = model.encode(ids, mask); const cls = hidden.select(1, 0) // (N, H)
    */
   encode(inputIds: torch.Tensor, attentionMask: torch.Tensor, options: { batchSize?: number } = {}): torch.Tensor {
-    const batchSize = checkBatchSize(options.batchSize ?? 16);
+    const batchSize = checkInteger('batchSize', options.batchSize ?? 16, 1);
     const count = inputIds.shape[0];
     return torch.noGrad(() => torch.scope(() => {
       const parts: torch.Tensor[] = [];
@@ -239,12 +240,6 @@ export class BertModel extends Module {
       return parts.length === 1 ? parts[0] : torch.cat(parts, 0);
     }));
   }
-}
-
-function checkBatchSize(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`Expected integer for batchSize but received ${String(value)} (${typeof value})`);
-  if (value < 1) throw new RangeError(`Expected integer in [1, ∞) for batchSize but received ${value}`);
-  return value;
 }
 
 // ---- config.json -------------------------------------------------------------------------------------------
@@ -397,7 +392,7 @@ export function encodeTextsWith(model: BertModel, tokenizer: BertTokenizer, text
   options: EncodeTextsOptions = {}): EncodedTexts {
   const { config } = model;
   const maxLength = options.maxLength ?? 128;
-  const batchSize = checkBatchSize(options.batchSize ?? 16);
+  const batchSize = checkInteger('batchSize', options.batchSize ?? 16, 1);
   if (Number.isInteger(maxLength) && maxLength > config.maxPositionEmbeddings) {
     throw new RangeError(`Expected integer in [2, ${config.maxPositionEmbeddings}] for maxLength but received ${maxLength} (max_position_embeddings)`);
   }

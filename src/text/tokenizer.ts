@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { checkInteger } from '../util/check.ts';
 
 export interface LoadTokenizerOptions {
   /** Lower-case (and, unless the config disables it, strip accents). Default: the folder's `do_lower_case`, else true. */
@@ -244,10 +245,7 @@ function createBertTokenizer(vocab: Map<string, number>, settings: TokenizerSett
       if (typeof text !== 'string') throw new TypeError(`Expected a string for texts[${i}] but received ${typeof text}`);
     });
     const maxLength = options.maxLength ?? 128;
-    if (!Number.isInteger(maxLength)) throw new TypeError(`Expected an integer for maxLength but received ${String(maxLength)}`);
-    if (maxLength < 2 || maxLength > settings.modelMaxLength) {
-      throw new RangeError(`Expected integer in [2, ${settings.modelMaxLength}] for maxLength but received ${maxLength}`);
-    }
+    checkInteger('maxLength', maxLength, 2, settings.modelMaxLength);
     const padding = options.padding ?? 'max_length';
     if (padding !== 'max_length' && padding !== 'longest') {
       throw new RangeError(`Expected 'max_length' or 'longest' for padding but received ${String(padding)}`);

@@ -6,7 +6,7 @@
  * Policy (what to synchronise, buckets, averaging, fault diagnosis) lives in src/distributed.
  */
 import { native, type NativeProcessGroup, type NativeReduceOp, type NativeStore, type NativeWork } from './binding.ts';
-import { checkInteger, checkOneOf, invalidArgument } from './check.ts';
+import { checkInteger, checkOneOf, invalidArgument } from '../util/check.ts';
 import { rethrow } from './dispatch.ts';
 import type { Tensor } from './tensor.ts';
 

@@ -3,7 +3,7 @@ import { native } from './binding.ts';
 import { rethrow } from './dispatch.ts';
 import { dtypeCode, dtypeOfTypedArray, TYPED_ARRAY, type DType } from './dtype.ts';
 import { checkDevice, type Device } from './device.ts';
-import { checkShape, invalidArgument } from './check.ts';
+import { checkShape, invalidArgument } from '../util/check.ts';
 import { aten, Tensor, type GeneratorLike, type Scalar } from './tensor.ts';
 
 export interface CreationOptions {

@@ -2,10 +2,11 @@
  * Neural-network functions (PyTorch's torch.nn.functional): each one call into libtorch, so values and
  * gradients are PyTorch's own.
  */
-import { checkOneOf } from './check.ts';
+import { checkOneOf } from '../util/check.ts';
 import { aten, type Tensor } from './tensor.ts';
 
-type Pair = number | [number, number];
+/** A 2-D size given once for both sides or as [height, width], as PyTorch's `_pair` accepts. */
+export type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (Array.isArray(v) ? v : [v, v]);
 const REDUCTIONS = { none: 0, mean: 1, sum: 2 } as const;
 export type Reduction = keyof typeof REDUCTIONS;

@@ -1,7 +1,7 @@
 /** libtorch's random numbers: the global seed and independent seeded generators. */
 import { native, type NativeGenerator } from './binding.ts';
 import { checkDevice, type Device } from './device.ts';
-import { checkInteger } from './check.ts';
+import { checkInteger } from '../util/check.ts';
 
 /** Seeds libtorch's global generators (init, dropout, randn without a generator). */
 export function manualSeed(seed: number): void {

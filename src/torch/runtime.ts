@@ -1,7 +1,7 @@
 /** Threads, versions, build facts and live-tensor counters. */
 import { native } from './binding.ts';
 import { availableParallelism } from 'node:os';
-import { checkInteger } from './check.ts';
+import { checkInteger } from '../util/check.ts';
 
 /** Sets libtorch's intra-op thread count (Debian's build starts with 1). */
 export function setNumThreads(threads: number): void {

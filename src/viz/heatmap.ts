@@ -10,6 +10,7 @@
 import sharp from 'sharp';
 import { jet } from './colormap.ts';
 import { FONT, escapeXml, formatTick, svgDocument } from './svg.ts';
+import { checkInteger, checkNumber, invalidArgument } from '../util/check.ts';
 
 /** An 8-bit image, row-major, interleaved channels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA). */
 export interface RasterImage {
@@ -132,7 +133,7 @@ const MASK_COLOUR = [255, 0, 255] as const;
 export function heatmapOverlayRgb(image: RasterImage, heat: Grid, options: OverlayOptions = {}): Uint8Array {
   checkImage(image);
   const alpha = options.alpha ?? 0.45;
-  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`Expected a number in [0, 1] for alpha but received ${alpha}`);
+  checkNumber('alpha', alpha, 0, 1);
   const { width, height, channels } = image;
   const upsampled = resizeGrid(gridOf(heat, 'heat'), width, height, options.interpolation ?? 'bilinear');
   let [low, high] = options.range ?? [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
@@ -145,7 +146,7 @@ export function heatmapOverlayRgb(image: RasterImage, heat: Grid, options: Overl
   }
   const span = high - low || 1;
   const floor = options.floor ?? 0;
-  if (typeof floor !== 'number' || !(floor >= 0 && floor < 1)) throw new RangeError(`Expected a number in [0, 1) for floor but received ${floor}`);
+  if (typeof floor !== 'number' || !(floor >= 0 && floor < 1)) throw invalidArgument('floor', 'number in [0, 1)', floor, typeof floor === 'number');
   const rgb = new Uint8Array(width * height * 3);
   const colour = new Uint8Array(3);
   for (let p = 0; p < width * height; p++) {
@@ -244,7 +245,7 @@ function colourBarSvg(height: number, range: [number, number], floor: number): s
 export async function heatmapFigurePng(image: RasterImage, heat: Grid, options: FigureOptions = {}): Promise<Buffer> {
   checkImage(image);
   const minSide = options.minSide ?? 256;
-  if (!Number.isInteger(minSide) || minSide < 1 || minSide > 4096) throw new RangeError(`Expected an integer in [1, 4096] for minSide but received ${minSide}`);
+  checkInteger('minSide', minSide, 1, 4096);
   const factor = Math.max(1, Math.ceil(minSide / Math.min(image.width, image.height)));
   const shown = factor === 1 ? image : enlarge(image, image.width * factor, image.height * factor);
   const floor = options.floor ?? 0.5;

@@ -1,5 +1,6 @@
 /** Line plots of training curves (loss per step or epoch, one line per series) as PNG. */
-import { checkPixels, frameSvg, legendSvg, linearTicks, logTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
+import { frameSvg, legendSvg, linearTicks, logTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
+import { checkInteger } from '../util/check.ts';
 
 export interface Series {
   name: string;
@@ -56,8 +57,8 @@ function axisOver(values: number[], log: boolean, pad: number): Axis {
 export function lossCurveSvg(series: readonly Series[], options: LossCurveOptions): string {
   const logY = options.logY ?? false;
   checkSeries(series, logY);
-  const width = checkPixels(options.width ?? 900, 'width', 200);
-  const height = checkPixels(options.height ?? 560, 'height', 150);
+  const width = checkInteger('width', options.width ?? 900, 200, 8192);
+  const height = checkInteger('height', options.height ?? 560, 150, 8192);
   const frame: Frame = { width, height, left: 90, top: 50, right: width - 30, bottom: height - 65 };
   const xs = series.flatMap((entry) => entry.points.map((point) => point[0]));
   const ys = series.flatMap((entry) => entry.points.map((point) => point[1]));

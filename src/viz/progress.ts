@@ -6,6 +6,7 @@
  * `intervalMs` instead (and one at the end). `silent: true` prints nothing.
  */
 import { createRequire } from 'node:module';
+import { checkInteger } from '../util/check.ts';
 
 /** The part of cli-progress used here (the package ships no type declarations). */
 interface CliSingleBar {
@@ -83,9 +84,7 @@ function formatRate(metrics: ProgressMetrics, value: number, elapsedSeconds: num
  */
 export function progressBar(options: ProgressOptions): ProgressBar {
   const { total } = options;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) {
-    throw new RangeError(`Expected a positive integer for total but received ${String(total)}`);
-  }
+  checkInteger('total', total, 1);
   const intervalMs = options.intervalMs ?? 30_000;
   if (!(intervalMs >= 0)) throw new RangeError(`Expected a number ≥ 0 for intervalMs but received ${intervalMs}`);
   const label = options.label ?? 'progress';

@@ -1,5 +1,6 @@
 /** ROC curves of several classes in one square plot, with the AUC of each in the legend, as PNG. */
-import { checkPixels, frameSvg, legendSvg, linearTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
+import { frameSvg, legendSvg, linearTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
+import { checkInteger } from '../util/check.ts';
 
 export interface NamedRocCurve {
   name: string;
@@ -32,7 +33,7 @@ export function rocCurvesSvg(curves: readonly NamedRocCurve[], options: RocPlotO
       }
     }
   }
-  const size = checkPixels(options.size ?? 640, 'size', 200);
+  const size = checkInteger('size', options.size ?? 640, 200, 8192);
   const frame: Frame = { width: size, height: size, left: 80, top: 50, right: size - 30, bottom: size - 65 };
   const axis = (): Axis => ({ min: 0, max: 1, log: false, ticks: linearTicks(0, 1, 5) });
   const xAxis = axis();

@@ -136,11 +136,3 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-/** Throws unless `value` is an integer number of pixels in [min, max]. */
-export function checkPixels(value: unknown, name: string, min = 64, max = 8192): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected an integer for ${name} but received ${typeof value}`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`Expected an integer in [${min}, ${max}] for ${name} but received ${value}`);
-  }
-  return value;
-}

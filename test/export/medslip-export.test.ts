@@ -205,7 +205,7 @@ test('medslip export checks --out, the books and the size before loading or expo
       new Error(`${file}: is a file, not a folder; choose another output folder`));
     await assert.rejects(runExport({ checkpoint: missing, books: join(dir, 'none.safetensors'), out: join(dir, 'model.onnx') }), /none\.safetensors/);
     await assert.rejects(runExport({ checkpoint: missing, books, out: join(dir, 'model.onnx'), size: 7 }),
-      new RangeError('Expected integer in [32, 4096] for size but received 7'));
+      new RangeError('Expected integer in [32, 4096] for size but received 7 (number)'));
 
     torch.manualSeed(3);
     const model = new MeDSLIP({ backbone: 'resnet18', dModel: 32, heads: 4, layers: 1 });

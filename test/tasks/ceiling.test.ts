@@ -91,7 +91,7 @@ test('ceilingOptionsFor takes the settings a fair comparison shares with a pre-t
 test('bad options fail before training, naming the option or the file', async () => {
   const base = { dataDir: dir, imageSize: SIDE, batchSize: 8, steps: 1, quiet: true, log: (): void => {} };
   await assert.rejects(trainCeiling({ ...base, steps: 0 }), { name: 'RangeError', message: 'Expected integer in [1, 10000000] for steps but received 0 (number)' });
-  await assert.rejects(trainCeiling({ ...base, steps: 1.5 }), { name: 'TypeError', message: 'Expected integer for steps but received 1.5 (number)' });
+  await assert.rejects(trainCeiling({ ...base, steps: 1.5 }), { name: 'TypeError', message: 'Expected integer in [1, 10000000] for steps but received 1.5 (number)' });
   await assert.rejects(trainCeiling({ ...base, lr: -1 }), { name: 'RangeError', message: 'Expected number in (0, 10] for lr but received -1 (number)' });
   await assert.rejects(trainCeiling({ ...base, cropScale: [0.9, 0.5] }), /Expected \[low, high\] with 0 < low ≤ high ≤ 1 for cropScale but received \[0\.9, 0\.5\] \(array\)/);
   await assert.rejects(trainCeiling({ ...base, backbone: 'vgg' as never }), /backbone/);

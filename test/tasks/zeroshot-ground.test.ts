@@ -166,7 +166,7 @@ test('bad options and a file without positives fail with clear errors', async ()
   const base = { checkpoint: setup.checkpoint, books: setup.booksFile, csv: setup.rsnaCsv, size: INPUT_SIZE, ...quiet } as const;
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'cxr14' as 'rsna' }), /"rsna" or "siim" for dataset/);
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', threshold: 1.5 }), /\[0, 1\) for threshold/);
-  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', upsampling: 'cubic' as 'nearest' }), /"nearest" or "bilinear"/);
+  await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', upsampling: 'cubic' as 'nearest' }), /Expected one of nearest, bilinear for upsampling but received cubic \(string\)/);
   await assert.rejects(runZeroshotGround({ ...base, dataset: 'rsna', limit: 1 }), /no positive image among the 1 row\(s\) considered/);
   // an output folder that cannot be written: refused before any image is read
   let imagesRead = 0;

@@ -109,7 +109,7 @@ test('floor: only the heat above the floor is coloured, the rest of the image is
   }
   // the colour map spans the part above the floor: the floor itself is dark blue, the top dark red
   assert.deepEqual(rgbAt(rgb, 4, 3, 3), [Math.round(0.4 * 90 + 0.6 * 128), Math.round(0.4 * 90), Math.round(0.4 * 90)]);
-  assert.throws(() => heatmapOverlayRgb(greyImage(4, 4), heat, { floor: 1 }), /Expected a number in \[0, 1\) for floor but received 1/);
+  assert.throws(() => heatmapOverlayRgb(greyImage(4, 4), heat, { floor: 1 }), /Expected number in \[0, 1\) for floor but received 1 \(number\)/);
 });
 
 test('heatmapFigurePng: a 64-px image is enlarged to 256 px, its mask outlined there, with a colour bar beside it', async () => {
@@ -127,5 +127,5 @@ test('heatmapFigurePng: a 64-px image is enlarged to 256 px, its mask outlined t
   assert.ok(r > g + 40 && r > b + 40, `hot cell red-ish: ${[r, g, b]}`);
   const barTop = at(256 + 19, 20), barBottom = at(256 + 19, 236);
   assert.ok(barTop[0] > barTop[2] && barBottom[2] > barBottom[0], `bar from red (top ${barTop}) to blue (bottom ${barBottom})`);
-  await assert.rejects(heatmapFigurePng(greyImage(8, 8), heat, { minSide: 0 }), /Expected an integer in \[1, 4096\] for minSide but received 0/);
+  await assert.rejects(heatmapFigurePng(greyImage(8, 8), heat, { minSide: 0 }), /Expected integer in \[1, 4096\] for minSide but received 0 \(number\)/);
 });

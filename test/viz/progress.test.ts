@@ -79,6 +79,6 @@ test('silent: nothing is written', () => {
 
 test('bad totals and intervals are rejected', () => {
   assert.throws(() => progressBar({ total: 0 }), { name: 'RangeError', message: /total/ });
-  assert.throws(() => progressBar({ total: 2.5 }), { name: 'RangeError', message: /total/ });
+  assert.throws(() => progressBar({ total: 2.5 }), { name: 'TypeError', message: 'Expected integer in [1, ∞) for total but received 2.5 (number)' });
   assert.throws(() => progressBar({ total: 2, intervalMs: -1 }), { name: 'RangeError', message: /intervalMs/ });
 });

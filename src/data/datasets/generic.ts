@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { readCsv, type CsvOptions } from './csv.ts';
 import { checkIndex, requireFileSync, resolveFrom } from './dataset.ts';
 import { MatrixDataset, type PretrainOptions } from './pretrain.ts';
-import { MATRIX_SIZE } from './protocl.ts';
+import { MATRIX_SIZE } from '../../vocabulary.ts';
 
 /** Turns one report into a row-major (51 × 75) matrix of 1 / 0 / −1. */
 export type ReportLabeller = (report: string) => Float64Array;

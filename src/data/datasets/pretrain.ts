@@ -23,6 +23,7 @@ import {
 } from './dataset.ts';
 import { NpyRows } from './npy-rows.ts';
 import { entityLabels, pretrainTargets, type EntityLabels, type ProtoclCandidates } from './protocl.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export interface PretrainSample extends LabeledSample, EntityLabels, ProtoclCandidates {
   /** (51 × 75) row-major anatomy × observation matrix. */
@@ -61,8 +62,8 @@ export abstract class MatrixDataset implements LabeledDataset<PretrainSample> {
   protected readonly channels: 1 | 3;
 
   protected constructor(options: ImageOptions & SamplingOptions) {
-    this.seed = checkNonNegativeInteger(options.seed ?? 0, 'seed');
-    this.currentEpoch = checkNonNegativeInteger(options.epoch ?? 0, 'epoch');
+    this.seed = checkInteger('seed', options.seed ?? 0, 0);
+    this.currentEpoch = checkInteger('epoch', options.epoch ?? 0, 0);
     this.loadImage = options.loadImage ?? readImageLazily;
     this.channels = checkChannels(options.channels);
   }
@@ -78,7 +79,7 @@ export abstract class MatrixDataset implements LabeledDataset<PretrainSample> {
 
   /** Selects the epoch whose ProtoCL candidates `get` draws (call at the start of each epoch). */
   setEpoch(epoch: number): void {
-    this.currentEpoch = checkNonNegativeInteger(epoch, 'epoch');
+    this.currentEpoch = checkInteger('epoch', epoch, 0);
   }
 
   /** The (51 × 75) row-major matrix of sample `index`. */
@@ -95,7 +96,7 @@ export abstract class MatrixDataset implements LabeledDataset<PretrainSample> {
   /** Sample `index` with the candidates of `epoch` (default: the current epoch). */
   async get(index: number, epoch: number = this.currentEpoch): Promise<PretrainSample> {
     checkIndex(index, this.length, this.name);
-    checkNonNegativeInteger(epoch, 'epoch');
+    checkInteger('epoch', epoch, 0);
     const { imagePath, origin } = this.imageOf(index);
     const [matrix, image] = await Promise.all([
       this.readMatrix(index),
@@ -192,8 +193,3 @@ export function toContractLabels(labels: Float64Array): Float64Array {
   return labels.map((v) => (v === -1 ? Number.NaN : v));
 }
 
-function checkNonNegativeInteger(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`Expected an integer for ${name} but received ${String(value)}`);
-  if (value < 0) throw new RangeError(`Expected a non-negative integer for ${name} but received ${value}`);
-  return value;
-}

@@ -15,13 +15,13 @@
  *   is used once and the row is padded by drawing from them again with replacement; when no non-positive
  *   partner exists at all, the padding is drawn from all partners.
  */
-import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
+import { MATRIX_SIZE, NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
 import { Random, hashSeed } from '../../util/random.ts';
+import { checkInteger } from '../../util/check.ts';
 
 /** Candidates per ProtoCL row (slot 0 plus 7 partners). */
 export const PROTOCL_CANDIDATES = 8;
 /** Number of entries of one label matrix (51 · 75). */
-export const MATRIX_SIZE = NUM_LANDMARKS * NUM_OBSERVATIONS;
 
 export interface EntityLabels {
   /** (75,): 1 present, 0 absent, −1 unknown. */
@@ -104,10 +104,7 @@ function fillRow(out: Int32Array, row: number, present: boolean, partners: numbe
  * @throws TypeError / RangeError unless all three are non-negative safe integers.
  */
 export function sampleSeed(seed: number, epoch: number, index: number): number {
-  for (const [name, value] of [['seed', seed], ['epoch', epoch], ['index', index]] as const) {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`Expected an integer for ${name} but received ${String(value)}`);
-    if (value < 0) throw new RangeError(`Expected a non-negative integer for ${name} but received ${value}`);
-  }
+  for (const [name, value] of [['seed', seed], ['epoch', epoch], ['index', index]] as const) checkInteger(name, value, 0);
   return hashSeed([seed, epoch, index], 0x2545f491);
 }
 

@@ -18,6 +18,7 @@ import {
   checkChannels, checkIndex, loadImageFrom, readImageLazily, requireFileSync, resolveFrom,
   type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
 } from './dataset.ts';
+import { checkInteger } from '../../util/check.ts';
 
 /** A box in pixel coordinates of the original image: top-left corner, width, height. */
 export interface Box {
@@ -155,8 +156,7 @@ export function boxMask(
   outHeight: number,
 ): Uint8Array {
   for (const [name, value] of [['originalWidth', originalWidth], ['originalHeight', originalHeight], ['outWidth', outWidth], ['outHeight', outHeight]] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`Expected an integer for ${name} but received ${String(value)}`);
-    if (value < 1 || value > 65536) throw new RangeError(`Expected integer in [1, 65536] for ${name} but received ${value}`);
+    checkInteger(name, value, 1, 65536);
   }
   // Fill in original coordinates, as one row-span per box row (the grid itself is never materialised).
   const covered = new Uint8Array(originalWidth * originalHeight);

@@ -3,7 +3,7 @@
  * the ids in the same order, and one JSON line of entities per report for inspection).
  */
 import { extractReport, type ExtractOptions, type ReportEntity } from './extract.ts';
-import { MATRIX_SIZE } from './matrix.ts';
+import { MATRIX_SIZE } from '../../vocabulary.ts';
 import type { RadGraphStudy } from './radgraph.ts';
 
 export interface ReportInput { id: string; text: string }

@@ -5,10 +5,10 @@
  * Provenance: the matrix rule of Shef-AIRE/MeDSLIP `adj_matrix.py` and the existence labels of `dataset.py`
  * (REFERENCE.md §1.3 and §2.1).
  */
-import { NUM_LANDMARKS, NUM_OBSERVATIONS, landmarkIndex, observationIndex, type Landmark, type Observation }
+import { MATRIX_SIZE, NUM_LANDMARKS, NUM_OBSERVATIONS, landmarkIndex, observationIndex, type Landmark, type Observation }
   from '../../vocabulary.ts';
 
-export const MATRIX_SIZE = NUM_LANDMARKS * NUM_OBSERVATIONS; // 3825
+export { MATRIX_SIZE };
 
 /** How a mention states its observation; `none` is a RadGraph anatomy with no observation (OBS-NA). */
 export type MentionStatus = 'present' | 'absent' | 'uncertain' | 'none';

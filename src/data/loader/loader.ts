@@ -34,6 +34,7 @@ import type { WorkerInit } from './protocol.ts';
 import { openSource, type SampleSource, type SourceSpec, type TransformSpec } from './sources.ts';
 import { epochOrder } from './seeds.ts';
 import { samplesPerRank, shardOf } from '../../distributed/sampler.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export interface BatchLoaderOptions<S extends LoaderItem, B> {
   /** The dataset, as a serialisable description (see sources.ts). */
@@ -144,7 +145,7 @@ export class BatchLoader<S extends LoaderItem, B> {
 
   /** The dataset positions of `epoch`, in the order they are visited (every position once; a shard: this rank's share). */
   order(epoch: number): number[] {
-    checkNonNegativeInteger(epoch, 'epoch');
+    checkInteger('epoch', epoch, 0);
     const order = epochOrder(this.source.length, this.seed, epoch, this.shuffle, this.positions);
     const shard = this.options.shard;
     if (shard === undefined || shard.worldSize === 1) return order;
@@ -165,9 +166,9 @@ export class BatchLoader<S extends LoaderItem, B> {
    *   this loader is being iterated, and with "<dataset> sample <index> (epoch <e>): <file>: …" when a sample cannot be loaded.
    */
   epoch(epoch: number, options: EpochOptions = {}): AsyncGenerator<B, void, undefined> {
-    checkNonNegativeInteger(epoch, 'epoch');
+    checkInteger('epoch', epoch, 0);
     const startBatch = options.startBatch ?? 0;
-    checkNonNegativeInteger(startBatch, 'startBatch');
+    checkInteger('startBatch', startBatch, 0);
     if (startBatch > this.batchesPerEpoch) {
       throw new RangeError(`Expected startBatch in [0, ${this.batchesPerEpoch}] but received ${startBatch}`);
     }
@@ -232,17 +233,17 @@ function workerInit<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>, 
 function checkOptions<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('Expected an options object for BatchLoader.open');
   if (typeof options.collate !== 'function') throw new TypeError(`Expected a function for collate but received ${typeof options.collate}`);
-  checkPositiveInteger(options.batchSize, 'batchSize');
-  if (options.seed !== undefined) checkNonNegativeInteger(options.seed, 'seed');
-  if (options.workers !== undefined) checkNonNegativeInteger(options.workers, 'workers');
-  if (options.prefetch !== undefined) checkPositiveInteger(options.prefetch, 'prefetch');
+  checkInteger('batchSize', options.batchSize, 1);
+  if (options.seed !== undefined) checkInteger('seed', options.seed, 0);
+  if (options.workers !== undefined) checkInteger('workers', options.workers, 0);
+  if (options.prefetch !== undefined) checkInteger('prefetch', options.prefetch, 1);
   for (const name of ['shuffle', 'dropLast'] as const) {
     const value = options[name];
     if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`Expected a boolean for ${name} but received ${typeof value}`);
   }
   if (options.shard !== undefined) {
-    checkPositiveInteger(options.shard.worldSize, 'shard.worldSize');
-    checkNonNegativeInteger(options.shard.rank, 'shard.rank');
+    checkInteger('shard.worldSize', options.shard.worldSize, 1);
+    checkInteger('shard.rank', options.shard.rank, 0);
     if (options.shard.rank >= options.shard.worldSize) {
       throw new RangeError(`Expected an integer < ${options.shard.worldSize} for shard.rank but received ${options.shard.rank}`);
     }
@@ -252,14 +253,3 @@ function checkOptions<S extends LoaderItem, B>(options: BatchLoaderOptions<S, B>
   }
 }
 
-function checkNonNegativeInteger(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new TypeError(`Expected an integer for ${name} but received ${String(value)} (${typeof value})`);
-  }
-  if (value < 0) throw new RangeError(`Expected an integer ≥ 0 for ${name} but received ${value}`);
-}
-
-function checkPositiveInteger(value: unknown, name: string): void {
-  checkNonNegativeInteger(value, name);
-  if ((value as number) < 1) throw new RangeError(`Expected an integer ≥ 1 for ${name} but received ${String(value)}`);
-}

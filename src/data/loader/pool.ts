@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LoaderItem } from './items.ts';
 import type { LoadRequest, WorkerInit, WorkerReply } from './protocol.ts';
+import { checkInteger } from '../../util/check.ts';
 
 interface Task {
   id: number;
@@ -37,7 +38,7 @@ export class WorkerPool {
   private terminating = false;
 
   constructor(readonly size: number, init: WorkerInit) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`Expected an integer ≥ 1 for workers but received ${String(size)}`);
+    checkInteger('workers', size, 1);
     this.slots = Array.from({ length: size }, (_, k) => this.spawn(k, init));
     this.updateRefs();
   }

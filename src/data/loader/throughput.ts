@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ClassificationItem } from './items.ts';
 import { BatchLoader } from './loader.ts';
+import { checkInteger } from '../../util/check.ts';
 
 /** The NIH sample that ships beside a medslip checkout (shared/data/nih-cxr14-sample). */
 export const DEFAULT_BENCH_CSV = fileURLToPath(new URL('../../../../shared/data/nih-cxr14-sample/labels.csv', import.meta.url));
@@ -46,9 +47,7 @@ export interface ThroughputResult {
  * @throws RangeError for a bad count; the loader's errors for a bad CSV or image.
  */
 export async function measureLoaderThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
-  if (!Number.isInteger(options.images) || options.images < 1) {
-    throw new RangeError(`Expected an integer ≥ 1 for images but received ${String(options.images)}`);
-  }
+  checkInteger('images', options.images, 1);
   const batchSize = options.batchSize ?? 16;
   const loader = await BatchLoader.open({
     source: { kind: 'cxr14', args: { csvPath: options.csvPath ?? DEFAULT_BENCH_CSV } },

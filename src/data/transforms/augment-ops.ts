@@ -9,6 +9,7 @@
 import type { Image } from '../../io/image.ts';
 import { checkImage8 } from './check.ts';
 import { roundHalfEven } from './rounding.ts';
+import { checkFinite } from '../../util/check.ts';
 
 /** Applies a 256-entry table to every channel of every pixel. */
 function applyTable(image: Image, table: Uint8Array | ((channel: number) => Uint8Array)): Image {
@@ -84,7 +85,7 @@ export function equalize(image: Image): Image {
 /** v ↦ trunc(clip(v·factor, 0, 255)), computed in float32 like the reference's NumPy table. */
 export function brightness(image: Image, factor: number): Image {
   checkImage8(image);
-  checkFinite(factor, 'factor');
+  checkFinite('factor', factor);
   const f = Math.fround(factor);
   const table = new Uint8Array(256);
   for (let v = 0; v < 256; v++) table[v] = Math.trunc(Math.min(255, Math.max(0, Math.fround(v * f))));
@@ -109,7 +110,7 @@ export interface SharpnessOptions {
  */
 export function sharpness(image: Image, factor: number, options: SharpnessOptions = {}): Image {
   checkImage8(image);
-  checkFinite(factor, 'factor');
+  checkFinite('factor', factor);
   const overflow = options.overflow ?? 'clip';
   if (overflow !== 'clip' && overflow !== 'wrap') throw new RangeError(`Expected 'clip' or 'wrap' for overflow but received ${String(overflow)}`);
   const { width, height, channels } = image;
@@ -221,14 +222,10 @@ export function translateY(image: Image, offset: number, fill = 128): Image {
 /** Rotation by `degrees` about (W/2, H/2), positive = counter-clockwise (cv2.getRotationMatrix2D). */
 export function rotate(image: Image, degrees: number, fill = 128): Image {
   checkImage8(image);
-  checkFinite(degrees, 'degrees');
+  checkFinite('degrees', degrees);
   const angle = (degrees * Math.PI) / 180;
   const alpha = Math.cos(angle), beta = Math.sin(angle);
   const cx = Math.fround(image.width / 2), cy = Math.fround(image.height / 2);
   return warpAffine(image, [alpha, beta, (1 - alpha) * cx - beta * cy, -beta, alpha, beta * cx + (1 - alpha) * cy], fill);
 }
 
-function checkFinite(value: number, name: string): void {
-  if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name} but received ${typeof value}`);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a finite number for ${name} but received ${value}`);
-}

@@ -9,6 +9,7 @@ import { normalize, type NormalizeOptions } from './normalize.ts';
 import { randAugment, type RandAugmentOptions } from './rand-augment.ts';
 import { randomResizedCrop } from './random-resized-crop.ts';
 import { resize } from './resize.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export type ImageTransform = (image: Image) => Float32Array;
 
@@ -38,7 +39,7 @@ export interface TrainTransformOptions extends NormalizeOptions {
  */
 export function trainTransform(rng: Random, options: TrainTransformOptions = {}): ImageTransform {
   const size = options.size ?? 224;
-  checkSide(size);
+  checkInteger('size', size, 1);
   const flip = options.flip ?? false;
   const augment = options.randAugment ?? {};
   return (input: Image): Float32Array => {
@@ -59,10 +60,7 @@ export interface TestTransformOptions extends NormalizeOptions {
 /** Evaluation (reference §2.2 test mode): resize to size×size with PIL bilinear (antialiased) → Normalize. */
 export function testTransform(options: TestTransformOptions = {}): ImageTransform {
   const size = options.size ?? 224;
-  checkSide(size);
+  checkInteger('size', size, 1);
   return (input: Image): Float32Array => normalize(resize(to8Bit(input), size, size, 'bilinear'), options);
 }
 
-function checkSide(size: number): void {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`Expected integer ≥ 1 for size but received ${String(size)}`);
-}

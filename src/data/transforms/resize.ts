@@ -9,6 +9,7 @@
  */
 import type { Image } from '../../io/image.ts';
 import { checkImage8 } from './check.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export type ResizeMode = 'nearest' | 'bilinear' | 'bicubic';
 
@@ -57,8 +58,8 @@ const ONE = 2 ** PRECISION_BITS;
  */
 export function resize(image: Image, width: number, height: number, mode: ResizeMode = 'bilinear', options: ResizeOptions = {}): Image {
   checkImage8(image);
-  checkSize(width, 'width');
-  checkSize(height, 'height');
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   if (mode === 'nearest') return resizeNearest(image, width, height);
   const filter = mode === 'bilinear' ? BILINEAR : mode === 'bicubic' ? BICUBIC : undefined;
   if (filter === undefined) throw new RangeError(`Expected 'nearest', 'bilinear' or 'bicubic' for mode but received ${String(mode)}`);
@@ -179,8 +180,8 @@ function resizeNearest(image: Image, width: number, height: number): Image {
  */
 export function crop(image: Image, left: number, top: number, width: number, height: number): Image {
   checkImage8(image);
-  checkSize(width, 'width');
-  checkSize(height, 'height');
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   if (!Number.isInteger(left) || !Number.isInteger(top) || left < 0 || top < 0 || left + width > image.width || top + height > image.height) {
     throw new RangeError(`Expected a crop inside the ${image.width}×${image.height} image but received ${width}×${height} at (${left}, ${top})`);
   }
@@ -193,6 +194,3 @@ export function crop(image: Image, left: number, top: number, width: number, hei
   return { ...image, data: out, width, height };
 }
 
-function checkSize(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`Expected integer ≥ 1 for ${name} but received ${String(value)}`);
-}

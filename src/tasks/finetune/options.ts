@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import type * as torch from '../../torch/index.ts';
 import { checkDevice } from '../../torch/device.ts';
-import { checkInteger, checkNumber } from '../../torch/check.ts';
+import { checkInteger, checkNumber } from '../../util/check.ts';
 import { checkBackbone, type FinetuneBackbone } from '../../models/classifier.ts';
 import { resolveCheckpoint } from '../../io/resolve-checkpoint.ts';
 import type { ImageLoader } from '../../data/datasets/dataset.ts';

@@ -6,6 +6,7 @@
 import * as torch from '../../torch/index.ts';
 import type { Dataset } from '../../data/datasets/index.ts';
 import { progressBar, type ProgressStream } from '../../viz/index.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export interface ProgressSetting {
   /** false: no progress output; a stream: write there (default process.stderr). */
@@ -26,9 +27,7 @@ export interface BatchLoopOptions<S, P> extends ProgressSetting {
 
 /** Validates a batch size. */
 export function checkBatchSize(batchSize: number): number {
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize)) throw new TypeError(`Expected an integer for batchSize but received ${String(batchSize)}`);
-  if (batchSize < 1 || batchSize > 4096) throw new RangeError(`Expected integer in [1, 4096] for batchSize but received ${batchSize}`);
-  return batchSize;
+  return checkInteger('batchSize', batchSize, 1, 4096);
 }
 
 /** Runs every batch; returns the seconds spent. */

@@ -7,7 +7,7 @@
  * the plain books and read only the prompt rows from the extended ones.
  */
 import * as torch from '../../torch/index.ts';
-import { loadBooks, readBooks } from '../../text/encode-books.ts';
+import { loadBooks, readBooks, type BooksMetadata } from '../../text/encode-books.ts';
 import { encodeOffline, OFFLINE_ENCODER_NAME } from '../../text/hash-encoder.ts';
 import type { BertEncoder } from '../../text/bert.ts';
 import type { Books } from '../../models/medslip.ts';
@@ -24,9 +24,9 @@ export type TextEncoder = (texts: readonly string[]) => torch.Tensor | Promise<t
  * tensors are kept (outside any scope): dispose them with `disposeBooks` when done.
  * @throws Error naming the file when a tensor is missing, mis-shaped or not finite.
  */
-export function readBooksFile(path: string): Books {
-  const { pathology, anatomy } = loadBooks(path);
-  return { pathology: pathology.keep(), anatomy: anatomy.keep() };
+export function readBooksFile(path: string): Books & { metadata: BooksMetadata } {
+  const { pathology, anatomy, metadata } = loadBooks(path);
+  return { pathology: pathology.keep(), anatomy: anatomy.keep(), metadata };
 }
 
 /** The prompt encoder matching books made by the offline hash encoder: `encodeOffline` at the books' width. */

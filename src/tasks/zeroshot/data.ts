@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { to8Bit, type Image } from '../../io/image.ts';
 import { CovidxDataset, Cxr14Dataset, RsnaDataset, SiimDataset, type ImageLoader, type LabeledDataset } from '../../data/datasets/index.ts';
 import { equalizeHistogram, equalizeHistogramValues, normalize, resize, type NormalizeOptions } from '../../data/transforms/index.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export type ZeroshotDatasetKind = 'cxr14' | 'rsna' | 'siim' | 'covidx';
 export const ZEROSHOT_DATASETS: readonly ZeroshotDatasetKind[] = Object.freeze(['cxr14', 'rsna', 'siim', 'covidx']);
@@ -76,13 +77,11 @@ export function inputTensorData(resized: Image, options: NormalizeOptions = {}):
 
 /** Validates an input side. */
 export function checkInputSize(size: number): number {
-  if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`Expected an integer for size but received ${String(size)}`);
-  if (size < 32 || size > 4096) throw new RangeError(`Expected integer in [32, 4096] for size but received ${size}`);
-  return size;
+  return checkInteger('size', size, 32, 4096);
 }
 
 /** Indices 0 … min(length, limit) − 1. */
 export function firstRows(length: number, limit: number | undefined): number[] {
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new RangeError(`Expected a positive integer for limit but received ${String(limit)}`);
+  if (limit !== undefined) checkInteger('limit', limit, 1);
   return Array.from({ length: Math.min(length, limit ?? length) }, (_, i) => i);
 }

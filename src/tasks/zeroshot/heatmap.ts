@@ -10,6 +10,7 @@
 import { nearestSourceIndices } from '../../data/datasets/index.ts';
 import { normalizeByMax } from '../../eval/index.ts';
 import { resizeGrid } from '../../viz/index.ts';
+import { checkInteger } from '../../util/check.ts';
 
 export type Upsampling = 'nearest' | 'bilinear';
 
@@ -36,7 +37,7 @@ export function tokenGrid(attention: ArrayLike<number>): HeatGrid {
  */
 export function upsampleGrid(grid: HeatGrid, width: number, height: number, mode: Upsampling = 'nearest'): Float32Array {
   for (const [name, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`Expected a positive integer for ${name} but received ${String(value)}`);
+    checkInteger(name, value, 1);
   }
   if (mode === 'bilinear') return resizeGrid(grid, width, height, 'bilinear');
   if (mode !== 'nearest') throw new RangeError(`Expected "nearest" or "bilinear" for upsampling but received ${JSON.stringify(mode)}`);

@@ -2,20 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
+export { csvLine, csvText } from '../../util/csv.ts';
 
-/** One CSV line (RFC 4180 quoting where needed); numbers are written in full precision. */
-export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
-  return values.map((value) => {
-    if (value === null || value === undefined) return '';
-    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }).join(',');
-}
-
-/** A CSV document: header + rows, newline-terminated. */
-export function csvText(header: readonly string[], rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
-  return [csvLine(header), ...rows.map(csvLine)].join('\n') + '\n';
-}
 
 /** A monospace table with a rule under the header; the first column is left-aligned, the others right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

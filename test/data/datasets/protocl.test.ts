@@ -82,7 +82,7 @@ test('candidates are a function of (seed, epoch, index) only', async () => {
   }
   assert.equal(sampleSeed(0, 0, 0), sampleSeed(0, 0, 0));
   assert.notEqual(sampleSeed(0, 1, 0), sampleSeed(0, 0, 1)); // epoch and index are not interchangeable
-  assert.throws(() => sampleSeed(0, -1, 0), { name: 'RangeError', message: 'Expected a non-negative integer for epoch but received -1' });
+  assert.throws(() => sampleSeed(0, -1, 0), { name: 'RangeError', message: 'Expected integer in [0, ∞) for epoch but received -1 (number)' });
   assert.throws(() => sampleSeed(0.5, 0, 0), { name: 'TypeError' });
 });
 

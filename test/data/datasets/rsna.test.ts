@@ -81,7 +81,7 @@ test('boxMask: int() truncation of float boxes, clipping, and PyTorch nearest in
   // The reference's 1024-px grid, 224-px output: a box covering the left half covers output columns 0..111.
   const half = boxMask([{ x: 0, y: 0, w: 512, h: 1024 }], 1024, 1024, 224, 224);
   assert.deepEqual([half[111], half[112], half[223 * 224 + 111], half[223 * 224 + 112]], [1, 0, 1, 0]);
-  assert.throws(() => boxMask([], 0, 4, 4, 4), { name: 'RangeError', message: 'Expected integer in [1, 65536] for originalWidth but received 0' });
+  assert.throws(() => boxMask([], 0, 4, 4, 4), { name: 'RangeError', message: 'Expected integer in [1, 65536] for originalWidth but received 0 (number)' });
   assert.throws(() => boxMask([], 4, 4, 2.5, 4), { name: 'TypeError' });
 });
 

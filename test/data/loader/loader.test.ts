@@ -269,8 +269,8 @@ describe('BatchLoader', () => {
 
   test('bad options are rejected before anything is opened', async () => {
     const base = { source: cxr14(), transform: { kind: 'test' as const }, collate: (items: LoaderItem[]) => items, batchSize: 2 };
-    await assert.rejects(BatchLoader.open({ ...base, batchSize: 0 }), { name: 'RangeError', message: 'Expected an integer ≥ 1 for batchSize but received 0' });
-    await assert.rejects(BatchLoader.open({ ...base, workers: -1 }), { name: 'RangeError', message: 'Expected an integer ≥ 0 for workers but received -1' });
+    await assert.rejects(BatchLoader.open({ ...base, batchSize: 0 }), { name: 'RangeError', message: 'Expected integer in [1, ∞) for batchSize but received 0 (number)' });
+    await assert.rejects(BatchLoader.open({ ...base, workers: -1 }), { name: 'RangeError', message: 'Expected integer in [0, ∞) for workers but received -1 (number)' });
     await assert.rejects(BatchLoader.open({ ...base, workers: 1.5 }), { name: 'TypeError' });
     await assert.rejects(BatchLoader.open({ ...base, collate: undefined as never }), { name: 'TypeError', message: 'Expected a function for collate but received undefined' });
     await assert.rejects(BatchLoader.open({ ...base, source: { kind: 'mimic', args: {} } as never }), {

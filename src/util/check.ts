@@ -1,0 +1,119 @@
+/**
+ * The one argument checker: every public function checks its arguments here before any work (and before
+ * anything reaches the addon). Engine-free, so data, text, synth and eval use it as well as torch.
+ *
+ * One message style: "Expected integer in [1, ∞) for batchSize but received 0 (number)" — what was expected,
+ * for which argument, what came and its type. A value of the wrong type throws TypeError; a value of the right
+ * type outside its range throws RangeError. test/util/check.test.ts lists the exact messages.
+ */
+
+/** How a received value is printed: `3 (number)`, `[1, 2] (array)`, `null`, the class name of an object. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(String).join(', ')}] (array)`;
+  if (typeof value === 'object') return `${(value as object).constructor?.name ?? 'object'}`;
+  return `${String(value)} (${typeof value})`;
+}
+
+/** The error for `name`: TypeError, or RangeError when `range` (the type was right, the value was not). */
+export function invalidArgument(name: string, expected: string, received: unknown, range = false): Error {
+  const message = `Expected ${expected} for ${name} but received ${describe(received)}`;
+  return range ? new RangeError(message) : new TypeError(message);
+}
+
+/** `[1, 10]`, `[0, ∞)`, `(-∞, 5]`: a closed range, open where it is unbounded. */
+export function formatRange(min: number, max: number): string {
+  const low = min === -Infinity ? '(-∞' : `[${min}`;
+  const high = max === Infinity ? '∞)' : `${max}]`;
+  return `${low}, ${high}`;
+}
+
+/** A safe integer in [min, max]. A fraction is the wrong type (TypeError), as a string is. */
+export function checkInteger(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  const bounded = min !== -Infinity || max !== Infinity;
+  const expected = bounded ? `integer in ${formatRange(min, max)}` : 'integer';
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalidArgument(name, expected, value);
+  if (value < min || value > max) throw invalidArgument(name, expected, value, true);
+  return value;
+}
+
+/** A number (not NaN) in [min, max]; infinities pass only where the range admits them. */
+export function checkNumber(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  const bounded = min !== -Infinity || max !== Infinity;
+  const expected = bounded ? `number in ${formatRange(min, max)}` : 'number';
+  if (typeof value !== 'number') throw invalidArgument(name, expected, value);
+  if (Number.isNaN(value) || value < min || value > max) throw invalidArgument(name, expected, value, true);
+  return value;
+}
+
+/** A finite number in [min, max] (no NaN, no infinity even where the range is unbounded). */
+export function checkFinite(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  const bounded = min !== -Infinity || max !== Infinity;
+  const expected = bounded ? `finite number in ${formatRange(min, max)}` : 'finite number';
+  if (typeof value !== 'number') throw invalidArgument(name, expected, value);
+  if (!Number.isFinite(value) || value < min || value > max) throw invalidArgument(name, expected, value, true);
+  return value;
+}
+
+/** One of a fixed set of strings. */
+export function checkOneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw invalidArgument(name, `one of ${choices.join(', ')}`, value, typeof value === 'string');
+  }
+  return value as T;
+}
+
+/** A non-empty string (a path, a name). */
+export function checkString(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw invalidArgument(name, 'non-empty string', value);
+  if (value === '') throw invalidArgument(name, 'non-empty string', value, true);
+  return value;
+}
+
+/** A boolean. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidArgument(name, 'boolean', value);
+  return value;
+}
+
+/** A tensor shape: an array of non-negative integers. */
+export function checkShape(name: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw invalidArgument(name, 'array of non-negative integers', shape);
+  }
+  return shape as number[];
+}
+
+/** One option of a {@link checkOptions} spec. */
+export type OptionRule =
+  | { kind: 'integer'; min?: number; max?: number }
+  | { kind: 'number'; min?: number; max?: number }
+  | { kind: 'finite'; min?: number; max?: number }
+  | { kind: 'string' }
+  | { kind: 'boolean' }
+  | { kind: 'oneOf'; choices: readonly string[] };
+
+/**
+ * Checks every present option of an options object against its rule, in the spec's order; absent (undefined)
+ * options are left to the caller's defaults. Names in messages are the option's key, prefixed by `where`.
+ *
+ * @example
+ *   checkOptions({ steps: { kind: 'integer', min: 1 }, lr: { kind: 'finite', min: 0 } }, options);
+ */
+export function checkOptions<O extends object>(spec: Readonly<Record<string, OptionRule>>, options: O, where = ''): O {
+  if (options === null || typeof options !== 'object') throw invalidArgument(where === '' ? 'options' : where, 'object', options);
+  for (const [key, rule] of Object.entries(spec)) {
+    const value: unknown = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const name = where === '' ? key : `${where}.${key}`;
+    switch (rule.kind) {
+      case 'integer': checkInteger(name, value, rule.min, rule.max); break;
+      case 'number': checkNumber(name, value, rule.min, rule.max); break;
+      case 'finite': checkFinite(name, value, rule.min, rule.max); break;
+      case 'string': checkString(name, value); break;
+      case 'boolean': checkBoolean(name, value); break;
+      case 'oneOf': checkOneOf(name, value, rule.choices); break;
+    }
+  }
+  return options;
+}
