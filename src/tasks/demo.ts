@@ -22,6 +22,7 @@ import { runZeroshotClassify, type ZeroshotClassifyResult } from './zeroshot-cla
 import { runZeroshotGround, type ZeroshotGroundResult } from './zeroshot-ground.ts';
 import { startCeilingProcess, type CeilingProcess, type CeilingSummary } from './ceiling-process.ts';
 import * as torch from '../torch/index.ts';
+import { marked } from 'marked';
 
 export interface DemoOptions {
   out: string;
@@ -264,34 +265,18 @@ function writeReport(out: string, summary: DemoSummary, classify: ZeroshotClassi
   writeFileAtomic(join(out, 'report.md'), markdown);
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>medslip demo</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}img{max-width:100%}.overlays img{width:18em;margin:.2em}</style></head><body>
-${markdownToHtml(markdown, overlays)}
+${reportHtml(markdown, overlays)}
 </body></html>\n`;
   writeFileAtomic(join(out, 'index.html'), html);
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 }
 
-/** The small markdown subset the report uses (headings, paragraphs, tables, images). */
-function markdownToHtml(markdown: string, overlays: string[]): string {
-  const lines = markdown.split('\n');
-  const html: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith('# ')) html.push(`<h1>${escapeHtml(line.slice(2))}</h1>`);
-    else if (line.startsWith('## ')) html.push(`<h2>${escapeHtml(line.slice(3))}</h2>`);
-    else if (line.startsWith('| ')) {
-      const rows: string[][] = [];
-      while (i < lines.length && lines[i].startsWith('|')) {
-        if (!/^\|\s*---/.test(lines[i])) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
-        i++;
-      }
-      i--;
-      html.push('<table>', `<tr>${rows[0].map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`,
-        ...rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
-    } else if (line.startsWith('![')) {
-      const src = /\((.*)\)/.exec(line)?.[1] ?? '';
-      if (!overlays.includes(src)) html.push(`<p><img src="${escapeHtml(src)}" alt=""></p>`);
-    } else if (line.trim() !== '') html.push(`<p>${escapeHtml(line).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`);
-  }
-  if (overlays.length > 0) html.push('<h3>Heatmap overlays</h3>', `<div class="overlays">${overlays.map((p) => `<img src="${escapeHtml(p)}" alt="">`).join('')}</div>`);
-  return html.join('\n');
+/** The report as HTML: the markdown rendered by marked, the overlays gathered into one grid at the end. */
+function reportHtml(markdown: string, overlays: readonly string[]): string {
+  const isOverlay = (line: string): boolean => overlays.some((p) => line === `![overlay](${p})`);
+  const body = marked.parse(markdown.split('\n').filter((line) => !isOverlay(line)).join('\n'), { async: false, gfm: true });
+  const grid = overlays.length > 0
+    ? `<h3>Heatmap overlays</h3>\n<div class="overlays">${overlays.map((p) => `<img src="${escapeHtml(p)}" alt="">`).join('')}</div>\n`
+    : '';
+  return body + grid;
 }
