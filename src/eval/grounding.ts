@@ -12,6 +12,7 @@
 import { countOverlap, type OverlapCounts } from './overlap.ts';
 import { checkFiniteArray, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
 import { checkInteger } from '../util/check.ts';
+export { normalizeByMax } from '../models/grounding.ts';
 
 export type { OverlapCounts } from './overlap.ts';
 
@@ -61,22 +62,6 @@ export function dice(heat: NumericArray, mask: NumericArray, threshold: number):
   const { predicted, target, intersection } = overlapCounts(heat, mask, threshold);
   const total = target + predicted;
   return total === 0 ? 1 : (2 * intersection) / total;
-}
-
-/**
- * The heatmap divided by its maximum (per image; the reference divides by the batch maximum, which makes an
- * image's threshold depend on the other images in its batch). Returns a new array.
- * @throws {RangeError} when the maximum is not positive (nothing to normalise by) or a value is not finite.
- */
-export function normalizeByMax(heat: NumericArray): Float64Array {
-  checkNumericArray(heat, 'heat');
-  checkFiniteArray(heat, 'heat');
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < heat.length; i++) if (heat[i] > max) max = heat[i];
-  if (!(max > 0)) throw new RangeError(`Expected a positive maximum in heat but received ${max}`);
-  const out = new Float64Array(heat.length);
-  for (let i = 0; i < heat.length; i++) out[i] = heat[i] / max;
-  return out;
 }
 
 /** One image's grounding result. */

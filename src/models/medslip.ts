@@ -195,6 +195,14 @@ export class MeDSLIP extends Module {
     return logits.softmax(-1).select(-1, 1);
   }
 
+  /**
+   * The grounding attention of pathology query `row`: its head-mean cross-attention averaged over the N decoder
+   * layers, (B, T) from `attnPathology` (B, N, Q, T). The heatmap is made from it by src/models/grounding.ts.
+   */
+  static queryAttention(attnPathology: torch.Tensor, row: number): torch.Tensor {
+    return attnPathology.select(2, row).mean(1);
+  }
+
   /** The five pre-training losses and their weighted sum (all weights 1, as the reference, by default). */
   losses(batch: PretrainBatch, books: Books, weights: Readonly<LossWeights> = REFERENCE_LOSS_WEIGHTS): MedslipLosses {
     const decoded = this.decode(batch.images, books);

@@ -16,7 +16,7 @@ import { checkInteger } from '../util/check.ts';
 import { testTransform, resize } from '../data/transforms/index.ts';
 import { OnnxMedslip } from '../export/index.ts';
 import { heatmapFigurePng } from '../viz/heatmap.ts';
-import { groundingHeatmap } from './zeroshot/heatmap.ts';
+import { groundingHeatmap } from '../models/grounding.ts';
 import { checkInputSize } from './zeroshot/data.ts';
 import { inputSizeFor, resolveModel } from './zeroshot/model.ts';
 import { NUM_OBSERVATIONS, OBSERVATIONS } from '../vocabulary.ts';

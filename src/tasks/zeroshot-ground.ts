@@ -26,7 +26,7 @@ import { groundingScores, summarizeGrounding, type GroundingScores } from '../ev
 import { heatmapFigurePng, type RasterImage } from '../viz/index.ts';
 import { checkBatchSize, runBatches, stackInputs } from './zeroshot/batches.ts';
 import { checkInputSize, firstRows, inputImage, inputTensorData, openZeroshotDataset } from './zeroshot/data.ts';
-import { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
+import { groundingHeatmap, type Upsampling } from '../models/grounding.ts';
 import { inputSizeFor, resolveModel } from './zeroshot/model.ts';
 import { prepareOutputFolder } from '../io/output-folder.ts';
 import type { ZeroshotRunOptions } from './zeroshot/options.ts';
@@ -37,7 +37,7 @@ import { classTargets, describeQuery, type Query } from './zeroshot/targets.ts';
 import { checkInteger, checkOneOf, invalidArgument } from '../util/check.ts';
 
 export { DEFAULT_SWEEP, DEFAULT_THRESHOLD, type SweepRow } from './zeroshot/sweep.ts';
-export { groundingHeatmap, type Upsampling } from './zeroshot/heatmap.ts';
+export { groundingHeatmap, type Upsampling } from '../models/grounding.ts';
 
 export type GroundingDatasetKind = 'rsna' | 'siim';
 

@@ -117,3 +117,35 @@ export function checkOptions<O extends object>(spec: Readonly<Record<string, Opt
   }
   return options;
 }
+
+// ---- arrays of numbers (the metric functions' inputs) ----------------------------------------------------------
+
+/** What the metric functions accept for a vector of numbers. */
+export type NumericArray = ArrayLike<number>;
+
+function describeArray(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  return `${String(value)} (${typeof value})`;
+}
+
+/** Throws TypeError unless `value` is an array or typed array of numbers (first element checked). */
+export function checkNumericArray(value: unknown, name: string): asserts value is NumericArray {
+  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  if (!isArrayLike) throw new TypeError(`Expected an array of numbers for ${name} but received ${describeArray(value)}`);
+  const items = value as ArrayLike<unknown>;
+  if (items.length > 0 && typeof items[0] !== 'number') {
+    throw new TypeError(`Expected an array of numbers for ${name} but element 0 is ${describeArray(items[0])}`);
+  }
+}
+
+/** Throws RangeError unless every value is finite (NaN would silently reorder a sort). */
+export function checkFiniteArray(values: NumericArray, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new RangeError(`Expected a finite number for ${name}[${i}] but received ${String(values[i])}`);
+    }
+  }
+}
+

@@ -11,6 +11,9 @@ import sharp from 'sharp';
 import { jet } from './colormap.ts';
 import { FONT, escapeXml, formatTick, svgDocument } from './svg.ts';
 import { checkInteger, checkNumber, invalidArgument } from '../util/check.ts';
+import { gridOf, resizeGrid, type Grid } from '../util/resample.ts';
+
+export { resizeGrid, type Grid };
 
 /** An 8-bit image, row-major, interleaved channels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA). */
 export interface RasterImage {
@@ -19,9 +22,6 @@ export interface RasterImage {
   height: number;
   channels: number;
 }
-
-/** A grid of values with its size; a bare array is taken as a square grid. */
-export type Grid = ArrayLike<number> | { data: ArrayLike<number>; width: number; height: number };
 
 export interface Box {
   x: number;
@@ -55,53 +55,6 @@ export interface FigureOptions extends OverlayOptions {
   minSide?: number;
   /** A colour bar with the range it spans, right of the image (default true). */
   colourBar?: boolean;
-}
-
-function gridOf(grid: Grid, name: string): { data: ArrayLike<number>; width: number; height: number } {
-  if (grid !== null && typeof grid === 'object' && 'data' in grid && 'width' in grid) {
-    const { data, width, height } = grid;
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-      throw new RangeError(`Expected positive integer width and height for ${name} but received ${width} × ${height}`);
-    }
-    if (data?.length !== width * height) throw new RangeError(`Expected ${width * height} values in ${name}.data but received ${data?.length}`);
-    return { data, width, height };
-  }
-  const data = grid as ArrayLike<number>;
-  if (typeof data?.length !== 'number') throw new TypeError(`Expected an array or { data, width, height } for ${name}`);
-  const side = Math.round(Math.sqrt(data.length));
-  if (side * side !== data.length || side === 0) {
-    throw new RangeError(`Expected a square number of values in ${name} (or pass { data, width, height }) but received ${data.length}`);
-  }
-  return { data, width: side, height: side };
-}
-
-/** Bilinear (half-pixel centres, edge-clamped) or nearest resampling of a grid to width × height. */
-export function resizeGrid(grid: Grid, width: number, height: number, interpolation: 'bilinear' | 'nearest' = 'bilinear'): Float32Array {
-  const source = gridOf(grid, 'grid');
-  const out = new Float32Array(width * height);
-  const scaleX = source.width / width;
-  const scaleY = source.height / height;
-  for (let y = 0; y < height; y++) {
-    if (interpolation === 'nearest') {
-      const sy = Math.min(source.height - 1, Math.floor(y * scaleY));
-      for (let x = 0; x < width; x++) out[y * width + x] = source.data[sy * source.width + Math.min(source.width - 1, Math.floor(x * scaleX))];
-      continue;
-    }
-    const fy = Math.max(0, (y + 0.5) * scaleY - 0.5);
-    const y0 = Math.min(Math.floor(fy), source.height - 1);
-    const y1 = Math.min(y0 + 1, source.height - 1);
-    const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.max(0, (x + 0.5) * scaleX - 0.5);
-      const x0 = Math.min(Math.floor(fx), source.width - 1);
-      const x1 = Math.min(x0 + 1, source.width - 1);
-      const wx = fx - x0;
-      const top = source.data[y0 * source.width + x0] * (1 - wx) + source.data[y0 * source.width + x1] * wx;
-      const bottom = source.data[y1 * source.width + x0] * (1 - wx) + source.data[y1 * source.width + x1] * wx;
-      out[y * width + x] = top * (1 - wy) + bottom * wy;
-    }
-  }
-  return out;
 }
 
 function checkImage(image: RasterImage): void {

@@ -13,7 +13,7 @@ import { allPredicted, runPredict } from '../../src/tasks/predict.ts';
 import { OnnxMedslip } from '../../src/export/index.ts';
 import { readImage } from '../../src/io/image.ts';
 import { testTransform } from '../../src/data/transforms/index.ts';
-import { resizeGrid } from '../../src/viz/heatmap.ts';
+import { groundingHeatmap } from '../../src/models/grounding.ts';
 import { OBSERVATIONS } from '../../src/vocabulary.ts';
 import type { RunningServer } from '../../src/serve/server.ts';
 import { compare, dataDir, repoRoot } from '../helpers.ts';
@@ -76,7 +76,7 @@ const overlayPixels = (): Promise<{ opaque: number; checksum: number; observatio
   return { opaque, checksum, observation: c.dataset.observation ?? '' };
 });
 
-/** Pixels of the finding's heatmap at or above `threshold` × max, upsampled to the canvas as the page does, from ONNX Runtime in Node. */
+/** Pixels of the finding's heatmap at or above `threshold` × max, upsampled to the canvas by the one heatmap rule (src/models/grounding.ts), from ONNX Runtime in Node. */
 async function nodeOpaquePixels(image: string, observation: string, threshold: number, [width, height]: number[]): Promise<{ above: number; total: number }> {
   const session = await OnnxMedslip.open(server.model);
   try {
@@ -84,8 +84,7 @@ async function nodeOpaquePixels(image: string, observation: string, threshold: n
     const out = await session.run(testTransform({ size })(await readImage(image, { channels: 1 })), 1);
     const k = OBSERVATIONS.indexOf(observation as (typeof OBSERVATIONS)[number]);
     const grid = out.heatmaps.subarray(k * h * w, (k + 1) * h * w);
-    const max = Math.max(...grid);
-    const heat = resizeGrid({ data: grid.map((v) => v / max), width: w, height: h }, width, height, 'bilinear');
+    const heat = groundingHeatmap({ data: grid, width: w, height: h }, { width, height }, 'bilinear');
     return { above: heat.filter((v) => v >= threshold).length, total: width * height };
   } finally {
     await session.release();

@@ -1,7 +1,8 @@
 /** The zero-shot helpers that need no model: heatmaps, the threshold sweep, class → query mapping, output text. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groundingHeatmap, tokenGrid, upsampleGrid } from '../../src/tasks/zeroshot/heatmap.ts';
+import { groundingHeatmap, tokenGrid } from '../../src/models/grounding.ts';
+import { resizeGrid } from '../../src/util/resample.ts';
 import { DEFAULT_SWEEP, ThresholdSweep } from '../../src/tasks/zeroshot/sweep.ts';
 import { classTargets, DEFAULT_COVID_PROMPT } from '../../src/tasks/zeroshot/targets.ts';
 import { csvLine, formatTable, spread } from '../../src/tasks/zeroshot/output.ts';
@@ -13,7 +14,7 @@ import { compare } from '../helpers.ts';
 
 test('nearest upsampling of a 14×14 attention map repeats each token over a 16×16 block (the reference ×16)', () => {
   const attention = Float32Array.from({ length: 196 }, (_, t) => t + 1);
-  const out = upsampleGrid(tokenGrid(attention), 224, 224, 'nearest');
+  const out = resizeGrid(tokenGrid(attention), 224, 224, 'nearest');
   for (let y = 0; y < 224; y += 5) {
     for (let x = 0; x < 224; x += 3) assert.equal(out[y * 224 + x], Math.floor(y / 16) * 14 + Math.floor(x / 16) + 1);
   }
@@ -26,7 +27,7 @@ test('nearest upsampling of a 14×14 attention map repeats each token over a 16�
 test('bilinear upsampling gives PyTorch interpolate(align_corners=False) values', () => {
   // F.interpolate(torch.tensor([[[[1., 2.], [3., 4.]]]]), size=4, mode='bilinear', align_corners=False)
   const expected = [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4];
-  assert.deepEqual(Array.from(upsampleGrid(tokenGrid([1, 2, 3, 4]), 4, 4, 'bilinear')), expected);
+  assert.deepEqual(Array.from(resizeGrid(tokenGrid([1, 2, 3, 4]), 4, 4, 'bilinear')), expected);
 });
 
 test('a heatmap is normalised by its own maximum: its max is exactly 1 and ratios are kept', () => {
@@ -45,7 +46,7 @@ test('a heatmap is normalised by its own maximum: its max is exactly 1 and ratio
   const b = a.map((v) => v / 10);
   compare(groundingHeatmap(b, 8), groundingHeatmap(a, 8), 1e-6, 0, 'heatmap of a 10× smaller map');
   assert.throws(() => tokenGrid(new Float32Array(15)), /square number of attention tokens.*15/);
-  assert.throws(() => upsampleGrid(tokenGrid([1, 2, 3, 4]), 4, 4, 'cubic' as 'nearest'), RangeError);
+  assert.throws(() => resizeGrid(tokenGrid([1, 2, 3, 4]), 4, 4, 'cubic' as 'nearest'), RangeError);
 });
 
 test('threshold sweep: at 0 every pixel is predicted, so IoU = |mask|/|image| and Dice = 2|mask|/(|mask|+|image|)', () => {

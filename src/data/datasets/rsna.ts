@@ -19,6 +19,7 @@ import {
   type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
 } from './dataset.ts';
 import { checkInteger } from '../../util/check.ts';
+import { nearestSourceIndices } from '../../util/resample.ts';
 
 /** A box in pixel coordinates of the original image: top-left corner, width, height. */
 export interface Box {
@@ -175,18 +176,4 @@ export function boxMask(
     for (let x = 0; x < outWidth; x++) mask[y * outWidth + x] = covered[rowStart + sourceColumns[x]];
   }
   return mask;
-}
-
-/** PyTorch's `nearest` source index for each output position (aten UpSample.h `nearest_idx`). */
-export function nearestSourceIndices(inSize: number, outSize: number): Int32Array {
-  const indices = new Int32Array(outSize);
-  if (outSize === inSize) {
-    for (let i = 0; i < outSize; i++) indices[i] = i;
-  } else if (outSize === 2 * inSize) {
-    for (let i = 0; i < outSize; i++) indices[i] = i >> 1;
-  } else {
-    const scale = Math.fround(inSize / outSize);
-    for (let i = 0; i < outSize; i++) indices[i] = Math.min(Math.floor(Math.fround(i * scale)), inSize - 1);
-  }
-  return indices;
 }

@@ -2,15 +2,12 @@
  * A finding's heatmap as an RGBA overlay of width × height: the token grid divided by its maximum (as every
  * medslip heatmap), upsampled bilinearly (as `predict`'s overlays), jet-coloured, transparent below `threshold`.
  */
-import { resizeGrid } from '../../viz/heatmap.ts';
+import { groundingHeatmap } from '../../models/grounding.ts';
 import { jet } from '../../viz/colormap.ts';
 
 export function heatmapOverlay(grid: Float32Array, gridSize: [number, number], width: number, height: number, threshold: number): Uint8ClampedArray<ArrayBuffer> {
   const [rows, columns] = gridSize;
-  let max = 0;
-  for (const v of grid) if (v > max) max = v;
-  const normalised = Float32Array.from(grid, (v) => (max > 0 ? v / max : 0));
-  const heat = resizeGrid({ data: normalised, width: columns, height: rows }, width, height, 'bilinear');
+  const heat = groundingHeatmap({ data: grid, width: columns, height: rows }, { width, height }, 'bilinear');
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let p = 0; p < heat.length; p++) {
     if (heat[p] < threshold) continue; // transparent

@@ -58,7 +58,7 @@ export async function planQueries(queries: readonly Query[], books: Books, encod
     attention(model, images, k) {
       const placement = placements[k];
       const attention = model.forward(images, booksOf(placement.pass)).attnPathology; // (B, N, Q, T)
-      const map = attention.select(2, placement.row).mean(1).contiguous(); // (B, T): mean over the N decoder layers
+      const map = MeDSLIP.queryAttention(attention, placement.row).contiguous(); // (B, T)
       return { data: map.toFloat32Array(), tokens: map.shape[1] };
     },
     release() {

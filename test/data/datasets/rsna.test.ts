@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RsnaDataset, boxMask, nearestSourceIndices, type Box } from '../../../src/data/datasets/rsna.ts';
+import { RsnaDataset, boxMask, type Box } from '../../../src/data/datasets/rsna.ts';
+import { nearestSourceIndices } from '../../../src/util/resample.ts';
 import { dataDir, repoRoot } from '../../helpers.ts';
 import { recordingLoader, sharpLoader, tempFiles } from './loaders.ts';
 
