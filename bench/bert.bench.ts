@@ -15,7 +15,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/torch/index.ts';
-import { ANATOMY_BOOK, BertModel, PATHOLOGY_BOOK, encodeTextsWith, loadTokenizer, type BertConfig } from '../src/text/index.ts';
+import { ANATOMY_BOOK, BertModel, PATHOLOGY_BOOK, loadTokenizer, type BertConfig } from '../src/text/index.ts';
+import { encodeTextsWith } from '../src/text/bert-loader.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argument = (name: string, fallback: string): string => {

@@ -11,6 +11,7 @@ export * as vocabulary from './vocabulary.ts';
 export { MeDSLIP, DEFAULT_CONFIG, type MedslipConfig, type Books, type PretrainBatch, type MedslipOutputs } from './models/medslip.ts';
 export { ResNet, type ResNetArch } from './models/resnet.ts';
 export { loadMedslip, medslipConfigFrom } from './models/load.ts';
+export { groundingHeatmap, type Upsampling } from './models/grounding.ts';
 export { AdamW, referenceParamGroups, clipGradNorm } from './optim/adamw.ts';
 export { cosineSchedule, cosineWithWarmup } from './optim/schedule.ts';
 
@@ -30,6 +31,7 @@ export * as distributed from './distributed/index.ts';
 export * as synth from './synth/index.ts';
 export * as metrics from './eval/index.ts';
 export * as viz from './viz/index.ts';
+export * as onnx from './export/index.ts';
 
 export { runPretrain } from './tasks/pretrain.ts';
 export { loadPretrainConfig } from './tasks/pretrain/config.ts';
@@ -40,3 +42,4 @@ export { runFinetuneSegment } from './tasks/finetune-segment.ts';
 export { runPredict } from './tasks/predict.ts';
 export { runDemo } from './tasks/demo.ts';
 export { runLabels } from './tasks/labels.ts';
+export { runExport } from './tasks/export.ts';

@@ -1,6 +1,6 @@
 /** Data-parallel training on libtorch's c10d (Gloo): the job's layout, the process group, DDP, the sampler, the launcher. */
-export { distributedEnv, workerEnv, DEFAULT_MASTER_PORT, type DistributedEnv } from './env.ts';
+export { distributedEnv, DEFAULT_MASTER_PORT, type DistributedEnv } from './env.ts';
 export { DistributedGroup, DistributedError, type GroupOptions } from './group.ts';
-export { DataParallel, bucketsOf, DEFAULT_BUCKET_BYTES } from './data-parallel.ts';
+export { DataParallel, DEFAULT_BUCKET_BYTES } from './data-parallel.ts';
 export { shardOf, samplesPerRank } from './sampler.ts';
-export { launchWorkers, exitWithLauncher, freePort, type LaunchOptions, type WorkerExit } from './launch.ts';
+export { launchWorkers, type LaunchOptions, type WorkerExit } from './launch.ts';

@@ -23,7 +23,8 @@ import { checkBackbone, ResNetClassifier, type FinetuneBackbone } from '../model
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup } from '../optim/schedule.ts';
-import { BatchLoader, collateClassification, disposeBatch, type ClassificationBatch, type ClassificationItem } from '../data/loader/index.ts';
+import { BatchLoader, disposeBatch, type ClassificationBatch, type ClassificationItem } from '../data/loader/index.ts';
+import { collateClassification } from '../data/loader/collate.ts';
 import { classificationReport, type ClassMetrics, type SkippedClass } from '../eval/report.ts';
 import { progressBar } from '../viz/progress.ts';
 import type { PretrainConfig } from './pretrain/config.ts';

@@ -20,7 +20,7 @@
 import { basename, extname } from 'node:path';
 import type { RsnaSample, SiimSample } from '../data/datasets/index.ts';
 import { boxMask } from '../data/datasets/index.ts';
-import { resizeMask } from '../data/transforms/index.ts';
+import { resizeMask } from '../data/transforms/segmentation.ts';
 import type { Image } from '../io/image.ts';
 import { groundingScores, summarizeGrounding, type GroundingScores } from '../eval/index.ts';
 import { heatmapFigurePng, type RasterImage } from '../viz/index.ts';

@@ -4,7 +4,10 @@ export { NativeError, schemaOf } from './dispatch.ts';
 export { type DType, DTYPES, isFloatingPoint } from './dtype.ts';
 export { type Device, availableDevices, checkDevice, synchronize, tf32, setTf32, toDeviceAsync } from './device.ts';
 export { scope, keep, scopeDepth } from './scope.ts';
-export * from './creation.ts';
+export {
+  tensor, fromTypedArray, fromRaw, toRaw, zeros, ones, empty, full, randn, rand, randint, arange, linspace, eye,
+  zerosLike, onesLike, fullLike, randnLike, cat, stack, where, type CreationOptions, type RawTensorLike,
+} from './creation.ts';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
 export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
 export { setNumThreads, getNumThreads, counters, libtorchInfo } from './runtime.ts';

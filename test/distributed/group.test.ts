@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers.ts';
-import { freePort, workerEnv } from '../../src/distributed/index.ts';
+import { workerEnv } from '../../src/distributed/env.ts';
+import { freePort } from '../../src/distributed/launch.ts';
 
 interface RankRun { results: Promise<Record<string, unknown> | undefined>[]; children: ChildProcess[] }
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../helpers.ts';
-import { bootstrapCi, quantileSorted, rocAuc } from '../../src/eval/index.ts';
+import { bootstrapCi, rocAuc } from '../../src/eval/index.ts';
+import { quantileSorted } from '../../src/eval/bootstrap.ts';
 import { Random } from '../../src/util/random.ts';
 
 const cases = (JSON.parse(readFileSync(join(fixturesDir, 'metrics', 'classification.json'), 'utf8')) as { cases: { y: number[]; score: number[]; auc: number }[] }).cases;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir, compare } from '../helpers.ts';
-import { rocAuc, rocCurve, precisionRecallCurve, maxF1, accuracyAbove, trapezoid } from '../../src/eval/index.ts';
+import { rocAuc, rocCurve, precisionRecallCurve, maxF1, accuracyAbove } from '../../src/eval/index.ts';
+import { trapezoid } from '../../src/eval/auc.ts';
 
 interface ClassificationCase {
   y: number[];

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../helpers.ts';
-import { pointingGame, iou, dice, overlapCounts, normalizeByMax, groundingScores, summarizeGrounding } from '../../src/eval/index.ts';
+import { pointingGame, iou, dice, normalizeByMax, groundingScores, summarizeGrounding } from '../../src/eval/index.ts';
+import { overlapCounts } from '../../src/eval/grounding.ts';
 
 interface GroundingCase { seg: number[][]; pred: number[][]; threshold: number; pointing_hit: number; iou: number; dice: number }
 const cases = (JSON.parse(readFileSync(join(fixturesDir, 'metrics', 'grounding.json'), 'utf8')) as { cases: GroundingCase[] }).cases;

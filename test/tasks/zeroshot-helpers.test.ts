@@ -7,7 +7,8 @@ import { DEFAULT_SWEEP, ThresholdSweep } from '../../src/tasks/zeroshot/sweep.ts
 import { classTargets, DEFAULT_COVID_PROMPT } from '../../src/tasks/zeroshot/targets.ts';
 import { csvLine, formatTable, spread } from '../../src/tasks/zeroshot/output.ts';
 import { equalizeToEightBit, firstRows } from '../../src/tasks/zeroshot/data.ts';
-import { equalizeHistogram, equalizeHistogramValues } from '../../src/data/transforms/index.ts';
+import { equalizeHistogram } from '../../src/data/transforms/index.ts';
+import { equalizeHistogramValues } from '../../src/data/transforms/equalize-histogram.ts';
 import { CXR14_CLASSES, COVIDX_THREE_CLASS_PATHOLOGIES } from '../../src/data/datasets/index.ts';
 import { Random } from '../../src/util/random.ts';
 import { compare } from '../helpers.ts';

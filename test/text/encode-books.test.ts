@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
 import {
-  ANATOMY_BOOK, OFFLINE_ENCODER_NAME, PATHOLOGY_BOOK, bookHash, encodeBooks, encodeBooksToFile, encodeOffline,
+  ANATOMY_BOOK, OFFLINE_ENCODER_NAME, PATHOLOGY_BOOK, encodeBooks, encodeBooksToFile, encodeOffline,
   loadBertEncoder, loadBooks, readBooks,
 } from '../../src/text/index.ts';
+import { bookHash } from '../../src/text/books.ts';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.ts';
 import type { RawTensor } from '../../src/io/raw-tensor.ts';
 import { OBSERVATIONS, landmarkIndex } from '../../src/vocabulary.ts';

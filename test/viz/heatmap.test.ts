@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { dataDir } from '../helpers.ts';
-import { heatmapFigurePng, heatmapOverlayPng, heatmapOverlayRgb, resizeGrid, jet, type RasterImage } from '../../src/viz/index.ts';
+import { heatmapFigurePng, heatmapOverlayPng, heatmapOverlayRgb, jet, type RasterImage } from '../../src/viz/index.ts';
+import { resizeGrid } from '../../src/util/resample.ts';
 
 function greyImage(width: number, height: number, value = 128): RasterImage {
   return { data: new Uint8Array(width * height).fill(value), width, height, channels: 1 };

@@ -1,7 +1,8 @@
 /** Progress reporting: periodic plain lines off a TTY, a cli-progress bar on one, nothing when silent. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { progressBar, formatDuration } from '../../src/viz/index.ts';
+import { progressBar } from '../../src/viz/index.ts';
+import { formatDuration } from '../../src/viz/progress.ts';
 
 function captureStream(isTTY: boolean): { stream: { write(text: string): boolean; isTTY: boolean; columns: number }; output: () => string } {
   let text = '';

@@ -6,7 +6,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { BatchLoader, collatePretrain, type PretrainItem, type PretrainLoaderBatch } from '../../data/loader/index.ts';
+import { BatchLoader, type PretrainItem, type PretrainLoaderBatch } from '../../data/loader/index.ts';
+import { collatePretrain } from '../../data/loader/collate.ts';
 import { isCurrentSyntheticDataset, readSyntheticManifest, SYNTH_VERSION, writeSyntheticDataset } from '../../synth/dataset.ts';
 import type { PretrainConfig } from './config.ts';
 

@@ -12,7 +12,8 @@
  * `batchSize` is per rank, as in PyTorch DDP: one step sees batchSize × worldSize images.
  */
 import type { Module } from '../../nn/module.ts';
-import { DataParallel, DistributedGroup, distributedEnv, exitWithLauncher } from '../../distributed/index.ts';
+import { DataParallel, DistributedGroup, distributedEnv } from '../../distributed/index.ts';
+import { exitWithLauncher } from '../../distributed/launch.ts';
 
 export interface PretrainSync {
   readonly rank: number;

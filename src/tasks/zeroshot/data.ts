@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { to8Bit, type Image } from '../../io/image.ts';
 import { CovidxDataset, Cxr14Dataset, RsnaDataset, SiimDataset, type ImageLoader, type LabeledDataset } from '../../data/datasets/index.ts';
-import { equalizeHistogram, equalizeHistogramValues, normalize, resize, type NormalizeOptions } from '../../data/transforms/index.ts';
+import { equalizeHistogram, normalize, resize, type NormalizeOptions } from '../../data/transforms/index.ts';
+import { equalizeHistogramValues } from '../../data/transforms/equalize-histogram.ts';
 import { checkInteger } from '../../util/check.ts';
 
 export type ZeroshotDatasetKind = 'cxr14' | 'rsna' | 'siim' | 'covidx';

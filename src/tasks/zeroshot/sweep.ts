@@ -4,7 +4,7 @@
  * does. With heatmaps normalised to a maximum of 1 per image, a threshold t keeps the pixels above t × max; the
  * sweep shows how the scores depend on that choice, and 0 is included to show the reference's value.
  */
-import { overlapCounts } from '../../eval/index.ts';
+import { overlapCounts } from '../../eval/grounding.ts';
 
 /** Thresholds reported by default: 0 (the reference's), then 0.1 … 0.9. */
 export const DEFAULT_SWEEP: readonly number[] = Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
