@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
   }));
   const promptEncoder = async (books: string, textEncoder: string | undefined) => {
     const { textEncoderForBooks } = await import('./tasks/zeroshot/books.ts');
-    const bert = textEncoder ? (await import('./text/bert.ts')).loadBertEncoder(textEncoder) : undefined;
+    const bert = textEncoder ? (await import('./text/bert-loader.ts')).loadBertEncoder(textEncoder) : undefined;
     return textEncoderForBooks(books, bert);
   };
   /** The options both zero-shot commands share, typed for the tasks; prompts encoded with the books' encoder. */

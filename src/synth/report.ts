@@ -11,7 +11,8 @@
  * The matrix is then built with the reference semantics (`labelMatrix`). A location is only named when the
  * finding's mask lies inside that landmark's mask.
  */
-import { type Landmark, NUM_LANDMARKS, NUM_OBSERVATIONS, type Observation, landmarkIndex, observationIndex } from '../vocabulary.ts';
+import type { Landmark, Observation } from '../vocabulary.ts';
+import { applyMention, emptyLabelMatrix } from '../data/labels/matrix.ts';
 import type { Random } from '../util/random.ts';
 import { FILM_WIDTH_MM, type Finding, type FindingKind } from './findings.ts';
 import { SIDES, type Side } from './geometry.ts';
@@ -44,16 +45,12 @@ export interface Report {
 }
 
 /**
- * The 51×75 matrix of a list of statements, as the reference builds it: start at −1; "present" sets 1;
- * "absent" sets max(value, 0); "uncertain" changes nothing.
+ * The 51×75 matrix of a list of statements, by the one matrix rule (src/data/labels/matrix.ts): start at −1;
+ * "present" sets 1; "absent" sets max(value, 0); "uncertain" changes nothing.
  */
 export function labelMatrix(statements: readonly Statement[]): Float64Array {
-  const matrix = new Float64Array(NUM_LANDMARKS * NUM_OBSERVATIONS).fill(-1);
-  for (const s of statements) {
-    const k = landmarkIndex(s.landmark) * NUM_OBSERVATIONS + observationIndex(s.observation);
-    if (s.label === 'present') matrix[k] = 1;
-    else if (s.label === 'absent') matrix[k] = Math.max(matrix[k], 0);
-  }
+  const matrix = emptyLabelMatrix();
+  for (const s of statements) applyMention(matrix, s.landmark, s.observation, s.label);
   return matrix;
 }
 

@@ -15,7 +15,7 @@ import { toFloat32, type RawTensor } from '../io/raw-tensor.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
 import { ANATOMY_BOOK, PATHOLOGY_BOOK, bookHash, loadPathologyBook } from './books.ts';
 import { encodeOffline, OFFLINE_ENCODER_NAME } from './hash-encoder.ts';
-import { loadBertEncoder, type BertEncoder } from './bert.ts';
+import { loadBertEncoder, type BertEncoder } from './bert-loader.ts';
 
 export interface EncodeBooksOptions {
   /** A BERT folder, an encoder already loaded, or omitted for the offline hash encoder (768-d, no weights). */

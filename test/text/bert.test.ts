@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '../../src/torch/index.ts';
-import { loadBertEncoder, readBertConfig, type BertEncoder } from '../../src/text/bert.ts';
+import { loadBertEncoder, readBertConfig, type BertEncoder } from '../../src/text/bert-loader.ts';
 import { readSafetensors } from '../../src/io/safetensors.ts';
 import { compare, fixturesDir } from '../helpers.ts';
 

@@ -19,8 +19,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
-  checkChannels, checkIndex, loadImageFrom, readImageLazily, requireFileSync, resolveFrom,
-  type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
+  FileDataset, requireFileSync, resolveFrom,
+  type ImageOptions, type LabeledSample,
 } from './dataset.ts';
 
 export const COVIDX_BINARY_PATHOLOGIES = Object.freeze(['COVID-19'] as const);
@@ -53,20 +53,10 @@ interface CovidxRow {
   origin: string;
 }
 
-export class CovidxDataset implements LabeledDataset<CovidxSample> {
+export class CovidxDataset extends FileDataset<CovidxRow, CovidxSample> {
   readonly name = 'covidx';
-  readonly pathologies: readonly string[];
-  readonly listPath: string;
-  private readonly rows: readonly CovidxRow[];
-  private readonly loadImage: ImageLoader;
-  private readonly channels: 1 | 3;
-
-  private constructor(listPath: string, pathologies: readonly string[], rows: CovidxRow[], options: CovidxOptions) {
-    this.listPath = listPath;
-    this.pathologies = pathologies;
-    this.rows = rows;
-    this.loadImage = options.loadImage ?? readImageLazily;
-    this.channels = checkChannels(options.channels);
+  private constructor(readonly listPath: string, readonly pathologies: readonly string[], rows: CovidxRow[], options: CovidxOptions) {
+    super(rows, options);
   }
 
   /**
@@ -139,19 +129,13 @@ export class CovidxDataset implements LabeledDataset<CovidxSample> {
     return new CovidxDataset(listPath, pathologies, rows, options);
   }
 
-  get length(): number {
-    return this.rows.length;
-  }
-
   async labelsOf(index: number): Promise<Float64Array> {
-    checkIndex(index, this.rows.length, this.name);
-    return this.rows[index].labels.slice();
+    return this.row(index).labels.slice();
   }
 
   async get(index: number): Promise<CovidxSample> {
-    checkIndex(index, this.rows.length, this.name);
-    const row = this.rows[index];
-    const image = await loadImageFrom(this.loadImage, row.imagePath, this.channels, row.origin);
+    const row = this.row(index);
+    const image = await this.imageOf(row);
     return {
       index, imagePath: row.imagePath, image, labels: row.labels.slice(), patientId: row.patientId, label: row.label, source: row.source,
     };

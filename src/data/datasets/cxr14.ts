@@ -20,8 +20,8 @@ import { dirname } from 'node:path';
 import { observationIndex } from '../../vocabulary.ts';
 import { readCsv, type CsvOptions, type CsvTable } from './csv.ts';
 import {
-  checkChannels, checkIndex, loadImageFrom, readImageLazily, requireFileSync, resolveFrom,
-  type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
+  FileDataset, requireFileSync, resolveFrom,
+  type ImageOptions, type LabeledSample,
 } from './dataset.ts';
 
 /** The 14 CXR14 classes, in the column order of the reference CSV (and its header spelling). */
@@ -95,19 +95,12 @@ interface Cxr14Row {
   origin: string;
 }
 
-export class Cxr14Dataset implements LabeledDataset<Cxr14Sample> {
+export class Cxr14Dataset extends FileDataset<Cxr14Row, Cxr14Sample> {
   readonly name = 'cxr14';
   readonly pathologies: readonly string[] = CXR14_CLASSES;
-  readonly csvPath: string;
-  private readonly rows: readonly Cxr14Row[];
-  private readonly loadImage: ImageLoader;
-  private readonly channels: 1 | 3;
 
-  private constructor(csvPath: string, rows: Cxr14Row[], options: Cxr14Options) {
-    this.csvPath = csvPath;
-    this.rows = rows;
-    this.loadImage = options.loadImage ?? readImageLazily;
-    this.channels = checkChannels(options.channels);
+  private constructor(readonly csvPath: string, rows: Cxr14Row[], options: Cxr14Options) {
+    super(rows, options);
   }
 
   /**
@@ -123,19 +116,13 @@ export class Cxr14Dataset implements LabeledDataset<Cxr14Sample> {
     return new Cxr14Dataset(csvPath, rows, options);
   }
 
-  get length(): number {
-    return this.rows.length;
-  }
-
   async labelsOf(index: number): Promise<Float64Array> {
-    checkIndex(index, this.rows.length, this.name);
-    return this.rows[index].labels.slice();
+    return this.row(index).labels.slice();
   }
 
   async get(index: number): Promise<Cxr14Sample> {
-    checkIndex(index, this.rows.length, this.name);
-    const row = this.rows[index];
-    const image = await loadImageFrom(this.loadImage, row.imagePath, this.channels, row.origin);
+    const row = this.row(index);
+    const image = await this.imageOf(row);
     return {
       index, imagePath: row.imagePath, image, labels: row.labels.slice(), imageIndex: row.imageIndex, findings: row.findings,
     };

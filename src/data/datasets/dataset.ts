@@ -122,3 +122,46 @@ export function checkChannels(channels: unknown): 1 | 3 {
   }
   return channels;
 }
+
+/** What every file-backed dataset keeps per sample: its image and where the path came from. */
+export interface FileRow {
+  imagePath: string;
+  origin: Origin;
+}
+
+/**
+ * The skeleton the file-backed datasets share (CXR14, RSNA, SIIM, COVIDx): rows parsed once at open time, the
+ * image decoder and channel count, `length`, index checks and decoding of a row's image with errors that name
+ * its file and line. Each format adds its parser (a static `open`), `labelsOf` and `get`.
+ */
+export abstract class FileDataset<Row extends FileRow, S extends LabeledSample> implements LabeledDataset<S> {
+  abstract readonly name: string;
+  abstract readonly pathologies: readonly string[];
+  protected readonly rows: readonly Row[];
+  protected readonly loadImage: ImageLoader;
+  protected readonly channels: 1 | 3;
+
+  protected constructor(rows: readonly Row[], options: ImageOptions) {
+    this.rows = rows;
+    this.loadImage = options.loadImage ?? readImageLazily;
+    this.channels = checkChannels(options.channels);
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** The row of a sample, after checking the index. */
+  protected row(index: number): Row {
+    checkIndex(index, this.rows.length, this.name);
+    return this.rows[index];
+  }
+
+  /** Decodes a row's image at the dataset's channel count. */
+  protected imageOf(row: Row): Promise<Image> {
+    return loadImageFrom(this.loadImage, row.imagePath, this.channels, row.origin);
+  }
+
+  abstract labelsOf(index: number): Promise<Float64Array>;
+  abstract get(index: number): Promise<S>;
+}

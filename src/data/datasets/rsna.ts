@@ -15,8 +15,8 @@
 import { dirname } from 'node:path';
 import { readCsv, type CsvOptions, type CsvTable } from './csv.ts';
 import {
-  checkChannels, checkIndex, loadImageFrom, readImageLazily, requireFileSync, resolveFrom,
-  type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
+  FileDataset, requireFileSync, resolveFrom,
+  type ImageOptions, type LabeledSample,
 } from './dataset.ts';
 import { checkInteger } from '../../util/check.ts';
 import { nearestSourceIndices } from '../../util/resample.ts';
@@ -51,19 +51,11 @@ interface RsnaRow {
   origin: string;
 }
 
-export class RsnaDataset implements LabeledDataset<RsnaSample> {
+export class RsnaDataset extends FileDataset<RsnaRow, RsnaSample> {
   readonly name = 'rsna-pneumonia';
   readonly pathologies: readonly string[] = RSNA_PATHOLOGIES;
-  readonly csvPath: string;
-  private readonly rows: readonly RsnaRow[];
-  private readonly loadImage: ImageLoader;
-  private readonly channels: 1 | 3;
-
-  private constructor(csvPath: string, rows: RsnaRow[], options: RsnaOptions) {
-    this.csvPath = csvPath;
-    this.rows = rows;
-    this.loadImage = options.loadImage ?? readImageLazily;
-    this.channels = checkChannels(options.channels);
+  private constructor(readonly csvPath: string, rows: RsnaRow[], options: RsnaOptions) {
+    super(rows, options);
   }
 
   /**
@@ -79,25 +71,18 @@ export class RsnaDataset implements LabeledDataset<RsnaSample> {
     return new RsnaDataset(csvPath, rows, options);
   }
 
-  get length(): number {
-    return this.rows.length;
-  }
-
   async labelsOf(index: number): Promise<Float64Array> {
-    checkIndex(index, this.rows.length, this.name);
-    return Float64Array.of(this.rows[index].label);
+    return Float64Array.of(this.row(index).label);
   }
 
   /** Boxes of one sample without decoding its image. */
   boxesOf(index: number): Box[] {
-    checkIndex(index, this.rows.length, this.name);
-    return this.rows[index].boxes.map((b) => ({ ...b }));
+    return this.row(index).boxes.map((b) => ({ ...b }));
   }
 
   async get(index: number): Promise<RsnaSample> {
-    checkIndex(index, this.rows.length, this.name);
-    const row = this.rows[index];
-    const image = await loadImageFrom(this.loadImage, row.imagePath, this.channels, row.origin);
+    const row = this.row(index);
+    const image = await this.imageOf(row);
     return {
       index, imagePath: row.imagePath, image, labels: Float64Array.of(row.label), id: row.id,
       boxes: row.boxes.map((b) => ({ ...b })),

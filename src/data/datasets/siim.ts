@@ -15,8 +15,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readCsv, type CsvOptions } from './csv.ts';
 import {
-  checkChannels, checkIndex, loadImageFrom, readImageLazily, requireFileSync, resolveFrom,
-  type Image, type ImageLoader, type ImageOptions, type LabeledDataset, type LabeledSample,
+  FileDataset, loadImageFrom, requireFileSync, resolveFrom,
+  type Image, type ImageOptions, type LabeledSample,
 } from './dataset.ts';
 
 export const SIIM_PATHOLOGIES = Object.freeze(['pneumothorax'] as const);
@@ -43,21 +43,14 @@ interface SiimRow {
   origin: string;
 }
 
-export class SiimDataset implements LabeledDataset<SiimSample> {
+export class SiimDataset extends FileDataset<SiimRow, SiimSample> {
   readonly name = 'siim-acr-pneumothorax';
   readonly pathologies: readonly string[] = SIIM_PATHOLOGIES;
-  readonly csvPath: string;
-  private readonly rows: readonly SiimRow[];
-  private readonly loadImage: ImageLoader;
-  private readonly channels: 1 | 3;
   /** Labels found so far (deciding one means decoding its mask). */
   private readonly labelCache = new Map<number, 0 | 1>();
 
-  private constructor(csvPath: string, rows: SiimRow[], options: SiimOptions) {
-    this.csvPath = csvPath;
-    this.rows = rows;
-    this.loadImage = options.loadImage ?? readImageLazily;
-    this.channels = checkChannels(options.channels);
+  private constructor(readonly csvPath: string, rows: SiimRow[], options: SiimOptions) {
+    super(rows, options);
   }
 
   /**
@@ -94,16 +87,11 @@ export class SiimDataset implements LabeledDataset<SiimSample> {
     return new SiimDataset(csvPath, rows, options);
   }
 
-  get length(): number {
-    return this.rows.length;
-  }
-
   /** Decodes the mask (once per index) to decide the label. */
   async labelsOf(index: number): Promise<Float64Array> {
-    checkIndex(index, this.rows.length, this.name);
+    const row = this.row(index);
     let label = this.labelCache.get(index);
     if (label === undefined) {
-      const row = this.rows[index];
       label = maskLabel(await loadImageFrom(this.loadImage, row.maskPath, 1, row.origin, 'mask file'));
       this.labelCache.set(index, label);
     }
@@ -111,10 +99,9 @@ export class SiimDataset implements LabeledDataset<SiimSample> {
   }
 
   async get(index: number): Promise<SiimSample> {
-    checkIndex(index, this.rows.length, this.name);
-    const row = this.rows[index];
+    const row = this.row(index);
     const [image, mask] = await Promise.all([
-      loadImageFrom(this.loadImage, row.imagePath, this.channels, row.origin),
+      this.imageOf(row),
       loadImageFrom(this.loadImage, row.maskPath, 1, row.origin, 'mask file'),
     ]);
     if (mask.width !== image.width || mask.height !== image.height) {

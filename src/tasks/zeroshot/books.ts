@@ -9,7 +9,7 @@
 import * as torch from '../../torch/index.ts';
 import { loadBooks, readBooks, type BooksMetadata } from '../../text/encode-books.ts';
 import { encodeOffline, OFFLINE_ENCODER_NAME } from '../../text/hash-encoder.ts';
-import type { BertEncoder } from '../../text/bert.ts';
+import type { BertEncoder } from '../../text/bert-loader.ts';
 import type { Books } from '../../models/medslip.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../../vocabulary.ts';
 
