@@ -26,7 +26,8 @@ import { Random } from '../util/random.ts';
 import { batchCount, loadBatches, stackFloat32 } from './finetune/batches.ts';
 import { CLASSIFICATION_DATASETS, openClassificationDataset, trainingSubset, type ClassificationDatasetKind } from './finetune/datasets.ts';
 import { initEncoder, trainAndSelect, writeMetrics, type FinetuneFiles, type InitSummary, type Selection, type ValidationResult } from './finetune/loop.ts';
-import { resolveCommonOptions, type FinetuneCommonOptions, type FinetunePercent } from './finetune/options.ts';
+import { resolveCommonOptions, type FinetuneCommonOptions } from './finetune/options.ts';
+import { CLASSIFY_DEFAULTS, type FinetunePercent } from './finetune/table.ts';
 
 export interface FinetuneClassifyOptions extends FinetuneCommonOptions {
   /** Format of train/valid/test: CXR14 CSV, RSNA CSV, SIIM CSV (label = mask not empty) or COVIDx list. */
@@ -34,7 +35,7 @@ export interface FinetuneClassifyOptions extends FinetuneCommonOptions {
 }
 
 /** Reference defaults of the classification task (I1 config): 200 epochs on 100 % of the training set. */
-export const CLASSIFY_DEFAULTS = Object.freeze({ epochs: 200, percent: 100 as FinetunePercent });
+export { CLASSIFY_DEFAULTS, FINETUNE_CLASSIFY_OPTIONS } from './finetune/table.ts';
 
 export interface FinetuneClassifyResult {
   /** Contents of metrics.json. */

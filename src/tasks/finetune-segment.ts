@@ -27,13 +27,14 @@ import { Random } from '../util/random.ts';
 import { batchCount, loadBatches, stackFloat32 } from './finetune/batches.ts';
 import { trainingSubset } from './finetune/datasets.ts';
 import { initEncoder, trainAndSelect, writeMetrics, type FinetuneFiles, type InitSummary, type Selection, type ValidationResult } from './finetune/loop.ts';
-import { resolveCommonOptions, type FinetuneCommonOptions, type FinetunePercent } from './finetune/options.ts';
+import { resolveCommonOptions, type FinetuneCommonOptions } from './finetune/options.ts';
+import { SEGMENT_DEFAULTS, type FinetunePercent } from './finetune/table.ts';
 
 /** Options of `runFinetuneSegment`: the common ones; train/valid/test are SIIM CSVs (png_images/, png_masks/ beside them). */
 export type FinetuneSegmentOptions = FinetuneCommonOptions;
 
 /** Reference defaults of the segmentation task (I2 config): 1000 epochs on 1 % of the training set. */
-export const SEGMENT_DEFAULTS = Object.freeze({ epochs: 1000, percent: 1 as FinetunePercent });
+export { SEGMENT_DEFAULTS, FINETUNE_SEGMENT_OPTIONS } from './finetune/table.ts';
 
 export interface SegmentMetrics {
   task: 'segment';

@@ -7,11 +7,9 @@ import { SiimDataset } from '../../data/datasets/siim.ts';
 import { CovidxDataset } from '../../data/datasets/covidx.ts';
 import { subsetFraction } from '../../data/datasets/split.ts';
 import type { ImageLoader, LabeledDataset } from '../../data/datasets/dataset.ts';
-import type { FinetunePercent } from './options.ts';
+import { CLASSIFICATION_DATASETS, type ClassificationDatasetKind, type FinetunePercent } from './table.ts';
 
-/** Dataset formats fine-tuned for classification. */
-export type ClassificationDatasetKind = 'cxr14' | 'rsna' | 'siim' | 'covidx';
-export const CLASSIFICATION_DATASETS: readonly ClassificationDatasetKind[] = Object.freeze(['cxr14', 'rsna', 'siim', 'covidx']);
+export { CLASSIFICATION_DATASETS, type ClassificationDatasetKind };
 
 /**
  * Opens `path` as a dataset of the given kind (images decoded to RGB, as the reference does).

@@ -15,9 +15,8 @@ import { resolveCheckpoint } from '../../io/resolve-checkpoint.ts';
 import type { ImageLoader } from '../../data/datasets/dataset.ts';
 import type { ProgressStream } from '../../viz/progress.ts';
 
-/** The paper's label-fraction settings: 1 %, 10 % or 100 % of the training set. */
-export type FinetunePercent = 1 | 10 | 100;
-export const FINETUNE_PERCENTS: readonly FinetunePercent[] = Object.freeze([1, 10, 100]);
+export { FINETUNE_PERCENTS, COMMON_DEFAULTS, type FinetunePercent } from './table.ts';
+import { FINETUNE_PERCENTS, COMMON_DEFAULTS, type FinetunePercent } from './table.ts';
 
 export interface FinetuneCommonOptions {
   /**
@@ -56,10 +55,6 @@ export interface FinetuneCommonOptions {
 export type ResolvedCommonOptions = Required<Omit<FinetuneCommonOptions, 'init' | 'loadImage' | 'progress'>> &
   Pick<FinetuneCommonOptions, 'init' | 'loadImage'> & { progress: ProgressStream | false };
 
-export const COMMON_DEFAULTS = Object.freeze({
-  batchSize: 64, lr: 1e-5, weightDecay: 0.02, seed: 42, backbone: 'resnet50' as FinetuneBackbone, imageSize: 224,
-  device: 'cpu' as torch.Device,
-});
 
 function checkPath(name: string, value: unknown, mustExist: boolean): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`Expected a file path for ${name} but received ${String(value)}`);
