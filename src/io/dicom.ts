@@ -8,10 +8,10 @@
  *   - JPEG Lossless (…4.57, …4.70) through jpeg-lossless-decoder-js;
  *   - JPEG 2000 (…4.90, …4.91) through @cornerstonejs/codec-openjpeg (OpenJPEG compiled to WebAssembly);
  *   - JPEG-LS (…4.80, …4.81) through @cornerstonejs/codec-charls (CharLS compiled to WebAssembly);
- *   - RLE Lossless (…1.2.5), decoded here (PS3.5 Annex G: PackBits segments, most significant byte first).
+ *   - RLE Lossless (…1.2.5), decoded by ./dicom-rle.ts (PS3.5 Annex G: PackBits segments, most significant byte first).
  * Any other transfer syntax (12-bit JPEG, HTJ2K, JPEG XL, video…) is rejected with an error that names it.
  *
- * From stored values to display (PS3.3 C.7.6.3.1, C.11.1, C.11.2): Rescale Slope/Intercept → modality values;
+ * From stored values to display (./dicom-display.ts; PS3.3 C.7.6.3.1, C.11.1, C.11.2): Rescale Slope/Intercept → modality values;
  * then the first VOI window (Window Center/Width, with VOI LUT Function LINEAR, LINEAR_EXACT or SIGMOID) when
  * present, else the stored values unchanged when they already are 8-bit grey levels, else a min–max stretch;
  * MONOCHROME1 is inverted so that every image displays with bright = dense. Without a window the inversion is
@@ -21,6 +21,10 @@
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import type { Image } from './image.ts';
+import { decodeRle, type SampleLayout } from './dicom-rle.ts';
+import { clamp, dicomToImage } from './dicom-display.ts';
+
+export { dicomToImage };
 // The codecs are the platform-bound part (sharp and CommonJS modules in Node); `medslip serve` bundles this same
 // file for the browser with dicom-codecs.browser.ts in their place.
 import { charLs, decodeJpegBaseline, dropCodec, losslessDecoder, openJpeg, type CharLsCodec, type FrameInfo, type OpenJpegCodec } from './dicom-codecs.ts';
@@ -218,70 +222,6 @@ export async function readDicomPixels(bytes: Uint8Array, options: { name?: strin
   };
 }
 
-/**
- * Modality values → displayed grey levels (8 or 16 bit): VOI window when present, else stored 8-bit grey levels
- * as they are, else min–max; MONOCHROME1 inverted. Colour images: 8-bit samples as they are, deeper ones scaled
- * from their Bits Stored range.
- */
-export function dicomToImage(pixels: DicomPixels, bitDepth: 8 | 16 = 8): Image {
-  if (bitDepth !== 8 && bitDepth !== 16) throw new RangeError(`Expected 8 or 16 for bitDepth but received ${String(bitDepth)}`);
-  const { values, width, height, channels } = pixels;
-  const outMax = bitDepth === 8 ? 255 : 65535;
-  const data = bitDepth === 8 ? new Uint8Array(values.length) : new Uint16Array(values.length);
-  const invert = pixels.photometricInterpretation === 'MONOCHROME1';
-
-  if (channels === 3) {
-    const scale = pixels.bitsStored <= 8 ? outMax / 255 : outMax / (2 ** pixels.bitsStored - 1);
-    for (let i = 0; i < values.length; i++) data[i] = clamp(Math.round(values[i] * scale), 0, outMax);
-    return { data, width, height, channels, bitDepth };
-  }
-
-  let min = Infinity, max = -Infinity, integral8 = true;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (integral8 && (v < 0 || v > 255 || !Number.isInteger(v))) integral8 = false;
-  }
-
-  if (pixels.window !== undefined) {
-    const voi = voiFunction(pixels.window, outMax);
-    for (let i = 0; i < values.length; i++) {
-      const d = voi(values[i]);
-      data[i] = Math.round(invert ? outMax - d : d);
-    }
-  } else if (integral8 && pixels.bitsStored <= 8) {
-    // Already display grey levels: keep them (×257 for 16-bit output). MONOCHROME1: min+max−v keeps the range.
-    const scale = outMax / 255;
-    for (let i = 0; i < values.length; i++) data[i] = (invert ? min + max - values[i] : values[i]) * scale;
-  } else if (max > min) {
-    const scale = outMax / (max - min);
-    for (let i = 0; i < values.length; i++) data[i] = Math.round((invert ? max - values[i] : values[i] - min) * scale);
-  }
-  // A constant image with no window stays 0 everywhere (the typed array's initial value).
-  return { data, width, height, channels, bitDepth };
-}
-
-/** The VOI LUT functions of PS3.3 C.11.2.1.2, mapping modality values to [0, outMax] (not yet rounded). */
-function voiFunction(window: NonNullable<DicomPixels['window']>, outMax: number): (x: number) => number {
-  const { center: c, width: w } = window;
-  if (window.function === 'SIGMOID') return (x) => outMax / (1 + Math.exp((-4 * (x - c)) / w));
-  if (window.function === 'LINEAR_EXACT') {
-    return (x) => (x <= c - w / 2 ? 0 : x > c + w / 2 ? outMax : ((x - c) / w + 0.5) * outMax);
-  }
-  return (x) => (x <= c - 0.5 - (w - 1) / 2 ? 0 : x > c - 0.5 + (w - 1) / 2 ? outMax : ((x - (c - 0.5)) / (w - 1) + 0.5) * outMax);
-}
-
-interface SampleLayout {
-  bitsAllocated: number;
-  bitsStored: number;
-  highBit: number;
-  signed: boolean;
-  channels: 1 | 3;
-  planar: boolean;
-  bigEndian: boolean;
-}
-
 /** Packed samples (8/16/32 bits, either byte order, planar or interleaved) → stored values, interleaved. */
 function unpackSamples(bytes: Uint8Array, pixelCount: number, layout: SampleLayout): Float32Array {
   const { bitsAllocated, bitsStored, highBit, signed, channels, planar, bigEndian } = layout;
@@ -437,51 +377,6 @@ function codestreamSize(data: Uint8Array, jpeg2000: boolean): { width: number; h
   return undefined;
 }
 
-/**
- * RLE Lossless (PS3.5 Annex G): a 64-byte header of 16 little-endian uint32 (segment count, then offsets); one
- * PackBits segment per byte plane, most significant byte first, per sample. Returns little-endian planar bytes.
- */
-function decodeRle(fragment: Uint8Array, pixelCount: number, layout: SampleLayout, fail: (what: string) => Error): Uint8Array {
-  const bytesPerSample = layout.bitsAllocated / 8;
-  const expectedSegments = bytesPerSample * layout.channels;
-  if (fragment.length < 64) throw fail(`RLE fragment holds ${fragment.length} bytes, fewer than its 64-byte header`);
-  // PackBits expands two bytes to at most 128: a header size beyond that is corrupt (and must not be allocated).
-  if (pixelCount * expectedSegments > 64 * fragment.length) {
-    throw fail(`RLE data of ${fragment.length} bytes cannot hold ${pixelCount} pixels × ${expectedSegments} byte planes; the header size is wrong`);
-  }
-  const header = new DataView(fragment.buffer, fragment.byteOffset, 64);
-  const segments = header.getUint32(0, true);
-  if (segments !== expectedSegments) throw fail(`RLE header lists ${segments} segments; expected ${expectedSegments} for ${layout.channels} sample(s) of ${layout.bitsAllocated} bits`);
-  const out = new Uint8Array(pixelCount * expectedSegments);
-  for (let segment = 0; segment < segments; segment++) {
-    const start = header.getUint32(4 + 4 * segment, true);
-    const end = segment + 1 < segments ? header.getUint32(8 + 4 * segment, true) : fragment.length;
-    if (start < 64 || end > fragment.length || end < start) throw fail(`RLE segment ${segment + 1} spans bytes ${start}–${end} outside the fragment's ${fragment.length}`);
-    const sample = Math.floor(segment / bytesPerSample);
-    const byteInSample = bytesPerSample - 1 - (segment % bytesPerSample); // segments go most significant first
-    const stride = bytesPerSample;
-    let o = 0;
-    const base = sample * pixelCount * bytesPerSample + byteInSample;
-    let i = start;
-    while (i < end && o < pixelCount) {
-      const n = fragment[i++];
-      if (n < 128) {
-        const count = n + 1;
-        if (i + count > end) throw fail(`RLE segment ${segment + 1} ends inside a literal run`);
-        for (let k = 0; k < count && o < pixelCount; k++) out[base + stride * o++] = fragment[i + k];
-        i += count;
-      } else if (n > 128) {
-        const count = 257 - n;
-        if (i >= end) throw fail(`RLE segment ${segment + 1} ends inside a replicate run`);
-        const value = fragment[i++];
-        for (let k = 0; k < count && o < pixelCount; k++) out[base + stride * o++] = value;
-      } // n = 128 (−128): no operation
-    }
-    if (o < pixelCount) throw fail(`RLE segment ${segment + 1} decodes to ${o} bytes; expected ${pixelCount}`);
-  }
-  return out;
-}
-
 /** YBR_FULL → RGB in place (PS3.3 C.7.6.3.1.2), for uncompressed and RLE data; JPEG decoders convert themselves. */
 function ybrFullToRgb(values: Float32Array): void {
   for (let i = 0; i < values.length; i += 3) {
@@ -517,8 +412,4 @@ function parserMessage(error: unknown): string {
   if (typeof error === 'string') return error;
   if (typeof error === 'object' && error !== null && 'exception' in error) return parserMessage((error as { exception: unknown }).exception);
   return String(error);
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return value < low ? low : value > high ? high : value;
 }
