@@ -10,8 +10,9 @@ import { Random } from '../util/random.ts';
 import { type ChestGeometry, sampleGeometry } from './geometry.ts';
 import {
   type Finding, type FindingKind, type FindingSamplingOptions, FINDING_KINDS, applyAnatomyChanges, describeFinding,
-  drawFinding, sampleFindings,
+  sampleFindings,
 } from './findings.ts';
+import { drawFinding } from './lesions.ts';
 import { LOCALISED_LANDMARKS, type LandmarkMasks, computeLandmarkMasks, warpLandmarks } from './landmarks.ts';
 import { checkSize, composeLayers, exposeFilm, releaseLayers, renderAnatomy } from './phantom.ts';
 import { type Pose, poseMap, scratch, warpMask } from './raster.ts';
