@@ -10,6 +10,9 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <cstring>
 
 namespace medslip {
@@ -157,6 +160,17 @@ Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// releaseFreeMemory(): hands the allocator's free pages back to the system (glibc malloc_trim(0)); freed tensor
+// memory otherwise stays in the process's heap arenas, fragmented. true when something was released; false
+// where the C library has no such call.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 }  // namespace
 
 at::Generator UnwrapGenerator(const Napi::Value& value, const std::string& what) {
@@ -180,6 +194,7 @@ void InitGenerators(Napi::Env env, Napi::Object exports) {
   exports.Set("buildConfig", Napi::Function::New(env, BuildConfig));
   exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize));
+  exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
   exports.Set("tf32", Napi::Function::New(env, Tf32));
   exports.Set("setTf32", Napi::Function::New(env, SetTf32));
 }

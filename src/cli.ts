@@ -398,6 +398,21 @@ Example:
       const rows = await runDistributedBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
+  bench.command('memory')
+    .description('a long training loop in child processes, one allocator setting each (glibc; glibc returning free pages every 20 steps, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc, and RSS growth after warm-up')
+    .option('--steps <n>', 'training steps per run', (v) => Number.parseInt(v, 10), 1000)
+    .option('--rounds <n>', 'alternating rounds (median reported)', (v) => Number.parseInt(v, 10), 2)
+    .option('--child <mode>', 'internal: run one soak in this process (plain | release) and print its JSON')
+    .option('--json', 'print one JSON array')
+    .action(async (options: { steps: number; rounds: number; child?: string; json?: boolean }) => {
+      const { runMemoryBench, formatMemoryBench, soak } = await import('./tasks/bench-memory.ts');
+      if (options.child !== undefined) {
+        console.log(JSON.stringify(await soak({ steps: options.steps, release: options.child === 'release' })));
+        return;
+      }
+      const rows = await runMemoryBench({ steps: options.steps, rounds: options.rounds, log: options.json ? undefined : (line) => console.error(line) });
+      console.log(options.json ? JSON.stringify(rows, null, 2) : formatMemoryBench(rows));
+    });
   bench.command('engine')
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')
     .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number.parseInt(v, 10))

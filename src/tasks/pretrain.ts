@@ -276,6 +276,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
             ...(sync.worldSize > 1 ? { syncMs: sync.lastSyncMs } : {}) });
           windowStart = Date.now();
           windowImages = 0;
+          torch.releaseFreeMemory(); // freed tensors' pages back to the system: steady RSS over long runs (bench/soak.ts)
         }
         if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
           stopRequested = true;

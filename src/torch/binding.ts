@@ -57,6 +57,7 @@ export interface NativeBinding {
   buildConfig(): { config: string; parallel: string };
   blasInfo(): { openblas: boolean; coreName?: string; config?: string; threads?: number };
   synchronize(device: string): void;
+  releaseFreeMemory(): boolean;
   tf32(): { cudnn: boolean; cublas: boolean };
   setTf32(cudnn: boolean, cublas: boolean): void;
   createFileStore(path: string, worldSize: number): NativeStore;

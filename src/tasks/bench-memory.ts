@@ -1,0 +1,148 @@
+/**
+ * `medslip bench memory`: does a long training run hold its memory, and what does the allocator cost? The soak
+ * loop (MeDSLIP training steps on random batches of the real shapes, small model) runs in child processes, one
+ * allocator setting each, alternating in rounds so that every setting sees the same machine:
+ *  - glibc: the C library's malloc as it comes (the baseline);
+ *  - glibc + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) every 20 steps, as pre-training
+ *    does at every log line;
+ *  - jemalloc: Debian's libjemalloc2 through LD_PRELOAD, when it is installed.
+ * Each prints its milliseconds per step and its RSS growth after warm-up (the first quarter of the steps); the
+ * table gives each setting's time as a ratio to the baseline's, medians over the rounds.
+ * `npm run soak` (bench/soak.ts) is the same loop as a pass/fail check: growth < 5 %, no live tensors gained.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as torch from '../torch/index.ts';
+import { MeDSLIP } from '../models/medslip.ts';
+import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
+import { randomPretrainBatch } from './bench-model.ts';
+import { checkInteger } from '../util/check.ts';
+import { median } from '../util/stats.ts';
+
+/** Steps between two `releaseFreeMemory` calls: pre-training's default log interval. */
+export const RELEASE_EVERY = 20;
+
+export interface SoakResult {
+  steps: number;
+  warmup: number;
+  msPerStep: number;
+  rssStart: number;
+  rssEnd: number;
+  /** (RSS at the end − RSS after warm-up) / RSS after warm-up. */
+  growth: number;
+  tensorsStart: number;
+  tensorsEnd: number;
+}
+
+/**
+ * The soak loop in this process. Samples are taken after a full garbage collection when node runs with
+ * --expose-gc (otherwise V8's lazily growing heap shows up as growth). `onSample` sees RSS every 200 steps.
+ */
+export async function soak(options: { steps: number; release: boolean; onSample?: (line: string) => void }): Promise<SoakResult> {
+  const steps = checkInteger('steps', options.steps, 8);
+  // The allocator and libtorch's caches settle over the first few hundred steps (RSS steps up until ~600 of
+  // 2,000, then stays flat), so growth is measured from a quarter of the run on.
+  const warmup = Math.floor(steps / 4);
+  torch.manualSeed(0);
+  const generator = new torch.Generator(0);
+  const model = new MeDSLIP({ backbone: 'resnet18', dModel: 64, layers: 1, textDim: 64 }).train();
+  const books = { pathology: torch.randn([75, 64], { generator }).keep(), anatomy: torch.randn([51, 64], { generator }).keep() };
+  const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+  let start = { rss: 0, tensors: 0, time: 0 };
+  for (let step = 1; step <= steps; step++) {
+    torch.scope(() => {
+      const batch = randomPretrainBatch(4, 64, generator); // fresh inputs every step, as a loader would give
+      optimizer.zeroGrad();
+      model.losses(batch, books).loss.backward();
+      optimizer.step();
+      for (const t of Object.values(batch)) t.dispose();
+    });
+    if (options.release && step % RELEASE_EVERY === 0) torch.releaseFreeMemory();
+    if (step === warmup) {
+      gc?.();
+      start = { rss: process.memoryUsage().rss, tensors: torch.counters().tensors, time: performance.now() };
+    }
+    if (step % 200 === 0 || step === steps) {
+      gc?.();
+      options.onSample?.(`step ${step}: RSS ${mib(process.memoryUsage().rss)} MiB, live tensors ${torch.counters().tensors}`);
+      await new Promise((resolve) => setImmediate(resolve)); // as a real run does while it awaits data
+    }
+  }
+  const msPerStep = (performance.now() - start.time) / (steps - warmup);
+  gc?.();
+  const end = { rss: process.memoryUsage().rss, tensors: torch.counters().tensors };
+  optimizer.dispose();
+  for (const p of model.parameters()) p.dispose();
+  for (const [, b] of model.namedBuffers()) b.dispose();
+  books.pathology.dispose();
+  books.anatomy.dispose();
+  return { steps, warmup, msPerStep, rssStart: start.rss, rssEnd: end.rss, growth: (end.rss - start.rss) / start.rss,
+    tensorsStart: start.tensors, tensorsEnd: end.tensors };
+}
+
+export type AllocatorSetting = 'glibc' | 'glibc + release' | 'jemalloc';
+
+export interface MemoryBenchRow {
+  setting: AllocatorSetting;
+  msPerStep: number;
+  /** Median ms per step over the baseline's. */
+  ratio: number;
+  /** Median RSS growth after warm-up, and the largest over the rounds. */
+  growth: number;
+  worstGrowth: number;
+  rounds: number;
+}
+
+const medslipBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'medslip.js');
+const JEMALLOC_PATHS = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2'];
+
+function runChild(setting: AllocatorSetting, steps: number, jemalloc: string | undefined): Promise<SoakResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, MEDSLIP_THREADS: '1', OMP_NUM_THREADS: '1' };
+  if (setting === 'jemalloc') env.LD_PRELOAD = jemalloc;
+  const args = ['--expose-gc', medslipBin, 'bench', 'memory', '--child', setting === 'glibc + release' ? 'release' : 'plain', '--steps', String(steps)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code) => {
+      if (code !== 0) { reject(new Error(`the ${setting} soak failed (exit ${code}): ${stderr.trim()}`)); return; }
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!) as SoakResult);
+    });
+  });
+}
+
+/** Runs every available setting `rounds` times, alternating, `steps` soak steps each. */
+export async function runMemoryBench(options: { steps?: number; rounds?: number; log?: (line: string) => void } = {}): Promise<MemoryBenchRow[]> {
+  const steps = checkInteger('steps', options.steps ?? 1000, 8);
+  const rounds = checkInteger('rounds', options.rounds ?? 2, 1, 100);
+  const jemalloc = JEMALLOC_PATHS.find((path) => existsSync(path));
+  if (jemalloc === undefined) options.log?.('jemalloc not found (Debian: apt-get install libjemalloc2): measuring glibc only');
+  const settings: AllocatorSetting[] = ['glibc', 'glibc + release', ...(jemalloc ? ['jemalloc' as const] : [])];
+  const results = new Map<AllocatorSetting, SoakResult[]>(settings.map((s) => [s, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const setting of settings) {
+      options.log?.(`round ${round}/${rounds}: ${setting}, ${steps} steps …`);
+      results.get(setting)!.push(await runChild(setting, steps, jemalloc));
+    }
+  }
+  const baseline = median(results.get('glibc')!.map((r) => r.msPerStep));
+  return settings.map((setting) => {
+    const runs = results.get(setting)!;
+    const msPerStep = median(runs.map((r) => r.msPerStep));
+    return { setting, msPerStep, ratio: msPerStep / baseline, growth: median(runs.map((r) => r.growth)),
+      worstGrowth: Math.max(...runs.map((r) => r.growth)), rounds: runs.length };
+  });
+}
+
+export function formatMemoryBench(rows: readonly MemoryBenchRow[]): string {
+  const lines = ['allocator         ms/step   × glibc   RSS growth after warm-up (median, worst)'];
+  for (const r of rows) {
+    lines.push(`${r.setting.padEnd(16)} ${r.msPerStep.toFixed(1).padStart(8)}   ${r.ratio.toFixed(3).padStart(6)}    ${(r.growth * 100).toFixed(2)} %, ${(r.worstGrowth * 100).toFixed(2)} %`);
+  }
+  return lines.join('\n');
+}
