@@ -399,7 +399,7 @@ Example:
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
   bench.command('memory')
-    .description('a long training loop in child processes, one allocator setting each (glibc; glibc returning free pages every 20 steps, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc, and RSS growth after warm-up')
+    .description('a long training loop in child processes, one allocator setting each (glibc; glibc returning free pages every 10 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc, and RSS growth after warm-up')
     .option('--steps <n>', 'training steps per run', (v) => Number.parseInt(v, 10), 1000)
     .option('--rounds <n>', 'alternating rounds (median reported)', (v) => Number.parseInt(v, 10), 2)
     .option('--child <mode>', 'internal: run one soak in this process (plain | release) and print its JSON')

@@ -53,7 +53,7 @@ const NAMESPACES: Record<string, string[]> = {
     'checkDevice', 'counters', 'empty', 'enableGrad', 'eye', 'fromRaw', 'fromTypedArray', 'full', 'fullLike',
     'getNumThreads', 'getRngState', 'inferenceMode', 'isFloatingPoint', 'isGradEnabled', 'isInferenceMode', 'keep',
     'libtorchInfo', 'linspace', 'manualSeed', 'nnf', 'noGrad', 'ones', 'onesLike', 'rand', 'randint', 'randn',
-    'randnLike', 'releaseFreeMemory', 'schemaOf', 'scope', 'scopeDepth', 'setNumThreads', 'setRngState', 'setTf32',
+    'randnLike', 'releaseFreeMemory', 'releaseFreeMemoryEvery', 'schemaOf', 'scope', 'scopeDepth', 'setNumThreads', 'setRngState', 'setTf32',
     'stack', 'synchronize', 'tensor', 'tf32', 'toDeviceAsync', 'toRaw', 'where', 'zeros', 'zerosLike'],
   transforms: ['IMAGENET_MEAN', 'IMAGENET_STD', 'equalizeHistogram', 'horizontalFlip', 'normalize', 'randAugment',
     'randomResizedCrop', 'resize', 'segmentationTestTransform', 'segmentationTrainTransform', 'testTransform',

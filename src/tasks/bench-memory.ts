@@ -3,8 +3,8 @@
  * loop (MeDSLIP training steps on random batches of the real shapes, small model) runs in child processes, one
  * allocator setting each, alternating in rounds so that every setting sees the same machine:
  *  - glibc: the C library's malloc as it comes (the baseline);
- *  - glibc + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) every 20 steps, as pre-training
- *    does at every log line;
+ *  - glibc + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) at most every 10 s, as
+ *    pre-training does (`torch.releaseFreeMemoryEvery`);
  *  - jemalloc: Debian's libjemalloc2 through LD_PRELOAD, when it is installed.
  * Each prints its milliseconds per step and its RSS growth after warm-up (the first quarter of the steps); the
  * table gives each setting's time as a ratio to the baseline's, medians over the rounds.
@@ -21,8 +21,6 @@ import { randomPretrainBatch } from './bench-model.ts';
 import { checkInteger } from '../util/check.ts';
 import { median } from '../util/stats.ts';
 
-/** Steps between two `releaseFreeMemory` calls: pre-training's default log interval. */
-export const RELEASE_EVERY = 20;
 
 export interface SoakResult {
   steps: number;
@@ -50,6 +48,7 @@ export async function soak(options: { steps: number; release: boolean; onSample?
   const model = new MeDSLIP({ backbone: 'resnet18', dModel: 64, layers: 1, textDim: 64 }).train();
   const books = { pathology: torch.randn([75, 64], { generator }).keep(), anatomy: torch.randn([51, 64], { generator }).keep() };
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
+  const releaseMemory = options.release ? torch.releaseFreeMemoryEvery() : () => {};
   const gc = (globalThis as { gc?: () => void }).gc;
   const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
   let start = { rss: 0, tensors: 0, time: 0 };
@@ -61,7 +60,7 @@ export async function soak(options: { steps: number; release: boolean; onSample?
       optimizer.step();
       for (const t of Object.values(batch)) t.dispose();
     });
-    if (options.release && step % RELEASE_EVERY === 0) torch.releaseFreeMemory();
+    releaseMemory();
     if (step === warmup) {
       gc?.();
       start = { rss: process.memoryUsage().rss, tensors: torch.counters().tensors, time: performance.now() };

@@ -227,6 +227,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   let stepsThisCall = 0;
   const stepSeconds: number[] = [];
   const loopStarted = Date.now();
+  const releaseMemory = torch.releaseFreeMemoryEvery();
   let stepStarted = loopStarted;
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
   log(state.step < totalSteps
@@ -276,8 +277,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
             ...(sync.worldSize > 1 ? { syncMs: sync.lastSyncMs } : {}) });
           windowStart = Date.now();
           windowImages = 0;
-          torch.releaseFreeMemory(); // freed tensors' pages back to the system: steady RSS over long runs (bench/soak.ts)
         }
+        releaseMemory(); // at most every 10 s: freed tensors' pages back to the system, steady RSS (npm run soak)
         if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
           stopRequested = true;
           break;

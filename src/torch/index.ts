@@ -10,5 +10,5 @@ export {
 } from './creation.ts';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
 export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
-export { setNumThreads, getNumThreads, counters, releaseFreeMemory, libtorchInfo } from './runtime.ts';
+export { setNumThreads, getNumThreads, counters, releaseFreeMemory, releaseFreeMemoryEvery, libtorchInfo } from './runtime.ts';
 export * as nnf from './functional.ts';

@@ -15,10 +15,25 @@ export const counters = (): { tensors: number; bytes: number } => native.counter
 /**
  * Returns the C allocator's free pages to the system (glibc `malloc_trim(0)`). Freed tensors leave their memory in
  * the heap's arenas, fragmented by the different sizes a training step allocates, so a long run's RSS creeps up
- * although no tensor is live; long loops call this now and then (pre-training: at every log line). Costs about a
- * millisecond; true when memory was released (always false off glibc).
+ * although no tensor is live. Not free: the pages handed back are faulted in again by the next steps (measured by
+ * `medslip bench memory`: every 20 steps of a 64 ms step cost 1.14×), so loops call it through
+ * `releaseFreeMemoryEvery`. True when memory was released (always false off glibc).
  */
 export const releaseFreeMemory = (): boolean => native.releaseFreeMemory();
+
+/**
+ * For long loops: returns a function to call once per step that calls `releaseFreeMemory` when `intervalMs` have
+ * passed since the last release (default 10 s: a bounded share of any step length).
+ */
+export function releaseFreeMemoryEvery(intervalMs = 10_000): () => void {
+  checkInteger('intervalMs', intervalMs, 0);
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < intervalMs) return;
+    native.releaseFreeMemory();
+    last = performance.now();
+  };
+}
 
 export interface LibtorchInfo {
   libtorch: string;
