@@ -7,7 +7,7 @@
  *   for 14 → 224 it is the reference's ×16 repetition.
  * - 'bilinear' uses half-pixel centres, clamped at the edges: PyTorch `interpolate(align_corners=False)`.
  */
-import { checkOneOf, invalidArgument } from './check.ts';
+import { checkInteger, checkOneOf } from './check.ts';
 
 /** A row-major grid: `{ data, width, height }`, or a bare array of side² values read as a square. */
 export type Grid = ArrayLike<number> | { data: ArrayLike<number>; width: number; height: number };
@@ -52,13 +52,13 @@ export function nearestSourceIndices(inSize: number, outSize: number): Int32Arra
 
 /**
  * A grid resampled to width × height ('bilinear' by default).
- * @throws RangeError for sizes that are not positive integers or an unknown mode; see gridOf for the grid.
+ * @throws TypeError / RangeError for sizes that are not positive integers, RangeError for an unknown mode; see
+ *   gridOf for the grid.
  */
 export function resizeGrid(grid: Grid, width: number, height: number, mode: Resampling = 'bilinear'): Float32Array {
   const source = gridOf(grid, 'grid');
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw invalidArgument(name, 'integer in [1, ∞)', value, typeof value === 'number');
-  }
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   checkOneOf('mode', mode, ['nearest', 'bilinear']);
   const out = new Float32Array(width * height);
   if (mode === 'nearest') {
