@@ -9,6 +9,7 @@
 #include <torch/version.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <dlfcn.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -160,6 +161,29 @@ Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// profileStart(path) / profileStop(): libtorch's autograd profiler (legacy, CPU) between the two calls; stop
+// writes every recorded operator call to `path` as a Chrome trace (name, start, duration per call). Reading and
+// summarising the trace is TypeScript's (src/torch/profiler.ts).
+std::unique_ptr<torch::autograd::profiler::RecordProfile> activeProfile;
+
+Napi::Value ProfileStart(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "profileStart", [&]() -> Napi::Value {
+    if (activeProfile) throw std::runtime_error("a profile is already being recorded; stop it first");
+    activeProfile = std::make_unique<torch::autograd::profiler::RecordProfile>(info[0].As<Napi::String>().Utf8Value());
+    return env.Undefined();
+  });
+}
+
+Napi::Value ProfileStop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "profileStop", [&]() -> Napi::Value {
+    if (!activeProfile) throw std::runtime_error("no profile is being recorded");
+    activeProfile.reset();  // the destructor writes the trace
+    return env.Undefined();
+  });
+}
+
 // releaseFreeMemory(): hands the allocator's free pages back to the system (glibc malloc_trim(0)); freed tensor
 // memory otherwise stays in the process's heap arenas, fragmented. true when something was released; false
 // where the C library has no such call.
@@ -195,6 +219,8 @@ void InitGenerators(Napi::Env env, Napi::Object exports) {
   exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize));
   exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
+  exports.Set("profileStart", Napi::Function::New(env, ProfileStart));
+  exports.Set("profileStop", Napi::Function::New(env, ProfileStop));
   exports.Set("tf32", Napi::Function::New(env, Tf32));
   exports.Set("setTf32", Napi::Function::New(env, SetTf32));
 }

@@ -379,13 +379,21 @@ Example:
     .option('--no-baseline', 'skip the PyTorch baseline')
     .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
     .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …)')
-    .action(async (options: { runs: number; config: string; batch?: number[]; device: string; baseline: boolean; onnx: boolean; json?: boolean }) => {
+    .option('--profile', 'then profile the training step of each configuration (libtorch\'s autograd profiler): the operators with the largest self time and their share of the step')
+    .action(async (options: { runs: number; config: string; batch?: number[]; device: string; baseline: boolean; onnx: boolean; json?: boolean; profile?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
       const { checkDevice } = await import('./torch/device.ts');
       const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
       const result = await runBench({ ...options, configs, batches: options.batch, device: checkDevice(options.device),
         log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
+      if (options.profile === true) {
+        const { MODEL_BENCH_CONFIGS, profileTrainingStep, formatStepProfile } = await import('./tasks/bench-model.ts');
+        for (const name of configs ?? ['full', 'demo'] as const) {
+          const profiled = profileTrainingStep(MODEL_BENCH_CONFIGS[name]);
+          console.log(options.json ? JSON.stringify(profiled, null, 2) : `\n${formatStepProfile(profiled)}`);
+        }
+      }
     });
   bench.command('distributed')
     .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')

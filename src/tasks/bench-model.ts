@@ -12,6 +12,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
+import type { OperatorTime } from '../torch/profiler.ts';
 import { median } from '../util/stats.ts';
 import { MeDSLIP, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
@@ -211,4 +212,60 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
     model.dispose();
     for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
   }
+}
+
+/** Where a training step's time goes: the profile of `steps` steps, per step. */
+export interface StepProfile {
+  config: ModelBenchConfig;
+  threads: number;
+  steps: number;
+  /** Wall ms per step under the profiler (its overhead included). */
+  wallMsPerStep: number;
+  /** Operators by self time per step, with their share of the step's operator time. */
+  operators: (OperatorTime & { share: number })[];
+}
+
+/**
+ * Profiles MeDSLIP's training step (forward with the five losses, backward, AdamW) in one configuration on the
+ * CPU: one warm-up step, then `steps` profiled steps, times divided by `steps`.
+ */
+export function profileTrainingStep(config: ModelBenchConfig, steps = 2): StepProfile {
+  torch.manualSeed(0);
+  const generator = new torch.Generator(0);
+  const model = new MeDSLIP(config.model).train();
+  const books = { pathology: torch.randn([75, 768], { generator }).keep(), anatomy: torch.randn([51, 768], { generator }).keep() };
+  const batch = Object.fromEntries(Object.entries(randomPretrainBatch(config.batch, config.imageSize, generator))
+    .map(([key, t]) => [key, t.keep()])) as unknown as PretrainBatch;
+  const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
+  const trainStep = (): void => torch.scope(() => {
+    optimizer.zeroGrad();
+    model.losses(batch, books).loss.backward();
+    optimizer.step();
+  });
+  try {
+    trainStep();
+    const summary = torch.profile(() => { for (let i = 0; i < steps; i++) trainStep(); });
+    return {
+      config, threads: torch.getNumThreads(), steps, wallMsPerStep: summary.wallMs / steps,
+      operators: summary.operators.map((o) => ({ name: o.name, calls: o.calls / steps, selfMs: o.selfMs / steps,
+        totalMs: o.totalMs / steps, share: o.selfMs / summary.operatorMs })),
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+  }
+}
+
+/** The top `top` operators of a step profile as a table. */
+export function formatStepProfile(profile: StepProfile, top = 15): string {
+  const { config } = profile;
+  const lines = [`${config.name} training step (${config.model.backbone}, ${config.imageSize} px, ${config.model.layers}+${config.model.layers} layers, batch ${config.batch}, ${profile.threads} thread(s)): ${profile.wallMsPerStep.toFixed(0)} ms per step under the profiler`,
+    '  self ms   share   calls  operator'];
+  for (const o of profile.operators.slice(0, top)) {
+    lines.push(`${o.selfMs.toFixed(1).padStart(9)} ${(o.share * 100).toFixed(1).padStart(6)} % ${String(Math.round(o.calls)).padStart(6)}  ${o.name}`);
+  }
+  const rest = profile.operators.slice(top);
+  if (rest.length > 0) lines.push(`${rest.reduce((s, o) => s + o.selfMs, 0).toFixed(1).padStart(9)} ${(rest.reduce((s, o) => s + o.share, 0) * 100).toFixed(1).padStart(6)} %         ${rest.length} other operators`);
+  return lines.join('\n');
 }

@@ -58,6 +58,8 @@ export interface NativeBinding {
   blasInfo(): { openblas: boolean; coreName?: string; config?: string; threads?: number };
   synchronize(device: string): void;
   releaseFreeMemory(): boolean;
+  profileStart(path: string): void;
+  profileStop(): void;
   tf32(): { cudnn: boolean; cublas: boolean };
   setTf32(cudnn: boolean, cublas: boolean): void;
   createFileStore(path: string, worldSize: number): NativeStore;

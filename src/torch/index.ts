@@ -11,4 +11,5 @@ export {
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
 export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
 export { setNumThreads, getNumThreads, counters, releaseFreeMemory, releaseFreeMemoryEvery, libtorchInfo } from './runtime.ts';
+export { profile, summarizeTrace, type ProfileSummary, type OperatorTime, type TraceEvent } from './profiler.ts';
 export * as nnf from './functional.ts';
