@@ -1,8 +1,9 @@
 /** The `medslip` command line: commander wiring only; each command calls one task. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { settingsHelp } from './tasks/pretrain/config.ts';
-import { parseOptionValue, type OptionTable } from './tasks/option-table.ts';
+import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/option-table.ts';
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
+import { EXPORT_OPTIONS, PREDICT_OPTIONS } from './tasks/tables.ts';
 
 /** Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. */
 function withOptions<T>(command: Command, table: OptionTable<T>): Command {
@@ -135,7 +136,6 @@ Example (synthetic SIIM-format data from \`medslip synth\`):
     --percent 10 --epochs 5 --backbone resnet18 --image-size 128 --out runs/ft-cls`)
     .action(async (options: Record<string, unknown>) => {
       const { runFinetuneClassify } = await import('./tasks/finetune-classify.ts');
-      const { optionsFromTable } = await import('./tasks/option-table.ts');
       const { metrics, files } = await runFinetuneClassify(optionsFromTable(FINETUNE_CLASSIFY_OPTIONS, options));
       console.log(`test: mean AUC ${metrics.test.meanAuc?.toFixed(4)}, mean F1 ${metrics.test.meanF1?.toFixed(4)} (epoch ${metrics.selection.epoch} selected on validation); ${files.metrics}`);
     });
@@ -143,22 +143,13 @@ Example (synthetic SIIM-format data from \`medslip synth\`):
     .description('Res-UNet (reference ModelResUNet_ft) on SIIM-format images + masks: Dice and mIoU on the test set')
     .action(async (options: Record<string, unknown>) => {
       const { runFinetuneSegment } = await import('./tasks/finetune-segment.ts');
-      const { optionsFromTable } = await import('./tasks/option-table.ts');
       const { metrics, files } = await runFinetuneSegment(optionsFromTable(FINETUNE_SEGMENT_OPTIONS, options));
       console.log(`test: Dice ${metrics.test.dice.toFixed(4)}, mIoU ${metrics.test.miou.toFixed(4)} (epoch ${metrics.selection.epoch} selected on validation); ${files.metrics}`);
     });
 
-  program.command('predict')
+  withOptions(program.command('predict'), PREDICT_OPTIONS)
     .description('observation probabilities (and optional heatmaps) for chest X-ray images (PNG, JPEG or DICOM)')
     .argument('<images...>', 'image files')
-    .option('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
-    .option('--books <file>', 'the books the model was trained with (.safetensors, e.g. run/books.safetensors)')
-    .option('--engine <engine>', 'libtorch (--checkpoint + --books) or onnx (--model)', 'libtorch')
-    .option('--model <file>', 'with --engine onnx: a model written by `medslip export` (books, input size and normalisation inside)')
-    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224; an ONNX model\'s own)', (v) => Number.parseInt(v, 10))
-    .option('--top <k>', 'findings listed per image', (v) => Number.parseInt(v, 10), 5)
-    .option('--heatmaps <dir>', 'write heatmap overlays of the top findings here')
-    .option('--device <device>', 'cpu, cuda or cuda:N (libtorch)', 'cpu')
     .option('--json', 'print all 75 probabilities per image as JSON')
     .addHelpText('after', `
 An image that cannot be read is reported (with --json: {"image", "error"} in its place) and the others are still
@@ -166,9 +157,9 @@ scored; the exit code is then 1.
 Examples:
   medslip predict --checkpoint runs/demo/pretrain --books runs/demo/pretrain/books.safetensors x.png
   medslip predict --engine onnx --model model.onnx x.png y.dcm --heatmaps heatmaps/`)
-    .action(async (images: string[], options: { checkpoint?: string; books?: string; engine: string; model?: string; size?: number; top: number; heatmaps?: string; device: string; json?: boolean }) => {
+    .action(async (images: string[], options: Record<string, unknown>) => {
       const { runPredict } = await import('./tasks/predict.ts');
-      const outcomes = await runPredict({ ...options, images, engine: options.engine as 'onnx', device: options.device as 'cpu' });
+      const outcomes = await runPredict({ ...optionsFromTable(PREDICT_OPTIONS, options), images });
       if (options.json) console.log(JSON.stringify(outcomes, null, 2));
       for (const p of outcomes) {
         if ('error' in p) console.error(`medslip: ${p.error}`);
@@ -177,13 +168,8 @@ Examples:
       if (outcomes.some((p) => 'error' in p)) process.exitCode = 1;
     });
 
-  program.command('export')
+  withOptions(program.command('export'), EXPORT_OPTIONS)
     .description('write a checkpoint and its books as one ONNX model (opset 17, dynamic batch) for ONNX Runtime or any ONNX runtime')
-    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
-    .requiredOption('--books <file>', 'the books the model was trained with; they become constants of the model')
-    .requiredOption('--out <file>', 'the .onnx file to write')
-    .option('--size <px>', 'input side the model is exported for (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
-    .option('--no-verify', 'skip running the file in ONNX Runtime against libtorch after writing it')
     .addHelpText('after', `
 Inputs: images (batch, 3, size, size) float32, grey level/255 normalised with the ImageNet mean and std.
 Outputs: pathology (batch, 75) and anatomy (batch, 51) probabilities of presence; heatmaps (batch, 75, h, w),
@@ -191,9 +177,9 @@ each observation's cross-attention averaged over heads and decoder layers, befor
 landmark names, input size, normalisation and the medslip version are in the model's metadata.
 Example:
   medslip export --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors --size 128 --out demo.onnx`)
-    .action(async (options: { checkpoint: string; books: string; out: string; size?: number; verify: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runExport } = await import('./tasks/export.ts');
-      const summary = await runExport({ ...options, log: (line) => console.error(line) });
+      const summary = await runExport({ ...optionsFromTable(EXPORT_OPTIONS, options), log: (line) => console.error(line) });
       const check = summary.check
         ? `; ONNX Runtime vs libtorch, max |Δ|: pathology ${summary.check.pathology.toExponential(1)}, anatomy ${summary.check.anatomy.toExponential(1)}, heatmaps ${summary.check.heatmaps.toExponential(1)}`
         : '';

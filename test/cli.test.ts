@@ -33,5 +33,5 @@ test('finetune --help is built from the task\'s option table: every flag with it
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /option '--percent <p>' argument '5' is invalid\. expected one of 1, 10, 100/);
   const notNumber = run('finetune', 'segment', '--train', 'a', '--valid', 'b', '--test', 'c', '--out', 'd', '--epochs', 'ten');
-  assert.match(notNumber.stderr, /--epochs: expected an integer but received "ten"/);
+  assert.match(notNumber.stderr, /option '--epochs <n>' argument 'ten' is invalid\. expected an integer but received "ten"/);
 });

@@ -22,12 +22,12 @@ export interface OptionEntry<Key extends string = string> {
 /** The table of a task's options type `T`: keys are checked against `T`. */
 export type OptionTable<T> = readonly OptionEntry<Extract<keyof T, string>>[];
 
-/** Parses one command-line value by kind; a malformed number is an error naming the flag. */
+/** Parses one command-line value by kind; a malformed number is an error (the command line adds the flag). */
 export function parseOptionValue(entry: OptionEntry, text: string): number | string {
   if (entry.kind === 'string') return text;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || (entry.kind === 'integer' && !Number.isInteger(value))) {
-    throw new Error(`${entry.flag.split(' ')[0]}: expected ${entry.kind === 'integer' ? 'an integer' : 'a number'} but received "${text}"`);
+    throw new Error(`expected ${entry.kind === 'integer' ? 'an integer' : 'a number'} but received "${text}"`);
   }
   return value;
 }
