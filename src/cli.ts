@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { settingsHelp } from './tasks/pretrain/config.ts';
 import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/option-table.ts';
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
-import { EXPORT_OPTIONS, PREDICT_OPTIONS } from './tasks/tables.ts';
+import { EXPORT_OPTIONS, PREDICT_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS } from './tasks/tables.ts';
 
 /** Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. */
 function withOptions<T>(command: Command, table: OptionTable<T>): Command {
@@ -68,35 +68,18 @@ export async function main(argv: string[]): Promise<void> {
     const bert = textEncoder ? (await import('./text/bert-loader.ts')).loadBertEncoder(textEncoder) : undefined;
     return textEncoderForBooks(books, bert);
   };
-  /** The options both zero-shot commands share, typed for the tasks; prompts encoded with the books' encoder. */
-  const zeroshotCommon = async (options: Record<string, unknown>, needsEncoder: boolean) => {
-    const prompts = parsePrompts(options.prompt as string[]);
-    return {
-      checkpoint: options.checkpoint as string, books: options.books as string, csv: options.csv as string,
-      imageRoot: options.imageRoot as string | undefined, out: options.out as string | undefined,
-      batchSize: options.batchSize as number, size: options.size as number, limit: options.limit as number | undefined,
-      device: options.device as 'cpu', prompts,
-      encodeText: Object.keys(prompts).length > 0 || needsEncoder
-        ? await promptEncoder(options.books as string, options.textEncoder as string | undefined) : undefined,
-    };
+  /** The command-line-only part of the zero-shot commands: --prompt texts, encoded with the books' own encoder. */
+  const promptOptions = async (options: { prompt: string[]; books: string; textEncoder?: string }, needsEncoder: boolean) => {
+    const prompts = parsePrompts(options.prompt);
+    const encodeText = Object.keys(prompts).length > 0 || needsEncoder ? await promptEncoder(options.books, options.textEncoder) : undefined;
+    return { prompts, encodeText };
   };
   const zeroshot = program.command('zeroshot').description('zero-shot evaluation of a pre-trained model (no fine-tuning)');
-  const modelOptions = (command: Command): Command => command
-    .requiredOption('--checkpoint <path>', 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth')
-    .requiredOption('--books <file>', 'the books (.safetensors) matching the model, e.g. run/books.safetensors')
-    .requiredOption('--csv <file>', 'the label file in the reference format (COVIDx: its list file)')
-    .option('--image-root <dir>', 'folder that image paths start from (default: the CSV\'s folder)')
-    .option('--out <dir>', 'write results here')
-    .option('--batch-size <n>', 'images per forward pass', (v) => Number.parseInt(v, 10), 64)
-    .option('--size <px>', 'model input side (default: the size the checkpoint was trained at, else 224)', (v) => Number.parseInt(v, 10))
-    .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
+  const promptFlags = (command: Command): Command => command
     .option('--prompt <name=description>', 'score class NAME with a text description (repeatable); needs the books\' text encoder', collect, [])
-    .option('--text-encoder <dir>', 'the BERT folder that made the books (for --prompt; not needed for offline books)')
-    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu');
-  modelOptions(zeroshot.command('classify'))
+    .option('--text-encoder <dir>', 'the BERT folder that made the books (for --prompt; not needed for offline books)');
+  promptFlags(withOptions(zeroshot.command('classify'), ZEROSHOT_CLASSIFY_OPTIONS))
     .description('AUC, max-F1 and ACC per class with bootstrap 95 % intervals; results.csv/json and roc.png')
-    .requiredOption('--dataset <kind>', 'cxr14 | rsna | siim | covidx')
-    .option('--bootstrap <n>', 'bootstrap resamples (0 = none)', (v) => Number.parseInt(v, 10), 1000)
     .addHelpText('after', `
 Class → query as the reference: CXR14 columns → their observations (fibrosis → tail_abnorm_obs), RSNA → pneumonia,
 SIIM → pneumothorax, COVIDx pneumonia → pneumonia and COVID-19 through a text prompt.
@@ -104,27 +87,21 @@ Examples:
   medslip zeroshot classify --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors \\
     --dataset cxr14 --csv ~/.cache/medslip/synthetic-n1200-s128-seed1/heldout_cxr14.csv --size 128 --out eval/cxr14
   medslip zeroshot classify --checkpoint MeDSLIP_resnet50.pth --books books.safetensors --dataset cxr14 --csv test.csv --out eval/`)
-    .action(async (options: Record<string, unknown>) => {
+    .action(async (options: { prompt: string[]; books: string; textEncoder?: string; dataset: string }) => {
       const { runZeroshotClassify } = await import('./tasks/zeroshot-classify.ts');
-      await runZeroshotClassify({ ...await zeroshotCommon(options, options.dataset === 'covidx'),
-        dataset: options.dataset as 'cxr14', bootstrap: options.bootstrap as number });
+      await runZeroshotClassify({ ...optionsFromTable(ZEROSHOT_CLASSIFY_OPTIONS, options), ...await promptOptions(options, options.dataset === 'covidx') });
     });
-  modelOptions(zeroshot.command('ground'))
+  promptFlags(withOptions(zeroshot.command('ground'), ZEROSHOT_GROUND_OPTIONS))
     .description('pointing game, IoU and Dice of the query\'s attention heatmap (threshold sweep), overlay PNGs')
-    .requiredOption('--dataset <kind>', 'rsna (boxes) | siim (masks)')
-    .option('--threshold <t>', 'fraction of each heatmap\'s maximum above which pixels count (the reference used 0, which makes IoU/Dice meaningless)', (v) => Number.parseFloat(v), 0.5)
-    .option('--upsampling <mode>', 'token grid → image: nearest (the reference) or bilinear', 'nearest')
-    .option('--overlays <n>', 'overlay PNGs of positive images', (v) => Number.parseInt(v, 10), 8)
     .addHelpText('after', `
 Heatmap = the query's cross-attention averaged over decoder layers and heads, normalised per image (the reference
 divided by the batch maximum). Scored on positive images only, as the reference.
 Example:
   medslip zeroshot ground --checkpoint runs/demo/pretrain/best --books runs/demo/pretrain/books.safetensors \\
     --dataset rsna --csv ~/.cache/medslip/synthetic-n1200-s128-seed1/heldout_rsna.csv --size 128 --out eval/rsna`)
-    .action(async (options: Record<string, unknown>) => {
+    .action(async (options: { prompt: string[]; books: string; textEncoder?: string }) => {
       const { runZeroshotGround } = await import('./tasks/zeroshot-ground.ts');
-      await runZeroshotGround({ ...await zeroshotCommon(options, false), dataset: options.dataset as 'rsna',
-        threshold: options.threshold as number, upsampling: options.upsampling as 'nearest', overlays: options.overlays as number });
+      await runZeroshotGround({ ...optionsFromTable(ZEROSHOT_GROUND_OPTIONS, options), ...await promptOptions(options, false) });
     });
 
   const finetune = program.command('finetune').description('fine-tune on 1 %, 10 % or 100 % of a labelled set; the epoch is selected on the validation set, the test set is read once at the end');
