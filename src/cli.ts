@@ -29,6 +29,15 @@ function withOptions<T>(command: Command, table: OptionTable<T>): Command {
   return command;
 }
 
+/** `medslip pretrain`'s flags as commander parses them (settings themselves arrive as key=value overrides). */
+interface PretrainFlags {
+  config?: string; out?: string; resume?: string; overwrite?: boolean; quiet?: boolean;
+  /** Shortcuts for settings, passed on as key=value overrides. */
+  device?: string; epochs?: string; batchSize?: string; workers?: string; seed?: string; textEncoder?: string; books?: string;
+  nprocPerNode: number; nnodes: number; nodeRank: number; masterAddr: string; masterPort?: number; distTimeout: number;
+}
+const SETTING_FLAGS = ['device', 'epochs', 'batchSize', 'workers', 'seed', 'textEncoder', 'books'] as const;
+
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('medslip')
@@ -233,31 +242,28 @@ Examples:
   medslip pretrain --nproc-per-node 2 batchSize=32 --out runs/ddp
   medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
   medslip pretrain --resume runs/try epochs=4`)
-    .action(async (overrides: string[], options: Record<string, string | number | boolean | undefined>) => {
+    .action(async (overrides: string[], options: PretrainFlags) => {
       const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
       const { runPretrain } = await import('./tasks/pretrain.ts');
       const { signalExitCode } = await import('./util/stop-signals.ts');
       const { pretrainSyncFromEnv, exitFailedRank, rankDevice, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
-      const launching = process.env.WORLD_SIZE === undefined && ((options.nprocPerNode as number) > 1 || (options.nnodes as number) > 1);
+      const launching = process.env.WORLD_SIZE === undefined && (options.nprocPerNode > 1 || options.nnodes > 1);
       if (launching) {
         const { launchWorkers } = await import('./distributed/launch.ts');
-        const job = await launchWorkers({ nprocPerNode: options.nprocPerNode as number, nnodes: options.nnodes as number,
-          nodeRank: options.nodeRank as number, masterAddr: options.masterAddr as string,
-          masterPort: options.masterPort as number | undefined, script: process.argv[1], args: process.argv.slice(2) });
+        const job = await launchWorkers({ nprocPerNode: options.nprocPerNode, nnodes: options.nnodes, nodeRank: options.nodeRank,
+          masterAddr: options.masterAddr, masterPort: options.masterPort, script: process.argv[1], args: process.argv.slice(2) });
         if (job.stoppedBy) process.exitCode = signalExitCode(job.stoppedBy);
         return;
       }
-      const sync = pretrainSyncFromEnv(Math.round((options.distTimeout as number) * 1000));
-      const flags: Record<string, string> = {};
-      const flagKeys: Record<string, string> = { device: 'device', epochs: 'epochs', batchSize: 'batchSize', workers: 'workers', seed: 'seed', textEncoder: 'textEncoder', books: 'books' };
-      for (const [option, key] of Object.entries(flagKeys)) if (typeof options[option] === 'string') flags[key] = options[option] as string;
-      const allOverrides = [...overrides, ...Object.entries(flags).map(([k, v]) => `${k}=${v}`)];
-      const loaded = loadPretrainConfig({ file: options.config as string | undefined, overrides: allOverrides });
+      const sync = pretrainSyncFromEnv(Math.round(options.distTimeout * 1000));
+      const flagOverrides = SETTING_FLAGS.flatMap((key) => (options[key] === undefined ? [] : [`${key}=${options[key]}`]));
+      const allOverrides = [...overrides, ...flagOverrides];
+      const loaded = loadPretrainConfig({ file: options.config, overrides: allOverrides });
       const config = { ...loaded, device: rankDevice(loaded.device, sync) };
-      const explicit = applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override');
-      const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, (explicit as unknown as Record<string, unknown>)[k]]));
-      const resume = options.resume as string | undefined;
-      const result = await runPretrain({ config, out: (options.out as string | undefined) ?? (resume ? undefined : 'runs/pretrain'), resume,
+      const explicit = new Map(Object.entries(applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override')));
+      const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, explicit.get(k)]));
+      const resume = options.resume;
+      const result = await runPretrain({ config, out: options.out ?? (resume ? undefined : 'runs/pretrain'), resume,
         overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true, sync })
         .catch((error: unknown) => (sync === SINGLE_PROCESS ? Promise.reject(error) : exitFailedRank(sync, error)));
       if (sync.isMain) console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
