@@ -11,7 +11,7 @@
  * the start of epoch e ≥ 1 it calls step(e + 5). medslip's own trainer uses `cosineWithWarmup` per optimizer
  * step instead.
  */
-import { checkFinite, checkInteger, invalidArgument } from '../util/check.ts';
+import { checkFinite, checkInteger } from '../util/check.ts';
 
 export interface CosineScheduleOptions {
   /** Peak learning rate reached after warm-up (timm: the optimizer's lr). */
@@ -65,13 +65,11 @@ export const REFERENCE_PRETRAIN_SCHEDULE: Readonly<CosineScheduleOptions> = Obje
  */
 export function cosineSchedule(options: CosineScheduleOptions): CosineSchedule {
   const baseLr = checkFinite('baseLr', options.baseLr, 0);
-  const tInitial = checkFinite('tInitial', options.tInitial, 0);
-  if (tInitial === 0) throw invalidArgument('tInitial', 'finite number > 0', tInitial, true);
+  const tInitial = checkFinite('tInitial', options.tInitial, 0, Infinity, '()');
   const lrMin = checkFinite('lrMin', options.lrMin ?? 0, 0);
   const warmupT = checkFinite('warmupT', options.warmupT ?? 0, 0);
   const warmupLrInit = checkFinite('warmupLrInit', options.warmupLrInit ?? 0, 0);
-  const tMul = checkFinite('tMul', options.tMul ?? 1, 0);
-  if (tMul === 0) throw invalidArgument('tMul', 'finite number > 0', tMul, true);
+  const tMul = checkFinite('tMul', options.tMul ?? 1, 0, Infinity, '()');
   const decayRate = checkFinite('decayRate', options.decayRate ?? 1, 0);
   const cycleLimit = checkInteger('cycleLimit', options.cycleLimit ?? 1, 0);
   const warmupPrefix = options.warmupPrefix ?? true;

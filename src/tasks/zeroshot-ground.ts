@@ -34,7 +34,7 @@ import { csvText, fixed, formatTable, spread, writeOutputs } from './zeroshot/ou
 import { planQueries } from './zeroshot/queries.ts';
 import { DEFAULT_SWEEP, DEFAULT_THRESHOLD, ThresholdSweep, type SweepRow } from './zeroshot/sweep.ts';
 import { classTargets, describeQuery, type Query } from './zeroshot/targets.ts';
-import { checkInteger, checkOneOf, invalidArgument } from '../util/check.ts';
+import { checkInteger, checkNumber, checkOneOf } from '../util/check.ts';
 
 export { DEFAULT_SWEEP, DEFAULT_THRESHOLD, type SweepRow } from './zeroshot/sweep.ts';
 export { groundingHeatmap, type Upsampling } from '../models/grounding.ts';
@@ -93,7 +93,7 @@ export async function runZeroshotGround(options: ZeroshotGroundOptions): Promise
   const batchSize = checkBatchSize(options.batchSize ?? 64);
   const requestedSize = options.size === undefined ? undefined : checkInputSize(options.size);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) throw invalidArgument('threshold', 'number in [0, 1)', threshold, typeof threshold === 'number');
+  checkNumber('threshold', threshold, 0, 1, '[)');
   const upsampling = options.upsampling ?? 'nearest';
   checkOneOf('upsampling', upsampling, ['nearest', 'bilinear']);
   const overlayCount = options.overlays ?? 8;

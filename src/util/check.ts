@@ -21,11 +21,19 @@ export function invalidArgument(name: string, expected: string, received: unknow
   return range ? new RangeError(message) : new TypeError(message);
 }
 
-/** `[1, 10]`, `[0, ∞)`, `(-∞, 5]`: a closed range, open where it is unbounded. */
-export function formatRange(min: number, max: number): string {
-  const low = min === -Infinity ? '(-∞' : `[${min}`;
-  const high = max === Infinity ? '∞)' : `${max}]`;
+/** Which ends of a range belong to it: '[]' both, '[)' the lower only, '(]' the upper only, '()' neither. */
+export type Bounds = '[]' | '[)' | '(]' | '()';
+
+/** `[1, 10]`, `[0, 1)`, `(0, ∞)`, `(-∞, 5]`: the range as written in messages; an infinite end is always open. */
+export function formatRange(min: number, max: number, bounds: Bounds = '[]'): string {
+  const low = min === -Infinity ? '(-∞' : `${bounds[0]}${min}`;
+  const high = max === Infinity ? '∞)' : `${max}${bounds[1]}`;
   return `${low}, ${high}`;
+}
+
+/** Whether `value` lies in the range (NaN never does). */
+function inRange(value: number, min: number, max: number, bounds: Bounds): boolean {
+  return (bounds[0] === '[' ? value >= min : value > min) && (bounds[1] === ']' ? value <= max : value < max);
 }
 
 /** A safe integer in [min, max]. A fraction is the wrong type (TypeError), as a string is. */
@@ -37,21 +45,21 @@ export function checkInteger(name: string, value: unknown, min = -Infinity, max 
   return value;
 }
 
-/** A number (not NaN) in [min, max]; infinities pass only where the range admits them. */
-export function checkNumber(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+/** A number (not NaN) in the range (closed by default); infinities pass only where the range admits them. */
+export function checkNumber(name: string, value: unknown, min = -Infinity, max = Infinity, bounds: Bounds = '[]'): number {
   const bounded = min !== -Infinity || max !== Infinity;
-  const expected = bounded ? `number in ${formatRange(min, max)}` : 'number';
+  const expected = bounded ? `number in ${formatRange(min, max, bounds)}` : 'number';
   if (typeof value !== 'number') throw invalidArgument(name, expected, value);
-  if (Number.isNaN(value) || value < min || value > max) throw invalidArgument(name, expected, value, true);
+  if (Number.isNaN(value) || !inRange(value, min, max, bounds)) throw invalidArgument(name, expected, value, true);
   return value;
 }
 
-/** A finite number in [min, max] (no NaN, no infinity even where the range is unbounded). */
-export function checkFinite(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+/** A finite number in the range (closed by default; no NaN, no infinity even where the range is unbounded). */
+export function checkFinite(name: string, value: unknown, min = -Infinity, max = Infinity, bounds: Bounds = '[]'): number {
   const bounded = min !== -Infinity || max !== Infinity;
-  const expected = bounded ? `finite number in ${formatRange(min, max)}` : 'finite number';
+  const expected = bounded ? `finite number in ${formatRange(min, max, bounds)}` : 'finite number';
   if (typeof value !== 'number') throw invalidArgument(name, expected, value);
-  if (!Number.isFinite(value) || value < min || value > max) throw invalidArgument(name, expected, value, true);
+  if (!Number.isFinite(value) || !inRange(value, min, max, bounds)) throw invalidArgument(name, expected, value, true);
   return value;
 }
 

@@ -10,7 +10,7 @@
 import sharp from 'sharp';
 import { jet } from './colormap.ts';
 import { FONT, escapeXml, formatTick, svgDocument } from './svg.ts';
-import { checkInteger, checkNumber, invalidArgument } from '../util/check.ts';
+import { checkInteger, checkNumber } from '../util/check.ts';
 import { gridOf, resizeGrid, type Grid } from '../util/resample.ts';
 
 export { resizeGrid, type Grid };
@@ -99,7 +99,7 @@ export function heatmapOverlayRgb(image: RasterImage, heat: Grid, options: Overl
   }
   const span = high - low || 1;
   const floor = options.floor ?? 0;
-  if (typeof floor !== 'number' || !(floor >= 0 && floor < 1)) throw invalidArgument('floor', 'number in [0, 1)', floor, typeof floor === 'number');
+  checkNumber('floor', floor, 0, 1, '[)');
   const rgb = new Uint8Array(width * height * 3);
   const colour = new Uint8Array(3);
   for (let p = 0; p < width * height; p++) {

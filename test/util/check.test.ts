@@ -16,6 +16,8 @@ const rejected: [string, () => unknown, 'TypeError' | 'RangeError', string][] = 
   ['number, range', () => checkNumber('dropout', 1.5, 0, 1), 'RangeError', 'Expected number in [0, 1] for dropout but received 1.5 (number)'],
   ['number, upper bound only', () => checkNumber('x', 6, -Infinity, 5), 'RangeError', 'Expected number in (-∞, 5] for x but received 6 (number)'],
   ['number, null', () => checkNumber('lr', null), 'TypeError', 'Expected number for lr but received null'],
+  ['number, half-open, at the open end', () => checkNumber('threshold', 1, 0, 1, '[)'), 'RangeError', 'Expected number in [0, 1) for threshold but received 1 (number)'],
+  ['finite, open at zero', () => checkFinite('tInitial', 0, 0, Infinity, '()'), 'RangeError', 'Expected finite number in (0, ∞) for tInitial but received 0 (number)'],
   ['finite, infinity', () => checkFinite('factor', Infinity), 'RangeError', 'Expected finite number for factor but received Infinity (number)'],
   ['finite, below', () => checkFinite('baseLr', -1, 0), 'RangeError', 'Expected finite number in [0, ∞) for baseLr but received -1 (number)'],
   ['one of', () => checkOneOf('mode', 'max', ['mean', 'sum']), 'RangeError', 'Expected one of mean, sum for mode but received max (string)'],
@@ -34,6 +36,9 @@ test('accepted values come back unchanged', () => {
   assert.equal(checkInteger('n', 0, 0), 0);
   assert.equal(checkNumber('x', -Infinity), -Infinity);
   assert.equal(checkFinite('x', 0.25, 0, 1), 0.25);
+  assert.equal(checkNumber('threshold', 0, 0, 1, '[)'), 0);
+  assert.equal(checkNumber('x', 1, 0, 1, '(]'), 1);
+  assert.throws(() => checkNumber('x', 0, 0, 1, '(]'), RangeError);
   assert.equal(checkOneOf('mode', 'sum', ['mean', 'sum']), 'sum');
   assert.equal(checkString('out', 'a'), 'a');
   assert.equal(checkBoolean('quiet', false), false);
@@ -44,6 +49,8 @@ test('ranges print closed where bounded, open at infinity', () => {
   assert.equal(formatRange(1, 10), '[1, 10]');
   assert.equal(formatRange(0, Infinity), '[0, ∞)');
   assert.equal(formatRange(-Infinity, 5), '(-∞, 5]');
+  assert.equal(formatRange(0, 1, '[)'), '[0, 1)');
+  assert.equal(formatRange(0, Infinity, '()'), '(0, ∞)');
 });
 
 test('checkOptions checks present options in the spec, naming each with its prefix', () => {
