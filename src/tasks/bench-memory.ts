@@ -21,7 +21,6 @@ import { randomPretrainBatch } from './bench-model.ts';
 import { checkInteger } from '../util/check.ts';
 import { median } from '../util/stats.ts';
 
-
 export interface SoakResult {
   steps: number;
   warmup: number;
@@ -75,8 +74,7 @@ export async function soak(options: { steps: number; release: boolean; onSample?
   gc?.();
   const end = { rss: process.memoryUsage().rss, tensors: torch.counters().tensors };
   optimizer.dispose();
-  for (const p of model.parameters()) p.dispose();
-  for (const [, b] of model.namedBuffers()) b.dispose();
+  model.dispose();
   books.pathology.dispose();
   books.anatomy.dispose();
   return { steps, warmup, msPerStep, rssStart: start.rss, rssEnd: end.rss, growth: (end.rss - start.rss) / start.rss,

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
 import type { OperatorTime } from '../torch/profiler.ts';
 import { median } from '../util/stats.ts';
-import { MeDSLIP, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
+import { MeDSLIP, type Books, type MedslipConfig, type PretrainBatch } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import type { OnnxBenchResult } from './bench-onnx.ts';
 import { pythonWithTorch } from './bench-python.ts';
@@ -139,14 +139,17 @@ export interface ModelBenchOptions {
   log?: (line: string) => void;
 }
 
-export async function runModelBench(options: ModelBenchOptions = {}): Promise<ModelBenchResult> {
-  if (options.threads) torch.setNumThreads(options.threads);
-  const config = options.config ?? MODEL_BENCH_CONFIGS.full, runs = options.runs ?? 5;
-  const device = torch.checkDevice(options.device ?? 'cpu');
-  const log = options.log ?? (() => {});
-  const threads = torch.getNumThreads();
-  if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) on ${device} …`);
-  const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config, device);
+/** What a benchmark times: a seeded model, books and batch of the configuration's shapes on `device`, and its optimizer. */
+interface BenchSetup {
+  model: MeDSLIP;
+  books: Books;
+  batch: PretrainBatch;
+  /** One training step: forward with the five losses, backward, AdamW update. */
+  trainStep(): void;
+  dispose(): void;
+}
+
+function benchSetup(config: ModelBenchConfig, device: torch.Device): BenchSetup {
   torch.manualSeed(0);
   const generator = new torch.Generator(0);
   const model = new MeDSLIP(config.model).to(device);
@@ -161,6 +164,31 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
   const hostBatch = randomPretrainBatch(config.batch, config.imageSize, generator);
   const batch = Object.fromEntries(Object.entries(hostBatch).map(([key, t]) => [key, onDevice(t)])) as unknown as PretrainBatch;
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
+  return {
+    model, books, batch,
+    trainStep: () => torch.scope(() => {
+      optimizer.zeroGrad();
+      model.losses(batch, books).loss.backward();
+      optimizer.step();
+    }),
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+      for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+    },
+  };
+}
+
+export async function runModelBench(options: ModelBenchOptions = {}): Promise<ModelBenchResult> {
+  if (options.threads) torch.setNumThreads(options.threads);
+  const config = options.config ?? MODEL_BENCH_CONFIGS.full, runs = options.runs ?? 5;
+  const device = torch.checkDevice(options.device ?? 'cpu');
+  const log = options.log ?? (() => {});
+  const threads = torch.getNumThreads();
+  if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) on ${device} …`);
+  const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config, device);
+  const setup = benchSetup(config, device);
+  const { model, books, batch, trainStep } = setup;
   let peakRss = process.memoryUsage().rss;
   const time = (fn: () => void): RunTiming => {
     const wall = process.hrtime.bigint(), cpu = process.cpuUsage();
@@ -170,11 +198,6 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return { wallMs: Number(process.hrtime.bigint() - wall) / 1e6, cpuMs: (used.user + used.system) / 1000 };
   };
-  const trainStep = (): void => torch.scope(() => {
-    optimizer.zeroGrad();
-    model.losses(batch, books).loss.backward();
-    optimizer.step();
-  });
   const inferBatch = (): void => torch.scope(() => torch.inferenceMode(() => { model.forward(batch.images, books); }));
   // Alternates medslip's runs with PyTorch's; the first of each (allocation, optimizer state) is warm-up.
   const alternate = async (kind: 'train' | 'infer', fn: () => void): Promise<{ ours: RunTiming[]; theirs: RunTiming[] }> => {
@@ -208,9 +231,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
     };
   } finally {
     pytorch?.close();
-    optimizer.dispose();
-    model.dispose();
-    for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+    setup.dispose();
   }
 }
 
@@ -230,18 +251,9 @@ export interface StepProfile {
  * CPU: one warm-up step, then `steps` profiled steps, times divided by `steps`.
  */
 export function profileTrainingStep(config: ModelBenchConfig, steps = 2): StepProfile {
-  torch.manualSeed(0);
-  const generator = new torch.Generator(0);
-  const model = new MeDSLIP(config.model).train();
-  const books = { pathology: torch.randn([75, 768], { generator }).keep(), anatomy: torch.randn([51, 768], { generator }).keep() };
-  const batch = Object.fromEntries(Object.entries(randomPretrainBatch(config.batch, config.imageSize, generator))
-    .map(([key, t]) => [key, t.keep()])) as unknown as PretrainBatch;
-  const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
-  const trainStep = (): void => torch.scope(() => {
-    optimizer.zeroGrad();
-    model.losses(batch, books).loss.backward();
-    optimizer.step();
-  });
+  const setup = benchSetup(config, 'cpu');
+  const { trainStep } = setup;
+  setup.model.train();
   try {
     trainStep();
     const summary = torch.profile(() => { for (let i = 0; i < steps; i++) trainStep(); });
@@ -251,9 +263,7 @@ export function profileTrainingStep(config: ModelBenchConfig, steps = 2): StepPr
         totalMs: o.totalMs / steps, share: o.selfMs / summary.operatorMs })),
     };
   } finally {
-    optimizer.dispose();
-    model.dispose();
-    for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+    setup.dispose();
   }
 }
 
