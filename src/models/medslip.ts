@@ -9,7 +9,7 @@
  * - books are inputs, not attributes: they are never in the state dict, as in the reference.
  */
 import * as torch from '../torch/index.ts';
-import { Dropout, LayerNorm, Linear, Module, Sequential } from '../nn/index.ts';
+import { Dropout, LayerNorm, Linear, Module, Sequential, init } from '../nn/index.ts';
 import { ResNet, stageChannels, type ResNetArch } from './resnet.ts';
 import { QueryDecoder } from './query-decoder.ts';
 import { alignmentLoss, existenceLoss, protoclLoss } from './losses.ts';
@@ -33,11 +33,16 @@ export interface MedslipConfig {
   candidates: number;
   /**
    * 'reference': every Linear and attention projection weight ~ N(0, 0.02²), as the reference (attention starts
-   * almost uniform); 'pytorch': PyTorch's module defaults (Kaiming-uniform Linear, Xavier attention), whose
-   * sharper initial attention localises findings in far fewer steps (the demo's short training uses it).
+   * almost uniform); 'pytorch': PyTorch's module defaults (Kaiming-uniform Linear, Xavier attention);
+   * 'orthogonal': the maps between the image and the existence logits (mask generator, stream projections,
+   * decoder projections, classifiers) as orthogonal matrices, each attention projection on its own, the text-side
+   * maps as the reference: the chain keeps every direction's length, so each finding's gradient reaches the
+   * trunk in its own direction (docs/learning.md). Biases and the ResNet trunk are the same in all three.
    */
-  init: 'reference' | 'pytorch';
+  init: MedslipInit;
 }
+
+export type MedslipInit = 'reference' | 'pytorch' | 'orthogonal';
 
 export const DEFAULT_CONFIG: Readonly<MedslipConfig> = Object.freeze({
   backbone: 'resnet50', dModel: 256, heads: 4, layers: 4, dropout: 0.1, feedForward: 1024, textDim: 768, candidates: 8,
@@ -126,19 +131,26 @@ export class MeDSLIP extends Module {
     this.classifierAnatomy = this.registerModule('classifier_anatomy', new Linear(c.dModel, 2));
     this.clFcPathology = this.registerModule('cl_fc_pathology', new Linear(c.dModel, c.textDim));
     this.clFcAnatomy = this.registerModule('cl_fc_anatomy', new Linear(c.dModel, c.textDim));
-    if (c.init === 'reference') this.#initWeights();
+    if (c.init !== 'pytorch') this.#initWeights(c.init);
   }
 
   /**
    * The reference's init: every Linear weight (MHA out_proj included) and every MHA in_proj_weight ~ N(0, 0.02²);
    * biases keep PyTorch's defaults. Its decoder layers are deep copies of one prototype, so all layers start
-   * with the same linear1/linear2 biases: reproduced here.
+   * with the same linear1/linear2 biases: reproduced here. 'orthogonal' draws the weights on the image's path to
+   * the logits as orthogonal matrices instead (the packed in_proj_weight as three blocks: query, key, value).
    */
-  #initWeights(): void {
+  #initWeights(kind: 'reference' | 'orthogonal'): void {
     torch.noGrad(() => {
       for (const [name, p] of this.namedParameters()) {
         if (name.startsWith('res_features.')) continue; // torchvision's conv init
-        if (name.endsWith('in_proj_weight') || (name.endsWith('.weight') && p.ndim === 2)) p.normal_(0, 0.02);
+        const isWeight = name.endsWith('in_proj_weight') || (name.endsWith('.weight') && p.ndim === 2);
+        if (!isWeight) continue;
+        if (kind === 'reference' || !MeDSLIP.#onImagePath(name)) p.normal_(0, 0.02);
+        else if (name.endsWith('in_proj_weight')) {
+          const width = p.shape[1];
+          for (let block = 0; block < 3; block++) init.orthogonal_(p.narrow(0, block * width, width));
+        } else init.orthogonal_(p);
       }
       for (const decoder of [this.decoderAnatomy, this.decoderPathology]) {
         const [first, ...rest] = decoder.layers.items;
@@ -148,6 +160,14 @@ export class MeDSLIP extends Module {
         }
       }
     });
+  }
+
+  /**
+   * The maps between the image and the existence logits: the mask generator, the stream projections, every
+   * decoder projection and the classifiers. The text-side maps (query projection, cl_fc_*) are not among them.
+   */
+  static #onImagePath(name: string): boolean {
+    return !name.startsWith('pathology_embedding_layer.') && !name.startsWith('cl_fc_');
   }
 
   /** Images (B, 3, H, W) → stream tokens (T, B, D) for pathology and anatomy. */

@@ -34,6 +34,25 @@ export function xavierUniform_(t: torch.Tensor, gain = 1): torch.Tensor {
   return uniform_(t, -bound, bound);
 }
 
+/**
+ * A (semi-)orthogonal matrix times `gain`, as torch.nn.init.orthogonal_: the Q of a QR decomposition of a standard
+ * normal matrix (transposed when it has fewer rows than columns), its signs fixed by R's diagonal so that the
+ * result is uniformly distributed. Every singular value is `gain`: a chain of such maps preserves each direction's
+ * length, where a chain of Gaussian maps shrinks most of them.
+ */
+export function orthogonal_(t: torch.Tensor, gain = 1): torch.Tensor {
+  if (t.ndim < 2) throw new RangeError(`Expected a tensor with at least 2 dimensions for orthogonal_ but received ${t.ndim}`);
+  const rows = t.shape[0];
+  const cols = t.numel / rows;
+  torch.noGrad(() => torch.scope(() => {
+    const tall = rows < cols ? torch.randn([cols, rows]) : torch.randn([rows, cols]);
+    const [q, r] = torch.aten<torch.Tensor[]>('aten::linalg_qr', tall, 'reduced');
+    const fixed = q.mul(torch.aten('aten::diagonal', r, 0, 0, 1).sign());
+    t.copy_((rows < cols ? fixed.t() : fixed).reshape(...t.shape).mul(gain));
+  }));
+  return t;
+}
+
 /** PyTorch's default bias init for Linear/Conv: U(±1/√fan_in) of the weight. */
 export function defaultBias_(bias: torch.Tensor, weight: torch.Tensor): torch.Tensor {
   const bound = 1 / Math.sqrt(fans(weight).fanIn);

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { ResNetArch } from '../../models/resnet.ts';
-import type { LossWeights } from '../../models/medslip.ts';
+import type { LossWeights, MedslipInit } from '../../models/medslip.ts';
 
 export interface PretrainConfig {
   /** 'synthetic' (the embedded generator) or 'files' (split JSONs + .npy matrix in the reference format). */
@@ -40,8 +40,11 @@ export interface PretrainConfig {
   cropScale: [number, number];
   /** RandAugment (2 ops at magnitude 7) on or off. */
   randAugment: boolean;
-  /** Weight init of the heads and decoders: 'reference' (N(0, 0.02²)) or 'pytorch' (module defaults). */
-  init: 'reference' | 'pytorch';
+  /**
+   * Weight init of the heads, streams and decoders: 'reference' (N(0, 0.02²)), 'pytorch' (module defaults) or
+   * 'orthogonal' (orthogonal matrices: learns far faster in short runs, docs/learning.md).
+   */
+  init: MedslipInit;
   /**
    * Weights of the five losses in the order [cePathology, clPathology, ceAnatomy, clAnatomy, ap] (reference: all
    * 1). See LossWeights in src/models/medslip.ts for why short runs from scratch weigh ProtoCL and ICL less.
@@ -85,7 +88,7 @@ const KINDS: Record<keyof PretrainConfig, Kind> = {
   syntheticCount: 'integer', syntheticSize: 'integer', syntheticSeed: 'integer', syntheticDir: 'string',
   books: 'string', textEncoder: 'string', pathologyBook: 'string', maxLength: 'integer',
   backbone: ['resnet18', 'resnet34', 'resnet50', 'resnet101'], dModel: 'integer', heads: 'integer', layers: 'integer',
-  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch'], lossWeights: 'five',
+  dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch', 'orthogonal'] satisfies MedslipInit[], lossWeights: 'five',
   batchSize: 'integer', epochs: 'integer', lr: 'number', minLr: 'number', warmupLr: 'number', weightDecay: 'number',
   schedule: ['step', 'reference'], warmupSteps: 'integer', warmupEpochs: 'integer', clipGradNorm: 'number',
   seed: 'integer', workers: 'integer', device: 'string', logInterval: 'integer',
@@ -114,7 +117,7 @@ const SETTING_HELP: Record<keyof PretrainConfig, string> = {
   imageSize: 'side of the training crops in pixels (predict and zero-shot default to it)',
   cropScale: 'RandomResizedCrop area range, low,high',
   randAugment: 'RandAugment (2 ops, magnitude 7) on or off',
-  init: 'weight init of heads and decoders: reference (N(0, 0.02²)) or pytorch (module defaults)',
+  init: 'weight init of heads, streams and decoders: reference (N(0, 0.02²)), pytorch (module defaults) or orthogonal (learns faster in short runs)',
   lossWeights: 'weights of the five losses in their sum: cePathology,clPathology,ceAnatomy,clAnatomy,ap',
   batchSize: 'images per optimizer step',
   epochs: 'epochs to train (may be raised when resuming)',
