@@ -14,7 +14,7 @@ import { MeDSLIP, type MedslipInit, type PretrainBatch } from '../src/models/med
 import { demoConfig } from '../src/tasks/demo.ts';
 import { validate } from '../src/tasks/pretrain/config.ts';
 import { openPretrainLoaders } from '../src/tasks/pretrain/data.ts';
-import { encodeBooks } from '../src/text/encode-books.ts';
+import { booksAsTensors, encodeBooks } from '../src/text/encode-books.ts';
 import { NUM_OBSERVATIONS, observationIndex } from '../src/vocabulary.ts';
 
 const { values } = parseArgs({
@@ -33,10 +33,7 @@ let batch: PretrainBatch | undefined;
 for await (const first of loaders.train.epoch(0)) { batch = first; break; }
 if (!batch) throw new Error('the demo data gave no training batch');
 const encoded = encodeBooks({ maxLength: config.maxLength });
-const books = {
-  pathology: torch.tensor(encoded.pathology).view(-1, encoded.dim).keep(),
-  anatomy: torch.tensor(encoded.anatomy).view(-1, encoded.dim).keep(),
-};
+const books = booksAsTensors(encoded.pathology, encoded.anatomy, encoded.dim);
 
 /** The batch's pathology labels with every column but `column` set to −1 (ignored). */
 function onlyColumn(labels: torch.Tensor, column: number): torch.Tensor {
@@ -55,8 +52,9 @@ for (const init of values.inits.split(',') as MedslipInit[]) {
         model.zeroGrad();
         model.losses({ ...batch, labelPathology: onlyColumn(batch.labelPathology, observationIndex(finding)) }, books, NO_CONTRAST).loss.backward();
         const flat = torch.cat(layer3.map((p) => p.grad!.reshape(-1)));
-        if (flat.norm().item() === 0) throw new Error(`no labelled ${finding} in the batch: use a larger --batch-size`);
-        return flat.div(flat.norm());
+        const norm = flat.norm().item();
+        if (norm === 0) throw new Error(`no labelled ${finding} in the batch: use a larger --batch-size`);
+        return flat.div(norm);
       });
       const pairs: number[] = [];
       for (let a = 0; a < gradients.length; a++) {

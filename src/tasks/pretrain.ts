@@ -23,7 +23,7 @@ import { AdamW, clipGradNorm, referenceParamGroups } from '../optim/adamw.ts';
 import { cosineWithWarmup, cosineSchedule, REFERENCE_PRETRAIN_SCHEDULE } from '../optim/schedule.ts';
 import { readCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { encodeBooks, saveBooks } from '../text/encode-books.ts';
+import { booksAsTensors, encodeBooks, saveBooks } from '../text/encode-books.ts';
 import { loadPathologyBook } from '../text/books.ts';
 import { lossCurvePng } from '../viz/loss-curve.ts';
 import { progressBar } from '../viz/progress.ts';
@@ -114,8 +114,8 @@ function prepareBooks(config: PretrainConfig, out: string, log: (line: string) =
     maxLength: config.maxLength,
   });
   if (!write) { // a rank other than 0 that does not share rank 0's run folder: the same books, kept in memory
-    const asMatrix = (values: Float32Array): torch.Tensor => torch.scope(() => torch.tensor(values).view(-1, encoded.dim)).keep();
-    return { books: { pathology: asMatrix(encoded.pathology), anatomy: asMatrix(encoded.anatomy) }, file };
+    const { pathology, anatomy } = booksAsTensors(encoded.pathology, encoded.anatomy, encoded.dim);
+    return { books: { pathology: pathology.keep(), anatomy: anatomy.keep() }, file };
   }
   saveBooks(file, encoded);
   log(`books: encoded with ${encoded.encoder} (dim ${encoded.dim}) → ${file}`);

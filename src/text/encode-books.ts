@@ -175,10 +175,17 @@ export interface LoadedBooks {
  */
 export function loadBooks(file: string): LoadedBooks {
   const { pathology, anatomy, metadata } = readBooks(file);
+  return { ...booksAsTensors(pathology, anatomy, metadata.dim), metadata };
+}
+
+/**
+ * Books vectors as float32 tensors, pathology (75, dim) and anatomy (51, dim), without a file: freshly encoded
+ * books (`encodeBooks`) used in memory. The caller owns and disposes them.
+ */
+export function booksAsTensors(pathology: Float32Array, anatomy: Float32Array, dim: number): { pathology: torch.Tensor; anatomy: torch.Tensor } {
   return {
-    pathology: torch.fromTypedArray(pathology, [NUM_OBSERVATIONS, metadata.dim]),
-    anatomy: torch.fromTypedArray(anatomy, [NUM_LANDMARKS, metadata.dim]),
-    metadata,
+    pathology: torch.fromTypedArray(pathology, [NUM_OBSERVATIONS, dim]),
+    anatomy: torch.fromTypedArray(anatomy, [NUM_LANDMARKS, dim]),
   };
 }
 
