@@ -4,6 +4,7 @@ import { settingsHelp } from './tasks/pretrain/config.ts';
 import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/option-table.ts';
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
 import { EXPORT_OPTIONS, PREDICT_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS } from './tasks/tables.ts';
+import type { StepProfile } from './tasks/bench-model.ts';
 
 /** Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. */
 function withOptions<T>(command: Command, table: OptionTable<T>): Command {
@@ -347,7 +348,7 @@ Example:
     .option('--device <device>', 'cpu, cuda or cuda:N: medslip and the PyTorch baseline both run there (the ONNX row is CPU-only)', 'cpu')
     .option('--no-baseline', 'skip the PyTorch baseline')
     .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
-    .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …)')
+    .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …; profiles with --profile)')
     .option('--profile', 'then profile the training step of each configuration (libtorch\'s autograd profiler): the operators with the largest self time and their share of the step')
     .action(async (options: { runs: number; config: string; batch?: number[]; device: string; baseline: boolean; onnx: boolean; json?: boolean; profile?: boolean }) => {
       const { runBench, formatBench } = await import('./tasks/bench.ts');
@@ -355,14 +356,18 @@ Example:
       const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
       const result = await runBench({ ...options, configs, batches: options.batch, device: checkDevice(options.device),
         log: options.json ? undefined : (line) => console.error(line) });
-      console.log(options.json ? JSON.stringify(result, null, 2) : formatBench(result));
+      if (!options.json) console.log(formatBench(result));
+      const profiles: StepProfile[] = [];
       if (options.profile === true) {
         const { MODEL_BENCH_CONFIGS, profileTrainingStep, formatStepProfile } = await import('./tasks/bench-model.ts');
         for (const name of configs ?? ['full', 'demo'] as const) {
           const profiled = profileTrainingStep(MODEL_BENCH_CONFIGS[name]);
-          console.log(options.json ? JSON.stringify(profiled, null, 2) : `\n${formatStepProfile(profiled)}`);
+          profiles.push(profiled);
+          if (!options.json) console.log(`\n${formatStepProfile(profiled)}`);
         }
       }
+      // --json: one object, the profiles (when asked for) in it
+      if (options.json) console.log(JSON.stringify(options.profile === true ? { ...result, profiles } : result, null, 2));
     });
   bench.command('distributed')
     .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')
