@@ -52,7 +52,7 @@ for (const workers of workerCounts) {
   console.log(
     `${String(workers).padStart(7)}  ${median(runs).toFixed(1).padStart(17)}  ${runs.map((r) => r.toFixed(1)).join(' ').padEnd(22)}  ` +
       `${(median(runs) / baseline).toFixed(2).padStart(10)}  ${median(cpuCosts.get(workers)!).toFixed(1).padStart(12)}  ` +
-      `${median(warmups.get(workers)!).toFixed(2).padStart(15)}`,
+      median(warmups.get(workers)!).toFixed(2).padStart(15),
   );
 }
 console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

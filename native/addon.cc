@@ -25,7 +25,9 @@ void InitDistributed(Napi::Env env, Napi::Object exports);
 // MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, keep glibc's behaviour.
 static void TuneAllocator() {
 #if defined(__GLIBC__)
-  if (std::getenv("MEDSLIP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) return;
+  if (std::getenv("MEDSLIP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
+      std::getenv("MALLOC_TRIM_THRESHOLD_"))
+    return;
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
 #endif

@@ -102,7 +102,8 @@ Napi::Value CreateTcpStore(const Napi::CallbackInfo& info) {
 Napi::Value StoreSet(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "storeSet", [&]() -> Napi::Value {
     std::string value = info[2].As<Napi::String>();
-    StoreHolder::From(info[0], "store").value->set(info[1].As<Napi::String>(), std::vector<uint8_t>(value.begin(), value.end()));
+    StoreHolder::From(info[0], "store")
+        .value->set(info[1].As<Napi::String>(), std::vector<uint8_t>(value.begin(), value.end()));
     return info.Env().Undefined();
   });
 }
@@ -118,7 +119,8 @@ Napi::Value StoreGet(const Napi::CallbackInfo& info) {
 // storeAdd(store, key, delta) → the counter's new value.
 Napi::Value StoreAdd(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "storeAdd", [&]() -> Napi::Value {
-    int64_t value = StoreHolder::From(info[0], "store").value->add(info[1].As<Napi::String>(), info[2].As<Napi::Number>().Int64Value());
+    int64_t value = StoreHolder::From(info[0], "store")
+                        .value->add(info[1].As<Napi::String>(), info[2].As<Napi::Number>().Int64Value());
     return Napi::Number::New(info.Env(), static_cast<double>(value));
   });
 }
@@ -150,9 +152,12 @@ Napi::Value CreateProcessGroupGloo(const Napi::CallbackInfo& info) {
     auto options = c10d::ProcessGroupGloo::Options::create(Millis(info[3]));
     std::string device = info[4].As<Napi::String>();
     std::string name = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : "";
-    if (device == "interface") options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
-    else if (device == "hostname") options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(name));
-    else options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+    if (device == "interface")
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+    else if (device == "hostname")
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(name));
+    else
+      options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     options->threads = static_cast<int>(options->devices.size()) * 2;  // PyTorch's own choice
     c10::intrusive_ptr<GlooGroup> group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
     // A process group lives as long as the process (as PyTorch's default group). Its destructor joins Gloo's
@@ -179,7 +184,8 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
     auto tensors = Tensors(info[1], "allreduce");
     c10d::AllreduceOptions options;
     options.reduceOp = ReduceOpOf(info[2]);
-    return WorkHolder::Wrap(GroupHolder::From(info[0], "process group").value->allreduce(tensors, options), "allreduce");
+    return WorkHolder::Wrap(GroupHolder::From(info[0], "process group").value->allreduce(tensors, options),
+                            "allreduce");
   });
 }
 
@@ -189,7 +195,8 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     auto tensors = Tensors(info[1], "broadcast");
     c10d::BroadcastOptions options;
     options.rootRank = info[2].As<Napi::Number>().Int32Value();
-    return WorkHolder::Wrap(GroupHolder::From(info[0], "process group").value->broadcast(tensors, options), "broadcast");
+    return WorkHolder::Wrap(GroupHolder::From(info[0], "process group").value->broadcast(tensors, options),
+                            "broadcast");
   });
 }
 
@@ -213,8 +220,11 @@ Napi::Value Barrier(const Napi::CallbackInfo& info) {
 class WaitWorker : public Napi::AsyncWorker {
  public:
   WaitWorker(Napi::Env env, c10::intrusive_ptr<c10d::Work> work, std::string label, milliseconds timeout)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)),
-        label_(std::move(label)), timeout_(timeout) {}
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        label_(std::move(label)),
+        timeout_(timeout) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {

@@ -239,7 +239,8 @@ Napi::Value OpSignature(const Napi::CallbackInfo& info) {
     arguments.Set(i, Napi::String::New(env, KindOf(schema.arguments()[i].type())));
   }
   Napi::Array returns = Napi::Array::New(env, schema.returns().size());
-  for (size_t i = 0; i < schema.returns().size(); i++) returns.Set(i, Napi::String::New(env, KindOf(schema.returns()[i].type())));
+  for (size_t i = 0; i < schema.returns().size(); i++)
+    returns.Set(i, Napi::String::New(env, KindOf(schema.returns()[i].type())));
   Napi::Object result = Napi::Object::New(env);
   result.Set("names", names);
   result.Set("arguments", arguments);

@@ -266,7 +266,10 @@ Examples:
       const resume = options.resume;
       const result = await runPretrain({ config, out: options.out ?? (resume ? undefined : 'runs/pretrain'), resume,
         overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true, sync })
-        .catch((error: unknown) => (sync === SINGLE_PROCESS ? Promise.reject(error) : exitFailedRank(sync, error)));
+        .catch((error: unknown) => {
+          if (sync === SINGLE_PROCESS) throw error;
+          return exitFailedRank(sync, error);
+        });
       if (sync.isMain) console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
       if (result.signal) process.exitCode = signalExitCode(result.signal);
     });

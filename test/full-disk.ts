@@ -13,13 +13,13 @@ export function simulateFullDisk(pattern: RegExp): () => void {
     const fd = (openSync as (...args: unknown[]) => number)(path, ...rest);
     paths.set(fd, String(path));
     return fd;
-  }) as typeof fs.openSync;
+  });
   fs.writeSync = ((fd: number, ...rest: unknown[]) => {
     if (pattern.test(paths.get(fd) ?? '')) {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
     }
     return (writeSync as (...args: unknown[]) => number)(fd, ...rest);
-  }) as typeof fs.writeSync;
+  });
   syncBuiltinESMExports();
   return () => {
     fs.openSync = openSync;

@@ -11,7 +11,7 @@
  */
 import { countOverlap, type OverlapCounts } from './overlap.ts';
 import { checkFiniteArray, checkNumericArray, checkSameLength, type NumericArray } from './validate.ts';
-import { checkInteger } from '../util/check.ts';
+import { checkInteger, isArray } from '../util/check.ts';
 export { normalizeByMax } from '../models/grounding.ts';
 
 export type { OverlapCounts } from './overlap.ts';
@@ -86,7 +86,7 @@ export interface GroundingSummary {
 
 /** Averages per-image grounding scores (the reference averages over positive images only: pass only those). */
 export function summarizeGrounding(scores: readonly GroundingScores[]): GroundingSummary {
-  if (!Array.isArray(scores)) throw new TypeError('Expected an array of grounding scores for scores');
+  if (!isArray(scores)) throw new TypeError('Expected an array of grounding scores for scores');
   if (scores.length === 0) throw new RangeError('Expected at least one image in scores but received none');
   let hits = 0;
   let iouSum = 0;

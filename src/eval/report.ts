@@ -7,6 +7,7 @@
  */
 import { rocAuc } from './auc.ts';
 import { maxF1 } from './thresholds.ts';
+import { isArray } from '../util/check.ts';
 
 /** Labels the report treats as unknown and leaves out of that class's metrics. */
 export const UNKNOWN_LABEL = -1;
@@ -48,8 +49,8 @@ export interface ClassificationReport {
  *   and score row counts differ, a label is not 1/0/−1/NaN, or a score is not finite.
  */
 export function classificationReport(names: readonly string[], labels: readonly ArrayLike<number>[], scores: readonly ArrayLike<number>[]): ClassificationReport {
-  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) throw new TypeError('Expected an array of class names for names');
-  if (!Array.isArray(labels) || !Array.isArray(scores)) throw new TypeError('Expected arrays of rows (one per sample) for labels and scores');
+  if (!isArray(names) || names.some((name) => typeof name !== 'string')) throw new TypeError('Expected an array of class names for names');
+  if (!isArray(labels) || !isArray(scores)) throw new TypeError('Expected arrays of rows (one per sample) for labels and scores');
   if (labels.length !== scores.length) {
     throw new RangeError(`Expected as many label rows as score rows but received ${labels.length} and ${scores.length}`);
   }

@@ -10,6 +10,7 @@
  */
 import { countOverlap, type OverlapCounts } from './overlap.ts';
 import type { NumericArray } from './validate.ts';
+import { isArray } from '../util/check.ts';
 
 /** Masks are probabilities or 0/1 (PNG / 255): the reference binarises them at 0.5. */
 const TARGET_THRESHOLD = 0.5;
@@ -56,7 +57,7 @@ export interface SegmentationSummary {
  * @throws {RangeError} when the lists are empty or differ in length.
  */
 export function segmentationScores(predictions: readonly NumericArray[], targets: readonly NumericArray[], threshold = 0.5): SegmentationSummary {
-  if (!Array.isArray(predictions) || !Array.isArray(targets)) throw new TypeError('Expected arrays of images for predictions and targets');
+  if (!isArray(predictions) || !isArray(targets)) throw new TypeError('Expected arrays of images for predictions and targets');
   if (predictions.length !== targets.length) {
     throw new RangeError(`Expected as many targets as predictions but received ${targets.length} and ${predictions.length}`);
   }

@@ -27,9 +27,9 @@ export function checkSameLength(a: NumericArray, b: NumericArray, nameA: string,
 export function checkBinaryProblem(labels: unknown, scores: unknown): asserts labels is NumericArray {
   checkNumericArray(labels, 'labels');
   checkNumericArray(scores, 'scores');
-  checkSameLength(labels, scores as NumericArray, 'labels', 'scores');
+  checkSameLength(labels, scores, 'labels', 'scores');
   if (labels.length === 0) throw new RangeError('Expected at least one sample but labels and scores are empty');
   checkBinaryLabels(labels);
-  checkFiniteArray(scores as NumericArray, 'scores');
+  checkFiniteArray(scores, 'scores');
 }
 

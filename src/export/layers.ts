@@ -108,8 +108,11 @@ const shortcut = (graph: GraphBuilder, x: string, downsample: Sequential | null,
 
 const passThrough: Emitter<Module> = (_graph, x) => x;
 
+/** A module class: emitters are found by `module.constructor`. */
+type ModuleClass = abstract new (...args: never[]) => Module;
+
 /** Emitters by class; a subclass is not matched, since it may override `forward`. */
-const EMITTERS = new Map<Function, Emitter<never>>([
+const EMITTERS = new Map<ModuleClass, Emitter<never>>([
   [Linear, emitLinear],
   [Conv2d, emitConv2d],
   [BatchNorm2d, emitBatchNorm2d],
@@ -129,7 +132,7 @@ const EMITTERS = new Map<Function, Emitter<never>>([
  * @throws ExportError naming the module when its class has no conversion.
  */
 export function emitModule(graph: GraphBuilder, x: string, module: Module, path: string): string {
-  const emitter = EMITTERS.get(module.constructor) as Emitter<Module> | undefined;
+  const emitter = EMITTERS.get(module.constructor as ModuleClass) as Emitter<Module> | undefined;
   if (emitter === undefined) {
     throw new ExportError(path || '(root)', `${module.constructor.name} has no ONNX conversion; add one to src/export/layers.ts`);
   }

@@ -66,7 +66,7 @@ export function exportMedslip(model: MeDSLIP, books: BooksArrays, options: Expor
   const size = options.size ?? 224;
   if (!Number.isInteger(size) || size < 32) throw new RangeError(`Expected integer ≥ 32 for size but received ${String(size)}`);
   checkConfig(model.config);
-  const { dModel, textDim } = model.config;
+  const { textDim } = model.config;
   for (const [name, values, rows] of [['pathology', books.pathology, NUM_OBSERVATIONS], ['anatomy', books.anatomy, NUM_LANDMARKS]] as const) {
     if (values.length !== rows * textDim) throw new RangeError(`Expected the ${name} book to be (${rows}, ${textDim}) for this model but it holds ${values.length} values`);
   }

@@ -34,8 +34,8 @@ export class OnnxMedslip {
     const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all', executionMode: 'sequential',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
-    }).catch((error: Error) => {
-      throw new Error(`${file}: ONNX Runtime cannot load the model (${error.message})`);
+    }).catch((error: unknown) => {
+      throw new Error(`${file}: ONNX Runtime cannot load the model (${(error as Error).message})`);
     });
     return new OnnxMedslip(file, metadata, session);
   }

@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { isArray } from '../util/check.ts';
 
 /** What was written: the file's size and the SHA-256 of its bytes (hex), computed while writing. */
 export interface WrittenFile {
@@ -27,7 +28,7 @@ export function writeFileAtomic(path: string, chunks: Uint8Array | string | read
   if (typeof path !== 'string' || path.length === 0) {
     throw new TypeError(`Expected a non-empty string for path but received ${JSON.stringify(path)}`);
   }
-  const parts = Array.isArray(chunks) ? chunks : [chunks as Uint8Array | string];
+  const parts = isArray(chunks) ? chunks : [chunks];
   parts.forEach((part: unknown, i: number) => {
     if (typeof part !== 'string' && !(part instanceof Uint8Array)) {
       throw new TypeError(`Expected a Uint8Array or a string for chunk ${i} but received ${part === null ? 'null' : typeof part}`);

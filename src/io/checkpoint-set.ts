@@ -136,9 +136,9 @@ function openLegacy(prefix: string, manifestPath: string, manifest: Record<strin
 
 /** The data files of the checkpoint PREFIX as its manifest names them; undefined when it has no readable manifest. */
 function setFileNames(prefix: string): string[] | undefined {
-  let manifest: { format?: unknown; files?: Record<string, SetFileEntry>; optimizer?: unknown };
+  let manifest: { format?: unknown; files?: Record<string, SetFileEntry> } | null;
   try {
-    manifest = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    manifest = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as typeof manifest;
   } catch {
     return undefined;
   }

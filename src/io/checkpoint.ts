@@ -79,9 +79,9 @@ export function saveCheckpoint(prefix: string, parts: CheckpointParts): void {
       },
     });
   }
-  const devices = new Set(['cpu', String(parts.model.parameters()[0]?.device ?? 'cpu')]);
+  const devices = new Set<torch.Device>(['cpu', parts.model.parameters()[0]?.device ?? 'cpu']);
   const generators = Object.fromEntries([...devices].map((device) =>
-    [device, Buffer.from(torch.getRngState(device as torch.Device)).toString('base64')]));
+    [device, Buffer.from(torch.getRngState(device)).toString('base64')]));
   writeCheckpointSet(prefix, setParts, {
     ...parts.state,
     modelConfig: { ...parts.modelConfig },

@@ -27,7 +27,7 @@ export async function decodeJpegBaseline(fragment: Uint8Array, channels: 1 | 3):
 }
 
 export function losslessDecoder(): LosslessModule {
-  return { Decoder } as unknown as LosslessModule;
+  return { Decoder: Decoder as LosslessModule['Decoder'] };
 }
 
 const moduleOptions = { print: () => undefined, printErr: () => undefined, locateFile: (file: string) => `${WASM_FOLDER}${file}` };

@@ -410,6 +410,6 @@ function requireUint16(dataSet: DataSet, tag: string, what: string, fail: (what:
 function parserMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
-  if (typeof error === 'object' && error !== null && 'exception' in error) return parserMessage((error as { exception: unknown }).exception);
+  if (typeof error === 'object' && error !== null && 'exception' in error) return parserMessage(error.exception);
   return String(error);
 }

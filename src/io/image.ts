@@ -56,8 +56,9 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
   let name: string;
   if (typeof source === 'string') {
     name = source;
-    bytes = await readFile(source).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${name}: cannot read image file (${error.code ?? error.message})`);
+    bytes = await readFile(source).catch((error: unknown) => {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new Error(`${name}: cannot read image file (${code ?? message})`);
     });
   } else if (source instanceof Uint8Array) {
     name = options.name ?? '<buffer>';
@@ -248,6 +249,6 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 /** "-1 (number)", "Float32Array", "null": how an unexpected argument is named in error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return `${String(value)} (${typeof value})`;
 }

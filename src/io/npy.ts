@@ -56,12 +56,12 @@ export function readNpy(input: FileInput): RawTensor {
   if (!parts.every((s) => /^\d+L?$/.test(s))) fail(`header field "shape" is (${shapeText}); expected non-negative integers`);
   const shape = parts.map((s) => Number.parseInt(s, 10));
 
-  const expected = numel(shape) * ITEM_SIZE[dtype!];
+  const expected = numel(shape) * ITEM_SIZE[dtype];
   const actual = bytes.byteLength - dataStart;
   if (actual !== expected) {
     fail(`shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes of data but the file holds ${actual}${actual < expected ? ' (truncated?)' : ''}`);
   }
-  return { dtype: dtype!, shape, data: dataFromBytes(dtype!, bytes.subarray(dataStart)) };
+  return { dtype, shape, data: dataFromBytes(dtype, bytes.subarray(dataStart)) };
 }
 
 /**

@@ -47,7 +47,6 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
   return unpickleAt(bytes, 0, options).value;
 }
 
-const MARK = Symbol('mark');
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 

@@ -41,7 +41,7 @@ function parseStorageId(pid: unknown, fields: number): { dtype: DType; key: stri
   }
   const storageType = storageTypeOf(pid[1]);
   if (storageType === undefined) throw new Error(`persistent id names ${String((pid[1] as { qualifiedName?: string })?.qualifiedName ?? pid[1])}, not a known storage type`);
-  const count = pid[4];
+  const count: unknown = pid[4];
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw new Error(`storage ${String(pid[2])} has an invalid size ${String(count)}`);
   return { dtype: storageType.dtype, key: String(pid[2]), numel: count, rest: pid.slice(5) };
 }

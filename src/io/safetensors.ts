@@ -64,7 +64,8 @@ export function readSafetensors(input: FileInput): SafetensorsFile {
     }
     const entry = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (typeof entry !== 'object' || entry === null) fail(`entry "${key}" is not an object`);
-    const dtype = FILE_DTYPE[String(entry!.dtype)];
+    const fileDtype = String(entry!.dtype);
+    const dtype = FILE_DTYPE[fileDtype];
     if (dtype === undefined) {
       fail(`entry "${key}" has dtype ${JSON.stringify(entry!.dtype)}; expected one of ${Object.keys(FILE_DTYPE).join(', ')}`);
     }
@@ -80,7 +81,7 @@ export function readSafetensors(input: FileInput): SafetensorsFile {
     const [begin, end] = offsets as number[];
     const expectedBytes = numel(shape as number[]) * ITEM_SIZE[dtype];
     if (end - begin !== expectedBytes) {
-      fail(`entry "${key}" spans ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${entry!.dtype} needs ${expectedBytes}`);
+      fail(`entry "${key}" spans ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${fileDtype} needs ${expectedBytes}`);
     }
     entries.push({ key, dtype, shape: [...(shape as number[])], begin, end });
   }

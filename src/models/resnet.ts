@@ -88,7 +88,7 @@ export class ResNet extends Module implements TensorModule {
   constructor(readonly arch: ResNetArch, options: ResNetOptions = {}) {
     super();
     const spec = SPECS[arch];
-    if (!spec) throw new RangeError(`Expected one of ${Object.keys(SPECS).join(', ')} for arch but received ${String(arch)}`);
+    if (!spec) throw new RangeError(`Expected one of ${Object.keys(SPECS).join(', ')} for arch but received ${arch}`);
     const stageCount = options.stages ?? 4;
     const Block = spec.block === 'basic' ? BasicBlock : Bottleneck;
     this.registerModule('conv1', new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false }));

@@ -81,26 +81,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
-      return void send(response, request, 405, 'text/plain; charset=utf-8', 'Method not allowed: this server only sends files\n');
+      send(response, request, 405, 'text/plain; charset=utf-8', 'Method not allowed: this server only sends files\n');
+      return;
     }
     const hostName = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     if (loopbackOnly && !LOOPBACK_HOSTS.has(hostName)) {
-      return void send(response, request, 421, 'text/plain; charset=utf-8', 'This server answers requests for localhost only\n');
+      send(response, request, 421, 'text/plain; charset=utf-8', 'This server answers requests for localhost only\n');
+      return;
     }
     let path: string;
     try {
       path = new URL(request.url ?? '/', 'http://localhost').pathname;
     } catch {
-      return void send(response, request, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+      send(response, request, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+      return;
     }
-    if (path === '/' || path === '/index.html') return void send(response, request, 200, TYPES['.html'], page.html, 'no-store');
-    if (path === '/app.js') return void send(response, request, 200, TYPES['.js'], script, 'no-store');
-    if (path === '/style.css') return void send(response, request, 200, TYPES['.css'], page.css, 'no-store');
-    if (path === '/model.json') return void send(response, request, 200, TYPES['.json'], modelJson, 'no-store');
-    if (path === '/model.onnx') return void sendFile(response, request, options.modelFile, TYPES['.onnx'], log);
     const runtime = Object.hasOwn(RUNTIME_FILES, path) ? RUNTIME_FILES[path] : undefined;
-    if (runtime) return void sendFile(response, request, runtime, TYPES[path.slice(path.lastIndexOf('.'))], log);
-    send(response, request, 404, 'text/plain; charset=utf-8', 'Not found\n');
+    if (path === '/' || path === '/index.html') send(response, request, 200, TYPES['.html'], page.html, 'no-store');
+    else if (path === '/app.js') send(response, request, 200, TYPES['.js'], script, 'no-store');
+    else if (path === '/style.css') send(response, request, 200, TYPES['.css'], page.css, 'no-store');
+    else if (path === '/model.json') send(response, request, 200, TYPES['.json'], modelJson, 'no-store');
+    else if (path === '/model.onnx') sendFile(response, request, options.modelFile, TYPES['.onnx'], log);
+    else if (runtime) sendFile(response, request, runtime, TYPES[path.slice(path.lastIndexOf('.'))], log);
+    else send(response, request, 404, 'text/plain; charset=utf-8', 'Not found\n');
   };
 
   const server = createServer((request, response) => {
@@ -151,7 +154,8 @@ function sendFile(response: ServerResponse, request: IncomingMessage, file: stri
     size = statSync(file).size;
   } catch (error) {
     log(`cannot read ${file}: ${(error as Error).message}`);
-    return send(response, request, 500, 'text/plain; charset=utf-8', 'The server cannot read this file\n');
+    send(response, request, 500, 'text/plain; charset=utf-8', 'The server cannot read this file\n');
+    return;
   }
   response.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Cache-Control': 'no-cache' });
   if (request.method === 'HEAD') return void response.end();

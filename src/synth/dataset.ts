@@ -255,10 +255,10 @@ export async function writeSyntheticDataset(dir: string, options: DatasetOptions
       siim: csvRow(['image_path', 'pneumothorax']),
     }])) as Record<Split, { cxr14: string; rsna: string; siim: string }>;
     const counts = Object.fromEntries([...FINDING_KINDS, 'normal'].map((k) => [k, 0])) as Record<FindingKind | 'normal', number>;
-    let writeError: unknown;
+    let writeError: Error | undefined;
     const queue = async (write: Promise<void>): Promise<void> => {
       // a failed write is kept and rethrown here, never left as an unhandled rejection
-      const tracked: Promise<void> = write.catch((error: unknown) => { writeError ??= error; }).finally(() => pending.delete(tracked));
+      const tracked: Promise<void> = write.catch((error: unknown) => { writeError ??= error as Error; }).finally(() => pending.delete(tracked));
       pending.add(tracked);
       // PNG encoding runs on libvips threads; a few in flight keep them busy without holding every image
       if (pending.size >= 8) await Promise.race(pending);

@@ -30,7 +30,7 @@ function runPretrain(args: string[]): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MEDSLIP_THREADS: '1', OMP_NUM_THREADS: '1' },
     });
     let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`medslip pretrain ${args.join(' ')} failed (exit ${code}): ${stderr}`))));
   });
 }

@@ -19,6 +19,12 @@ export interface EngineBenchResult {
   baselineMissing?: 'disabled' | 'no python3 with torch';
 }
 
+/** One measurement of either side. */
+interface EngineTimings {
+  matmulGflops: number;
+  convForwardBackwardMs: number;
+}
+
 const MATMUL_N = 1024;
 const CONV = { batch: 8, channels: 64, size: 56 };
 
@@ -60,8 +66,9 @@ function pytorchBaseline(threads: number): EngineBenchResult['pytorch'] {
   const python = pythonWithTorch();
   if (python === undefined) return undefined;
   const run = spawnSync(python, ['-c', PYTHON_BASELINE, String(threads)], { encoding: 'utf8', timeout: 300_000 });
+  if (run.status !== 0) return undefined;
   try {
-    return run.status === 0 ? { ...JSON.parse(run.stdout.trim().split('\n').pop()!), python } : undefined;
+    return { ...(JSON.parse(run.stdout.trim().split('\n').pop()!) as EngineTimings), python };
   } catch {
     return undefined; // unparsable output
   }
@@ -75,7 +82,7 @@ export function runEngineBench(options: { threads?: number; baseline?: boolean; 
   if (options.threads) torch.setNumThreads(options.threads);
   const threads = torch.getNumThreads();
   const rounds = options.rounds ?? 3;
-  const ours: { matmulGflops: number; convForwardBackwardMs: number }[] = [];
+  const ours: EngineTimings[] = [];
   const theirs: NonNullable<EngineBenchResult['pytorch']>[] = [];
   for (let round = 0; round < rounds; round++) {
     ours.push(measureMedslip());
@@ -84,7 +91,7 @@ export function runEngineBench(options: { threads?: number; baseline?: boolean; 
       if (baseline) theirs.push(baseline);
     }
   }
-  const pick = <T extends { matmulGflops: number; convForwardBackwardMs: number }>(runs: T[]) => ({
+  const pick = (runs: readonly EngineTimings[]): EngineTimings => ({
     matmulGflops: median(runs.map((r) => r.matmulGflops)),
     convForwardBackwardMs: median(runs.map((r) => r.convForwardBackwardMs)),
   });
@@ -96,7 +103,7 @@ export function runEngineBench(options: { threads?: number; baseline?: boolean; 
   };
 }
 
-function measureMedslip(): { matmulGflops: number; convForwardBackwardMs: number } {
+function measureMedslip(): EngineTimings {
   torch.manualSeed(0);
   const a = torch.randn([MATMUL_N, MATMUL_N]).keep(), b = torch.randn([MATMUL_N, MATMUL_N]).keep();
   const matmulMs = timeMs(() => torch.scope(() => { a.matmul(b); }), 3, 10);

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
 import { MeDSLIP } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
-import { randomPretrainBatch } from './bench-model.ts';
+import { batchTensors, randomPretrainBatch } from './bench-model.ts';
 import { checkInteger } from '../util/check.ts';
 import { median } from '../util/stats.ts';
 
@@ -57,7 +57,7 @@ export async function soak(options: { steps: number; release: boolean; onSample?
       optimizer.zeroGrad();
       model.losses(batch, books).loss.backward();
       optimizer.step();
-      for (const t of Object.values(batch)) t.dispose();
+      for (const t of batchTensors(batch)) t.dispose();
     });
     releaseMemory();
     if (step === warmup) {
@@ -104,8 +104,8 @@ function runChild(setting: AllocatorSetting, steps: number, jemalloc: string | u
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '', stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('exit', (code) => {
       if (code !== 0) { reject(new Error(`the ${setting} soak failed (exit ${code}): ${stderr.trim()}`)); return; }
       resolve(JSON.parse(stdout.trim().split('\n').pop()!) as SoakResult);

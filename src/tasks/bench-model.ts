@@ -122,6 +122,12 @@ export function randomPretrainBatch(batch: number, imageSize: number, generator:
   };
 }
 
+/** The batch's tensors (an interface's Object.values would be untyped). */
+export function batchTensors(batch: PretrainBatch): torch.Tensor[] {
+  const fields: Record<keyof PretrainBatch, torch.Tensor> = batch;
+  return Object.values(fields);
+}
+
 /** Median wall and CPU milliseconds of a list of timed runs. */
 function medianTiming(runs: RunTiming[]): RunTiming {
   return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
@@ -145,8 +151,8 @@ interface BenchSetup {
   books: Books;
   batch: PretrainBatch;
   /** One training step: forward with the five losses, backward, AdamW update. */
-  trainStep(): void;
-  dispose(): void;
+  trainStep: () => void;
+  dispose: () => void;
 }
 
 function benchSetup(config: ModelBenchConfig, device: torch.Device): BenchSetup {
@@ -161,8 +167,8 @@ function benchSetup(config: ModelBenchConfig, device: torch.Device): BenchSetup 
     return moved;
   };
   const books = { pathology: onDevice(torch.randn([75, 768], { generator })), anatomy: onDevice(torch.randn([51, 768], { generator })) };
-  const hostBatch = randomPretrainBatch(config.batch, config.imageSize, generator);
-  const batch = Object.fromEntries(Object.entries(hostBatch).map(([key, t]) => [key, onDevice(t)])) as unknown as PretrainBatch;
+  const hostBatch: Record<keyof PretrainBatch, torch.Tensor> = randomPretrainBatch(config.batch, config.imageSize, generator);
+  const batch: PretrainBatch = Object.fromEntries(Object.entries(hostBatch).map(([key, t]) => [key, onDevice(t)])) as Record<keyof PretrainBatch, torch.Tensor>;
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
   return {
     model, books, batch,
@@ -174,7 +180,7 @@ function benchSetup(config: ModelBenchConfig, device: torch.Device): BenchSetup 
     dispose: () => {
       optimizer.dispose();
       model.dispose();
-      for (const t of [books.pathology, books.anatomy, ...Object.values(batch)]) t.dispose();
+      for (const t of [books.pathology, books.anatomy, ...batchTensors(batch)]) t.dispose();
     },
   };
 }

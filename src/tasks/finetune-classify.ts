@@ -112,7 +112,7 @@ export async function runFinetuneClassify(options: FinetuneClassifyOptions): Pro
   const o = resolveCommonOptions(options, { ...CLASSIFY_DEFAULTS, imageMultiple: 1 });
   const dataset = options.dataset;
   if (!CLASSIFICATION_DATASETS.includes(dataset)) {
-    throw new RangeError(`Expected one of ${CLASSIFICATION_DATASETS.join(', ')} for dataset but received ${String(dataset)}`);
+    throw new RangeError(`Expected one of ${CLASSIFICATION_DATASETS.join(', ')} for dataset but received ${dataset}`);
   }
   const { log } = o;
   prepareOutputFolder(o.out);

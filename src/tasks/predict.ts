@@ -118,7 +118,7 @@ async function predictImage(path: string, scorer: Scorer, transform: ReturnType<
   if (heatmaps) {
     const resized = resize(image.bitDepth === 8 ? image : { ...image, data: Uint8Array.from(image.data, (v) => v >> 8), bitDepth: 8 }, size, size, 'bilinear');
     for (const { observation } of ranked) {
-      const index = OBSERVATIONS.indexOf(observation as (typeof OBSERVATIONS)[number]);
+      const index = OBSERVATIONS.indexOf(observation);
       const heat = groundingHeatmap(attention.subarray(index * tokens, (index + 1) * tokens), size, 'bilinear');
       const png = await heatmapFigurePng({ data: resized.data as Uint8Array, width: size, height: size, channels: resized.channels },
         { data: heat, width: size, height: size }, { range: [0, 1] });

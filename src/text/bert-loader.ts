@@ -12,7 +12,7 @@ import { loadStateDict } from '../io/pth.ts';
 import type { RawTensor } from '../io/raw-tensor.ts';
 import { loadTokenizer, type BertTokenizer } from './tokenizer.ts';
 import { checkInteger } from '../util/check.ts';
-import { ACTIVATIONS, BertModel, type BertActivation, type BertConfig } from './bert.ts';
+import { ACTIVATIONS, BertModel, type BertConfig } from './bert.ts';
 
 // ---- config.json -------------------------------------------------------------------------------------------
 

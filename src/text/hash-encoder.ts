@@ -75,7 +75,7 @@ export function offlineFeatures(text: string): Map<string, number> {
   kept.forEach((word, i) => {
     count(`w:${word}`, WORD_WEIGHT);
     if (i > 0) count(`p:${kept[i - 1]} ${word}`, PAIR_WEIGHT);
-    const chars = [...`<${word}>`];
+    const chars = Array.from(`<${word}>`); // code points
     const share = TRIGRAM_WEIGHT_PER_WORD / Math.sqrt(chars.length - 2);
     for (let c = 0; c + 3 <= chars.length; c++) {
       const key = `c:${chars[c]}${chars[c + 1]}${chars[c + 2]}`;

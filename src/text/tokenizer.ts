@@ -13,7 +13,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { checkInteger } from '../util/check.ts';
+import { checkInteger, isArray } from '../util/check.ts';
+
+/**
+ * The part of `@huggingface/tokenizers`' Tokenizer used here. Its declarations import extension-less paths that
+ * NodeNext resolution does not follow, so TypeScript cannot see the class's own types.
+ */
+interface WordPieceEngine {
+  encode(text: string): { ids: number[] };
+  tokenize(text: string): string[];
+}
+const WordPieceTokenizer = Tokenizer as new (tokenizerJson: object, config: object) => WordPieceEngine;
 
 export interface LoadTokenizerOptions {
   /** Lower-case (and, unless the config disables it, strip accents). Default: the folder's `do_lower_case`, else true. */
@@ -232,7 +242,7 @@ function createBertTokenizer(vocab: Map<string, number>, settings: TokenizerSett
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
   };
-  const engine = new Tokenizer(tokenizerJson, { do_lower_case: settings.lowerCase, strip_accents: settings.stripAccents });
+  const engine = new WordPieceTokenizer(tokenizerJson, { do_lower_case: settings.lowerCase, strip_accents: settings.stripAccents });
   const stripAccents = settings.stripAccents ?? settings.lowerCase;
 
   /** Ids of one text framed by the template as [CLS] … [SEP], not truncated. */
@@ -240,7 +250,7 @@ function createBertTokenizer(vocab: Map<string, number>, settings: TokenizerSett
     engine.encode(alignWithBertBasicTokenizer(text, settings.tokenizeChineseChars)).ids;
 
   function encode<D extends TokenIdType = 'int64'>(texts: readonly string[], options: EncodeOptions<D> = {}): EncodedBatch<D> {
-    if (!Array.isArray(texts)) throw new TypeError(`Expected an array of strings for texts but received ${typeof texts}`);
+    if (!isArray(texts)) throw new TypeError(`Expected an array of strings for texts but received ${typeof texts}`);
     texts.forEach((text, i) => {
       if (typeof text !== 'string') throw new TypeError(`Expected a string for texts[${i}] but received ${typeof text}`);
     });

@@ -42,6 +42,7 @@ export class Store {
     checkInteger('port', port, 1, 65535);
     checkInteger('worldSize', worldSize, 1);
     checkTimeout('timeoutMs', timeoutMs);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a JavaScript caller's non-boolean isServer counts as false
     return new Store(call(() => native.createTcpStore(host, port, worldSize, isServer === true, timeoutMs)), `TCP store ${host}:${port}`);
   }
 

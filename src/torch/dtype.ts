@@ -12,7 +12,7 @@ const BY_CODE = new Map<number, DType>(Object.entries(CODES).map(([name, code]) 
 
 export function dtypeCode(dtype: DType): number {
   const code = CODES[dtype];
-  if (code === undefined) throw new RangeError(`Expected a dtype (one of ${DTYPES.join(', ')}) but received ${String(dtype)}`);
+  if (code === undefined) throw new RangeError(`Expected a dtype (one of ${DTYPES.join(', ')}) but received ${dtype}`);
   return code;
 }
 

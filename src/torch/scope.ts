@@ -42,7 +42,7 @@ function collect(value: unknown, into: Set<Disposable>, depth: number, isTensor:
   }
 }
 
-let isTensorPredicate: (v: unknown) => v is Disposable = (v): v is Disposable => false;
+let isTensorPredicate: (v: unknown) => v is Disposable = (_v): _v is Disposable => false;
 /** Set once by tensor.ts (keeps this module free of a circular import). */
 export function setTensorPredicate(predicate: (v: unknown) => v is Disposable): void {
   isTensorPredicate = predicate;

@@ -50,6 +50,7 @@ function wrapValue(value: unknown, kind: string): unknown {
 }
 
 /** Calls an ATen operator by schema name with Tensor arguments and wraps the result. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the op's schema returns (known at run time only)
 export function aten<T = Tensor>(qualifiedName: string, ...args: unknown[]): T {
   try {
     const op = operator(qualifiedName);
@@ -140,6 +141,7 @@ export class Tensor {
 
   // ---- data out -----------------------------------------------------------------------------------------
   /** A copy of the values as a typed array (row-major). Reads from the device: a sync point on a GPU. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller that knows the dtype names its array type
   toArray<D extends DType = DType>(): TypedArrayFor[D] {
     const buffer = native.toBuffer(this.handle);
     return new TYPED_ARRAY[this.dtype](buffer) as TypedArrayFor[D];

@@ -11,8 +11,16 @@
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(String).join(', ')}] (array)`;
-  if (typeof value === 'object') return `${(value as object).constructor?.name ?? 'object'}`;
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * `Array.isArray` for arguments declared as arrays: a `readonly T[]` stays `readonly T[]` where Array.isArray
+ * would narrow it to `any[]` (so the element type survives the run-time check for JavaScript callers).
+ */
+export function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 /** The error for `name`: TypeError, or RangeError when `range` (the type was right, the value was not). */

@@ -27,7 +27,7 @@ export function gridOf(grid: Grid, name: string): { data: ArrayLike<number>; wid
     if (data?.length !== width * height) throw new RangeError(`Expected ${width * height} values in ${name}.data but received ${data?.length}`);
     return { data, width, height };
   }
-  const data = grid as ArrayLike<number>;
+  const data = grid;
   if (typeof data?.length !== 'number') throw new TypeError(`Expected an array or { data, width, height } for ${name}`);
   const side = Math.round(Math.sqrt(data.length));
   if (side * side !== data.length || side === 0) {

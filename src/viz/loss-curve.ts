@@ -1,6 +1,6 @@
 /** Line plots of training curves (loss per step or epoch, one line per series) as PNG. */
 import { frameSvg, legendSvg, linearTicks, logTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
-import { checkInteger } from '../util/check.ts';
+import { checkInteger, isArray } from '../util/check.ts';
 
 export interface Series {
   name: string;
@@ -19,10 +19,10 @@ export interface LossCurveOptions {
 }
 
 function checkSeries(series: readonly Series[], logY: boolean): void {
-  if (!Array.isArray(series)) throw new TypeError('Expected an array of { name, points } for series');
+  if (!isArray(series)) throw new TypeError('Expected an array of { name, points } for series');
   if (series.length === 0) throw new RangeError('Expected at least one series but received none');
   for (const [s, entry] of series.entries()) {
-    if (typeof entry?.name !== 'string' || !Array.isArray(entry.points)) {
+    if (typeof entry?.name !== 'string' || !isArray(entry.points)) {
       throw new TypeError(`Expected { name: string, points: [x, y][] } for series[${s}]`);
     }
     for (const [k, point] of entry.points.entries()) {

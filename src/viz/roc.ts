@@ -1,6 +1,6 @@
 /** ROC curves of several classes in one square plot, with the AUC of each in the legend, as PNG. */
 import { frameSvg, legendSvg, linearTicks, scale, SERIES_COLOURS, svgDocument, svgToPng, type Axis, type Frame } from './svg.ts';
-import { checkInteger } from '../util/check.ts';
+import { checkInteger, isArray } from '../util/check.ts';
 
 export interface NamedRocCurve {
   name: string;
@@ -17,7 +17,7 @@ export interface RocPlotOptions {
 
 /** The SVG document of a ROC plot. */
 export function rocCurvesSvg(curves: readonly NamedRocCurve[], options: RocPlotOptions = {}): string {
-  if (!Array.isArray(curves)) throw new TypeError('Expected an array of { name, fpr, tpr, auc } for curves');
+  if (!isArray(curves)) throw new TypeError('Expected an array of { name, fpr, tpr, auc } for curves');
   if (curves.length === 0) throw new RangeError('Expected at least one ROC curve but received none');
   for (const [c, curve] of curves.entries()) {
     if (typeof curve?.name !== 'string' || curve.fpr?.length === undefined || curve.tpr?.length === undefined) {

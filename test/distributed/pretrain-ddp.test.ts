@@ -52,8 +52,8 @@ function medslip(args: string[], onStderr?: (text: string) => void): Promise<Fin
   return new Promise((resolve) => {
     child = spawn(process.execPath, [join(repoRoot, 'bin', 'medslip.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: sameThreads });
     let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk) => { stdout += chunk; });
-    child.stderr!.on('data', (chunk) => { stderr += chunk; onStderr?.(stderr); });
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); onStderr?.(stderr); });
     child.on('exit', (code) => resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
   });
 }
@@ -69,7 +69,8 @@ test('2 ranks × batch 4 = 1 process with 2 accumulated micro-batches of 4: weig
   assert.deepEqual(readdirSync(out).map((name) => name.replace(/\.set-[0-9a-f]{8}/, '.set')).sort(), ['best.json', 'best.set.optimizer.safetensors',
     'best.set.safetensors', 'books.safetensors', 'config.json', 'history.json', 'last.json', 'last.set.optimizer.safetensors', 'last.set.safetensors',
     'log.jsonl', 'loss.png']);
-  const steps = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.type === 'step');
+  const steps = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; step?: number })
+    .filter((e) => e.type === 'step');
   assert.deepEqual(steps.map((e) => e.step), [1, 2, 3, 4, 5]);
 
   // The same 5 steps in this process: rank r's batch b as micro-batch r, each loss halved (DDP averages).
@@ -116,7 +117,7 @@ test('2 ranks × batch 4 = 1 process with 2 accumulated micro-batches of 4: weig
       disposeBatch(batch);
     }
   }
-  const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
+  const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { valLoss: number }[];
   const expected = validLosses.reduce((a, b) => a + b, 0) / validLosses.length;
   assert.equal(validLosses.length, 2, 'one validation batch per rank (3 and 2 images)');
   assert.ok(Math.abs(history[0].valLoss - expected) < 1e-5, `validation loss ${history[0].valLoss}, expected ${expected}`);

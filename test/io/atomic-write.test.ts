@@ -25,7 +25,7 @@ test('a failed write removes its temp file and leaves the old file untouched', (
   try {
     const path = join(dir, 'keep.bin');
     writeFileSync(path, 'previous');
-    assert.throws(() => writeFileAtomic(path, ['partial', 42 as unknown as string]),
+    assert.throws(() => writeFileAtomic(path, ['partial', 42] as unknown as string[]),
       new TypeError('Expected a Uint8Array or a string for chunk 1 but received number'));
     assert.equal(readFileSync(path, 'utf8'), 'previous');
     // The rename fails after the data was written (the target is a non-empty folder): the temp file goes too.

@@ -10,7 +10,7 @@ import * as torch from '../../src/torch/index.ts';
 import { Linear, LayerNorm, Module } from '../../src/nn/index.ts';
 import { AdamW, referenceParamGroups } from '../../src/optim/adamw.ts';
 import { readCheckpoint, readModelWeights, saveCheckpoint } from '../../src/io/checkpoint.ts';
-import { removeCheckpointLeftovers } from '../../src/io/checkpoint-set.ts';
+import { removeCheckpointLeftovers, type SetFileEntry } from '../../src/io/checkpoint-set.ts';
 import { writeSafetensors } from '../../src/io/safetensors.ts';
 import { fixturesDir } from '../helpers.ts';
 import { simulateFullDisk } from '../full-disk.ts';
@@ -53,13 +53,22 @@ function trained(steps: number): { model: Tiny; optimizer: AdamW } {
 
 const setFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.includes('.set-')).sort();
 
+/** The manifest fields these tests read. */
+interface Manifest {
+  format: string;
+  imageSize?: number;
+  files: Record<string, SetFileEntry>;
+  generators: Record<string, string>;
+}
+const readManifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+
 test('a save is one set: data files under new names, then the manifest with their sizes and hashes', withDir((dir) => {
   const { model, optimizer } = trained(3);
   saveCheckpoint(join(dir, 'last'), { model, modelConfig: { kind: 'tiny' }, optimizer, imageSize: 64, state: { epoch: 2, step: 3 } });
   const files = readdirSync(dir).sort();
   assert.equal(files.length, 3);
   assert.match(files.join(' '), /^last\.json last\.set-([0-9a-f]{8})\.optimizer\.safetensors last\.set-\1\.safetensors$/);
-  const manifest = JSON.parse(readFileSync(join(dir, 'last.json'), 'utf8'));
+  const manifest = readManifest(join(dir, 'last.json'));
   assert.equal(manifest.format, 'medslip-checkpoint-2');
   assert.equal(manifest.imageSize, 64);
   for (const role of ['model', 'optimizer']) {
@@ -110,7 +119,7 @@ test('a loaded checkpoint restores model, optimizer and generators: training con
 test('a load checks the set: missing, resized and damaged files are errors naming them', withDir((dir) => {
   const { model, optimizer } = trained(1);
   saveCheckpoint(join(dir, 'last'), { model, modelConfig: { kind: 'tiny' }, optimizer });
-  const manifest = JSON.parse(readFileSync(join(dir, 'last.json'), 'utf8'));
+  const manifest = readManifest(join(dir, 'last.json'));
   const modelFile = join(dir, manifest.files.model.name), optimizerFile = join(dir, manifest.files.optimizer.name);
   const modelBytes = readFileSync(modelFile);
 

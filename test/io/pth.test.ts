@@ -24,9 +24,9 @@ function checkTensor(name: string, actual: unknown): void {
     assert.deepEqual([...(tensor.data as BigInt64Array)], want.values.map((v) => BigInt(v)), `${name} values`);
   } else if (tensor.dtype === 'float16' || tensor.dtype === 'bfloat16') {
     // expected.json holds torch's float32 widening of the same bits: the decode must be exact.
-    compare(toFloat32(tensor).data as Float32Array, want.values as number[], 0, 0, `${name} values`);
+    compare(toFloat32(tensor).data, want.values as number[], 0, 0, `${name} values`);
   } else {
-    compare(tensor.data as ArrayLike<number>, want.values as number[], 0, 0, `${name} values`);
+    compare(tensor.data, want.values as number[], 0, 0, `${name} values`);
   }
 }
 
@@ -53,7 +53,7 @@ test('loadCheckpoint: {"state_dict"} layout with a DataParallel "module." prefix
   for (const [name, want] of Object.entries(expected.dataparallel)) {
     const tensor = checkpoint.stateDict.get(name)!;
     assert.deepEqual(tensor.shape, want.shape, name);
-    compare(tensor.data as ArrayLike<number> | BigInt64Array, want.values.map(Number), 0, 0, name);
+    compare(tensor.data, want.values.map(Number), 0, 0, name);
   }
 });
 

@@ -7,6 +7,9 @@ import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.ts';
 import type { RawTensor } from '../../src/io/raw-tensor.ts';
 import { compare, fixturesDir } from '../helpers.ts';
 
+/** A safetensors header as JSON: the entries by name (and `__metadata__`, which is not an entry). */
+type Header = Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>;
+
 function sum(tensor: RawTensor): number {
   let total = 0;
   for (const v of tensor.data) total += Number(v);
@@ -38,7 +41,7 @@ test('r18 weights: shapes by name, and sums computed independently with numpy', 
   const conv = tensors.get('res_features.6.1.conv2.weight')!;
   assert.deepEqual([conv.dtype, conv.shape], ['float32', [256, 256, 3, 3]]);
   compare([sum(conv)], [56.5006337277847], 1e-9, 1e-12, 'conv2 sum');
-  compare(conv.data.subarray(0, 2) as Float32Array, [-0.01945849508047104, -0.0020127634052187204], 0, 0, 'conv2 head');
+  compare(conv.data.subarray(0, 2), [-0.01945849508047104, -0.0020127634052187204], 0, 0, 'conv2 head');
   const inProj = tensors.get('decoder_pathology.layers.0.multihead_attn.in_proj_weight')!;
   assert.deepEqual(inProj.shape, [768, 256]);
   compare([sum(inProj)], [-0.767169972501998], 1e-9, 1e-12, 'in_proj sum');
@@ -81,9 +84,9 @@ test('write then read round-trips every dtype, empty and scalar tensors, and met
     assert.deepEqual(Object.fromEntries(back.tensors), tensors);
     assert.deepEqual([...back.tensors.keys()], Object.keys(tensors), 'header order kept');
     // Data laid out widest item first: every tensor starts at a multiple of its item size.
-    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Header;
     const itemSize: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-    for (const [key, entry] of Object.entries(header) as [string, { dtype: string; data_offsets: number[] }][]) {
+    for (const [key, entry] of Object.entries(header)) {
       if (key !== '__metadata__') assert.equal(entry.data_offsets[0] % itemSize[entry.dtype], 0, `${key} aligned`);
     }
     assert.deepEqual(header.f64.data_offsets, [0, 8]);
@@ -104,7 +107,7 @@ test('corrupt or truncated files fail with the file named and the problem stated
       b: { dtype: 'int64', shape: [1], data: BigInt64Array.from([3n]) } });
     const bytes = readFileSync(good);
     const headerLength = Number(bytes.readBigUInt64LE(0));
-    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Header;
     const withHeader = (h: unknown, data = bytes.subarray(8 + headerLength)): Buffer => {
       const json = Buffer.from(JSON.stringify(h));
       const length = Buffer.alloc(8);

@@ -35,7 +35,7 @@ test('diceBceLoss: gradient reaches the logits; mismatched sizes are a RangeErro
     const logits = torch.tensor([0.5, -0.5, 1.5]).requiresGrad_();
     diceBceLoss(logits, torch.tensor([1, 0, 1])).loss.backward();
     const grad = logits.grad!.toFloat32Array();
-    assert.ok(grad.every((g) => Number.isFinite(g) && g !== 0), `grad ${grad}`);
+    assert.ok(grad.every((g) => Number.isFinite(g) && g !== 0), `grad ${grad.join(',')}`);
     assert.ok(grad[0] < 0 && grad[1] > 0, 'raising a positive pixel lowers the loss, raising a negative one raises it');
     assert.throws(() => diceBceLoss(torch.zeros([2, 3]), torch.zeros([2, 2])), RangeError);
   });

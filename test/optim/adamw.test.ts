@@ -78,7 +78,7 @@ test('clipGradNorm scales gradients to the maximum norm and returns the norm bef
   p.grad = torch.tensor([3, 0]);
   q.grad = torch.tensor([4]);
   assert.ok(Math.abs(clipGradNorm([p, q], 1) - 5) < 1e-6);
-  const clipped = [...p.grad!.toArray(), ...q.grad!.toArray()];
+  const clipped = [...p.grad.toArray(), ...q.grad.toArray()];
   assert.ok(Math.abs(Number(clipped[0]) - 0.6) < 1e-6 && Math.abs(Number(clipped[2]) - 0.8) < 1e-6);
   assert.ok(Math.abs(clipGradNorm([p, q], 10) - 1) < 1e-5, 'no change below the limit');
 });

@@ -23,7 +23,7 @@ test('demo writes a report with MeDSLIP and the supervised ceiling side by side'
     assert.equal(summary.ceiling.zeroshotFraction, summary.zeroshot.meanAuc! / summary.ceiling.meanAuc!);
     assert.deepEqual(Object.keys(summary.ceiling.auc).sort(), Object.keys(summary.zeroshot.auc).sort());
     assert.deepEqual(Object.keys(summary.grounding.datasets).sort(), ['rsna', 'siim']);
-    const saved = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as typeof summary;
     assert.equal(saved.ceiling.meanAuc, summary.ceiling.meanAuc);
     assert.ok(saved.seconds > 0);
     const report = readFileSync(join(out, 'report.md'), 'utf8');

@@ -35,8 +35,12 @@ test('loadBatches: read-ahead starts the next batch before the consumer asks for
   assert.deepEqual((await iterator.next()).value, [0, 1]);
   assert.deepEqual(reads, [0, 1, 2, 3], 'batch 2 is being decoded while batch 1 is consumed');
   const failing = { length: 2, get: async (i: number): Promise<number> => { if (i === 1) throw new Error('sample 1 is unreadable'); return i; } };
-  await assert.rejects(async () => { for await (const _ of loadBatches(failing, [0, 1], 1, (s) => s)) { /* consume */ } }, /sample 1 is unreadable/);
-  await assert.rejects(async () => { for await (const _ of loadBatches(failing, [0], 0, (s) => s)) { /* consume */ } }, RangeError);
+  /** Reads every batch (none is kept). */
+  const drain = async (batches: AsyncIterator<unknown>): Promise<void> => {
+    while (!(await batches.next()).done) { /* consume */ }
+  };
+  await assert.rejects(() => drain(loadBatches(failing, [0, 1], 1, (s) => s)), /sample 1 is unreadable/);
+  await assert.rejects(() => drain(loadBatches(failing, [0], 0, (s) => s)), RangeError);
 });
 
 test('stackFloat32 concatenates rows and refuses ragged ones', () => {

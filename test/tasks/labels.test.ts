@@ -9,7 +9,7 @@ import { landmarkIndex, observationIndex } from '../../src/vocabulary.ts';
 import { repoRoot } from '../helpers.ts';
 
 const at = (data: ArrayLike<number>, report: number, landmark: string, observation: string): number =>
-  Number(data[report * 51 * 75 + landmarkIndex(landmark) * 75 + observationIndex(observation)]);
+  data[report * 51 * 75 + landmarkIndex(landmark) * 75 + observationIndex(observation)];
 
 test('a CSV of reports becomes labels.npy (N, 51, 75), ids.json and labels.jsonl', () => {
   const dir = mkdtempSync(join(tmpdir(), 'medslip-labels-'));
@@ -25,9 +25,10 @@ test('a CSV of reports becomes labels.npy (N, 51, 75), ids.json and labels.jsonl
     assert.equal(at(npy.data as Float64Array, 1, 'unspecified', 'cardiomegaly'), 1);
     assert.equal(at(npy.data as Float64Array, 1, 'left_pleural', 'effusion'), -1);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out', 'ids.json'), 'utf8')), ['s1', 's2']);
-    const lines = readFileSync(join(dir, 'out', 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'out', 'labels.jsonl'), 'utf8').trim().split('\n')
+      .map((l) => JSON.parse(l) as { id: string; entities: { observation: string; status: string }[] });
     assert.equal(lines[0].id, 's1');
-    assert.ok(lines[0].entities.some((e: { observation: string; status: string }) => e.observation === 'pneumothorax' && e.status === 'absent'));
+    assert.ok(lines[0].entities.some((e) => e.observation === 'pneumothorax' && e.status === 'absent'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,12 +30,14 @@ const quiet = { quiet: true, log: () => {} };
 /** What must be equal between two checkpoints: the data files' hashes and the generator states. */
 interface Fingerprint { step: number; model: string; optimizer: string; generators: unknown }
 function fingerprint(prefix: string): Fingerprint {
-  const manifest = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+  const manifest = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
+    run: { step: number }; files: Record<'model' | 'optimizer', { sha256: string }>; generators: unknown;
+  };
   return { step: manifest.run.step, model: manifest.files.model.sha256, optimizer: manifest.files.optimizer.sha256, generators: manifest.generators };
 }
 /** The log without what depends on the clock. */
 const logOf = (dir: string) => readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => {
-  const { time, imagesPerSec, seconds, ...rest } = JSON.parse(line);
+  const { time, imagesPerSec, seconds, ...rest } = JSON.parse(line) as Record<string, unknown>;
   return rest;
 });
 const RUN_FILES = ['best.json', 'books.safetensors', 'config.json', 'history.json', 'last.json', 'log.jsonl', 'loss.png'];
@@ -47,11 +49,11 @@ function runProcess(args: string[], onStdout?: (text: string, send: (signal: Nod
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
       onStdout?.(stdout, (signal) => child.kill(signal));
     });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });

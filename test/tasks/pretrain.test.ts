@@ -33,7 +33,7 @@ test('two epochs write checkpoints, log, loss curve and books; an interrupted ru
   for (const file of ['last.json', 'best.json', 'log.jsonl', 'loss.png', 'history.json', 'books.safetensors', 'config.json']) {
     assert.ok(existsSync(join(work, 'full', file)), `${file} written`);
   }
-  const log = readFileSync(join(work, 'full', 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(join(work, 'full', 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; loss: number });
   assert.equal(log.filter((l) => l.type === 'epoch').length, 2);
   assert.ok(log.filter((l) => l.type === 'step').every((l) => Number.isFinite(l.loss) && l.loss > 0));
   assert.ok(Number.isFinite(full.bestValLoss));
@@ -51,7 +51,7 @@ test('two epochs write checkpoints, log, loss curve and books; an interrupted ru
   const a = readCheckpoint(join(work, 'full', 'last')), b = readCheckpoint(join(work, 'resumed', 'last'));
   for (const [name, tensor] of a.weights) assert.deepEqual(b.weights.get(name)!.data, tensor.data, name);
   assert.deepEqual(b.state.generators, a.state.generators);
-  const fields = (dir: string) => readFileSync(join(work, dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  const fields = (dir: string) => readFileSync(join(work, dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
     .map(({ type, step, epoch, loss, trainLoss, valLoss }) => ({ type, step, epoch, loss, trainLoss, valLoss }));
   assert.deepEqual(fields('resumed'), fields('full'), 'the resumed run logs the same steps, once');
 });

@@ -89,7 +89,7 @@ test('CXR14: scores are P(present) of the mapped observation queries; outputs wr
   assert.equal(Number(csv.rows[0][csv.header.indexOf('auc')]), result.classes[0].auc);
   assert.equal(csv.rows[14][0], 'mean');
   assert.ok(Math.abs(Number(csv.rows[14][csv.header.indexOf('auc')]) - result.meanAuc!) < 1e-12);
-  const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { images: number; classes: unknown[] };
   assert.equal(json.images, 12);
   assert.equal(json.classes.length, 14);
   const scores = parseSimpleCsv(readFileSync(join(out, 'scores.csv'), 'utf8'));
@@ -172,7 +172,7 @@ test('COVIDx: COVID-19 is scored by a prompt appended to the pathology book; nor
   extra.dispose();
   compare(Float32Array.from({ length: 12 }, (_, i) => result.scores[i * 2]), plain.map((r) => r[0]), 1e-6, 0, 'pneumonia scores');
   compare(Float32Array.from({ length: 12 }, (_, i) => result.scores[i * 2 + 1]), withPrompt.map((r) => r[0]), 1e-6, 0, 'prompt scores');
-  const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { classes: { query: unknown }[] };
   assert.deepEqual(json.classes[1].query, { kind: 'prompt', text: prompt });
   assert.match(result.table, /not scored: normal/);
 });

@@ -127,7 +127,7 @@ for (const layers of [1, 3]) test(`RSNA, ${layers} decoder layer(s): metrics ove
   for (let k = 1; k < result.sweep.length; k++) assert.ok(result.sweep[k].meanPredictedFraction <= result.sweep[k - 1].meanPredictedFraction);
 
   for (const name of ['metrics.json', 'sweep.csv', 'per-image.csv']) assert.ok(existsSync(join(out, name)), name);
-  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { images: number; meanIou: number; normalisation: string };
   assert.equal(metrics.images, 6);
   assert.equal(metrics.meanIou, result.meanIou);
   assert.equal(metrics.normalisation, 'per-image maximum');

@@ -42,11 +42,11 @@ function checkAgainstFixture(bert: BertEncoder, what: string): void {
     const mask = torch.tensor(tokenized.attention_mask.map((row) => row.map(BigInt)));
     const hidden = bert.model.encode(ids, mask, { batchSize: 4 }); // two batches: 4 + 2
     assert.deepEqual(hidden.shape, expectedHidden.shape);
-    const hiddenError = compare(hidden.toFloat32Array(), expectedHidden.data as Float32Array, 1e-4, 0, `${what} last_hidden_state`);
+    const hiddenError = compare(hidden.toFloat32Array(), expectedHidden.data, 1e-4, 0, `${what} last_hidden_state`);
     const cls = bert.encodeTexts(tokenized.sentences, { maxLength: tokenized.max_length, batchSize: 4 });
     assert.equal(cls.count, 6);
     assert.equal(cls.dim, 32);
-    const clsError = compare(cls.cls, expectedCls.data as Float32Array, 1e-4, 0, `${what} cls`);
+    const clsError = compare(cls.cls, expectedCls.data, 1e-4, 0, `${what} cls`);
     console.log(`${what}: max |Δ| last_hidden_state ${hiddenError.toExponential(2)}, cls from text ${clsError.toExponential(2)}`);
   });
 }
@@ -75,7 +75,7 @@ test('legacy pytorch_model.bin (bert. prefix, gamma/beta, cls heads) loads to th
       const reference = readSafetensors(join(fixture, 'model.safetensors')).tensors;
       const state = bert.model.stateDict();
       assert.deepEqual([...state.keys()].sort(), [...reference.keys()].sort());
-      for (const [key, tensor] of state) compare(tensor.toFloat32Array(), reference.get(key)!.data as Float32Array, 0, 0, key);
+      for (const [key, tensor] of state) compare(tensor.toFloat32Array(), reference.get(key)!.data, 0, 0, key);
     } finally {
       bert.dispose();
     }

@@ -12,18 +12,32 @@ import { repoRoot } from '../helpers.ts';
 const work = mkdtempSync(join(tmpdir(), 'medslip-c10d-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
+/** A rank's JSON line (c10d-worker.ts): the fields of the scenario it ran. */
+interface RankResult {
+  rank: number;
+  sum?: number[];
+  max?: number[];
+  broadcast?: number[];
+  allgather?: number[][];
+  storeSeesBoth?: boolean;
+  counter?: number;
+  error?: string | null;
+  errorName?: string;
+  seconds?: number;
+}
+
 /** Runs one scenario on `worldSize` processes; resolves with each rank's JSON line. */
-function runRanks(scenario: string, worldSize: number): Promise<Record<string, unknown>[]> {
+function runRanks(scenario: string, worldSize: number): Promise<RankResult[]> {
   const storeFile = join(work, `${scenario}-store`);
-  return Promise.all(Array.from({ length: worldSize }, (_, rank) => new Promise<Record<string, unknown>>((resolve, reject) => {
+  return Promise.all(Array.from({ length: worldSize }, (_, rank) => new Promise<RankResult>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'torch', 'c10d-worker.ts'), scenario, String(rank), String(worldSize), storeFile],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
-    child.stdout.on('data', (chunk) => { out += chunk; });
-    child.stderr.on('data', (chunk) => { err += chunk; });
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`rank ${rank} exited with ${code}: ${err}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1)!));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1)!) as RankResult);
     });
   })));
 }
@@ -45,5 +59,6 @@ test('a barrier that one rank never joins fails within the wait timeout, naming 
   const [rank0] = await runRanks('timeout', 2);
   assert.equal(rank0.errorName, 'NativeError');
   assert.match(String(rank0.error), /^barrier: /);
-  assert.ok((rank0.seconds as number) >= 1.4 && (rank0.seconds as number) < 8, `failed after ${rank0.seconds} s (timeout 1.5 s)`);
+  const seconds = rank0.seconds!;
+  assert.ok(seconds >= 1.4 && seconds < 8, `failed after ${seconds} s (timeout 1.5 s)`);
 });

@@ -39,7 +39,7 @@ test('conv2d equals a naive convolution (stride, padding, dilation, groups, bias
     const expected = naiveConv2d(x, xs, k, ks, bias, stride, padding, dilation, groups);
     const actual = F.conv2d(t64(x, xs), t64(k, ks), t64(bias, [6]), { stride, padding, dilation, groups });
     assert.deepEqual(actual.shape, expected.shape);
-    compare(actual.toArray() as Float64Array, expected.out, 1e-12, 0, `conv2d s${stride} p${padding} d${dilation} g${groups}`);
+    compare(actual.toArray(), expected.out, 1e-12, 0, `conv2d s${stride} p${padding} d${dilation} g${groups}`);
   }
 });
 
@@ -57,7 +57,7 @@ test('conv_transpose2d is the adjoint of conv2d', () => {
 test('conv1d with a 1×1 kernel is a per-position linear map', () => {
   const x = t64(randomArray(2 * 3 * 5), [2, 3, 5]), w = t64(randomArray(4 * 3), [4, 3, 1]), b = t64(randomArray(4), [4]);
   const viaLinear = F.linear(x.transpose(1, 2), w.squeeze(2), b).transpose(1, 2);
-  compare(F.conv1d(x, w, b).toArray() as Float64Array, viaLinear.contiguous().toArray() as Float64Array, 1e-12);
+  compare(F.conv1d(x, w, b).toArray(), viaLinear.contiguous().toArray(), 1e-12);
 });
 
 test('max_pool2d (3×3, stride 2, padding 1), avg_pool2d and adaptive_avg_pool2d', () => {
@@ -149,7 +149,7 @@ test('interpolate: nearest repeats, bilinear (align_corners false) and bicubic m
   // a linear ramp is reproduced exactly by bicubic inside the image
   const ramp = torch.arange(8, undefined, 1, { dtype: 'float64' }).reshape(1, 1, 1, 8).expand(1, 1, 8, 8).contiguous();
   const cubic = F.interpolate(ramp, { size: [8, 8], mode: 'bicubic', alignCorners: true }).toArray() as Float64Array;
-  compare(cubic, ramp.toArray() as Float64Array, 1e-12, 0, 'bicubic identity');
+  compare(cubic, ramp.toArray(), 1e-12, 0, 'bicubic identity');
   const down = F.interpolate(ramp, { size: [4, 4], mode: 'bilinear', antialias: true });
   // PIL's triangle filter of support 2: interior outputs average 4 pixels with weights ¼ ¾ ¾ ¼; at the border
   // the weights are cut and renormalised (¾ ¾ ¼ → 5/7).
@@ -161,7 +161,7 @@ test('affine_grid + grid_sample: identity reproduces the input, a flip mirrors i
   const identity = torch.tensor([[[1, 0, 0], [0, 1, 0]]], { dtype: 'float64' });
   const grid = F.affineGrid(identity, [1, 2, 3, 4]);
   assert.deepEqual(grid.shape, [1, 3, 4, 2]);
-  compare(F.gridSample(x, grid).toArray() as Float64Array, x.toArray() as Float64Array, 1e-12, 0, 'identity');
+  compare(F.gridSample(x, grid).toArray(), x.toArray(), 1e-12, 0, 'identity');
   const flip = torch.tensor([[[-1, 0, 0], [0, 1, 0]]], { dtype: 'float64' });
   const flipped = F.gridSample(x, F.affineGrid(flip, [1, 2, 3, 4]), { mode: 'nearest' }).toArray() as Float64Array;
   const source = x.toArray() as Float64Array;

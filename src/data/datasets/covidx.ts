@@ -74,7 +74,7 @@ export class CovidxDataset extends FileDataset<CovidxRow, CovidxSample> {
     }
     const mode = options.labels ?? 'auto';
     if (!['auto', 'binary', 'three-class'].includes(mode)) {
-      throw new RangeError(`Expected "auto", "binary" or "three-class" for labels but received ${String(mode)}`);
+      throw new RangeError(`Expected "auto", "binary" or "three-class" for labels but received ${mode}`);
     }
     const imageDir = options.imageDir === undefined ? defaultImageDir(listPath) : resolveFrom(dirname(listPath), options.imageDir);
 

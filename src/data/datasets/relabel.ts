@@ -7,6 +7,7 @@
  * Names match exactly, or else ignoring case, blanks and the difference between `_` and a space.
  */
 import type { LabeledDataset, LabeledSample } from './dataset.ts';
+import { isArray } from '../../util/check.ts';
 
 export class RelabeledDataset<S extends LabeledSample> implements LabeledDataset<S> {
   readonly pathologies: readonly string[];
@@ -16,7 +17,7 @@ export class RelabeledDataset<S extends LabeledSample> implements LabeledDataset
   readonly sourceColumns: readonly number[];
 
   constructor(readonly source: LabeledDataset<S>, pathologies: readonly string[]) {
-    if (!Array.isArray(pathologies) || pathologies.some((p) => typeof p !== 'string')) {
+    if (!isArray(pathologies) || pathologies.some((p) => typeof p !== 'string')) {
       throw new TypeError('Expected an array of pathology names for pathologies');
     }
     const seen = new Set<string>();

@@ -22,7 +22,7 @@ export function markAnatomy(tokens: Token[], roles: Role[], anatomies: AnatomySp
     if (roles[i] === 'word' && RESPECT_HEADS.has(tokens[i].word) && /(^| )in$|in size and$/.test(before)) roles[i] = 'mod';
   }
   // Multi-word anatomy names become their canonical token(s).
-  const canonical: (string[] | undefined)[] = new Array(n);
+  const canonical = new Array<string[] | undefined>(n);
   for (let i = 0; i < n; i++) {
     if (roles[i] !== 'word') continue;
     const hit = longestPhrase(tokens, roles, i, ANATOMY_PHRASES);

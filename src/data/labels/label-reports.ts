@@ -5,6 +5,7 @@
 import { extractReport, type ExtractOptions, type ReportEntity } from './extract.ts';
 import { MATRIX_SIZE } from '../../vocabulary.ts';
 import type { RadGraphStudy } from './radgraph.ts';
+import { isArray } from '../../util/check.ts';
 
 export interface ReportInput { id: string; text: string }
 
@@ -23,7 +24,7 @@ export interface LabelledReports {
  * @throws TypeError when inputs is not an array of { id: string, text: string }
  */
 export function labelReports(inputs: readonly ReportInput[], options: ExtractOptions = {}): LabelledReports {
-  if (!Array.isArray(inputs)) throw new TypeError(`Expected an array of { id, text } for inputs but received ${typeof inputs}`);
+  if (!isArray(inputs)) throw new TypeError(`Expected an array of { id, text } for inputs but received ${typeof inputs}`);
   inputs.forEach((r, i) => {
     if (typeof r !== 'object' || r === null) throw new TypeError(`Expected an object { id, text } for inputs[${i}] but received ${r === null ? 'null' : typeof r}`);
     if (typeof r.id !== 'string') throw new TypeError(`Expected a string for inputs[${i}].id but received ${typeof r.id}`);

@@ -71,7 +71,7 @@ export function statuses(a: SentenceAnalysis): Scopes {
   const negated = new Uint8Array(n);
   const uncertain = new Uint8Array(n);
   const reached: number[][] = a.observations.map(() => []);
-  const alternative: boolean[] = new Array(n).fill(false);
+  const alternative = new Array<boolean>(n).fill(false);
   // Observations and cues are sorted by position and groups come in order: one pointer each keeps this linear.
   let nextObs = 0, nextCue = 0;
   for (const [cs, ce] of clauses(a.roles)) {

@@ -134,10 +134,10 @@ export function longestPhrase<T>(tokens: Token[], roles: Role[], i: number, dict
   for (let k = 0; k < MAX_PHRASE && i + k < tokens.length; k++) {
     if (roles[i + k] !== 'word') break;
     phrase = k === 0 ? tokens[i].word : `${phrase} ${tokens[i + k].word}`;
-    if (dictionary instanceof Map) {
+    if ('get' in dictionary) {
       const v = dictionary.get(phrase);
       if (v !== undefined) best = { length: k + 1, value: v };
-    } else if ((dictionary as ReadonlySet<string>).has(phrase)) {
+    } else if (dictionary.has(phrase)) {
       best = { length: k + 1, value: true };
     }
   }

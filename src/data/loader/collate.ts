@@ -98,7 +98,7 @@ function concat<A extends Float32Array | Int8Array | Int32Array>(parts: A[], Typ
   const out = new Type(parts.reduce((n, part) => n + part.length, 0));
   let offset = 0;
   for (const part of parts) {
-    out.set(part as ArrayLike<number>, offset);
+    out.set(part, offset);
     offset += part.length;
   }
   return out;
@@ -108,7 +108,7 @@ function checkItems(items: LoaderItem[], kind: LoaderItem['kind']): [number, num
   if (!Array.isArray(items) || items.length === 0) throw new TypeError('Expected a non-empty array of loader items to collate');
   const wrong = items.find((item) => item?.kind !== kind);
   if (wrong !== undefined) {
-    throw new TypeError(`Expected ${kind} items but received a ${String(wrong?.kind)} item (use the collate function of the source's kind)`);
+    throw new TypeError(`Expected ${kind} items but received a ${wrong?.kind} item (use the collate function of the source's kind)`);
   }
   const shape = items[0].imageShape;
   const mismatch = items.find((item) => item.imageShape.some((d, k) => d !== shape[k]));

@@ -238,7 +238,7 @@ function pretrainSource(dataset: MatrixDataset, transform: TransformSpec, seed: 
 function checkSpec(spec: SourceSpec): void {
   if (typeof spec !== 'object' || spec === null) throw new TypeError(`Expected a source description { kind, args } but received ${String(spec)}`);
   if (!SOURCE_KINDS.includes(spec.kind)) {
-    throw new TypeError(`Expected source kind to be one of ${SOURCE_KINDS.join(', ')} but received ${String(spec.kind)}`);
+    throw new TypeError(`Expected source kind to be one of ${SOURCE_KINDS.join(', ')} but received ${spec.kind}`);
   }
   if (typeof spec.args !== 'object' || spec.args === null) throw new TypeError(`Expected an object for the args of source "${spec.kind}"`);
 }

@@ -3,8 +3,8 @@ import type { Image } from '../../io/image.ts';
 import { checkImage8 } from './check.ts';
 
 /** ImageNet statistics, which the reference uses for every dataset. */
-export const IMAGENET_MEAN: readonly [number, number, number] = Object.freeze([0.485, 0.456, 0.406]) as [number, number, number];
-export const IMAGENET_STD: readonly [number, number, number] = Object.freeze([0.229, 0.224, 0.225]) as [number, number, number];
+export const IMAGENET_MEAN: readonly [number, number, number] = Object.freeze([0.485, 0.456, 0.406]);
+export const IMAGENET_STD: readonly [number, number, number] = Object.freeze([0.229, 0.224, 0.225]);
 
 export interface NormalizeOptions {
   mean?: readonly [number, number, number];

@@ -62,7 +62,7 @@ export function resize(image: Image, width: number, height: number, mode: Resize
   checkInteger('height', height, 1);
   if (mode === 'nearest') return resizeNearest(image, width, height);
   const filter = mode === 'bilinear' ? BILINEAR : mode === 'bicubic' ? BICUBIC : undefined;
-  if (filter === undefined) throw new RangeError(`Expected 'nearest', 'bilinear' or 'bicubic' for mode but received ${String(mode)}`);
+  if (filter === undefined) throw new RangeError(`Expected 'nearest', 'bilinear' or 'bicubic' for mode but received ${mode}`);
   const antialias = options.antialias ?? true;
   if (width === image.width && height === image.height) return { ...image, data: new Uint8Array(image.data) };
 

@@ -14,18 +14,19 @@ import { resultCsv, resultJson, type PageResult } from './results.ts';
 /** The canvas shows the image at most this many pixels a side (sharp enough, fast to overlay). */
 const DISPLAY_SIDE = 1024;
 
-const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+/** An element of index.html, which has every id below. */
+const element = (id: string): HTMLElement => document.getElementById(id)!;
 const ui = {
-  file: element<HTMLInputElement>('file'), drop: element<HTMLDivElement>('drop'),
-  status: element<HTMLParagraphElement>('status'), error: element<HTMLParagraphElement>('error'),
-  modelInfo: element<HTMLParagraphElement>('model-info'),
-  viewer: element<HTMLElement>('viewer'), caption: element<HTMLElement>('caption'),
-  image: element<HTMLCanvasElement>('image'), overlay: element<HTMLCanvasElement>('overlay'),
-  controls: element<HTMLFieldSetElement>('controls'),
-  opacity: element<HTMLInputElement>('opacity'), opacityValue: element<HTMLOutputElement>('opacity-value'),
-  threshold: element<HTMLInputElement>('threshold'), thresholdValue: element<HTMLOutputElement>('threshold-value'),
-  findings: element<HTMLOListElement>('findings'),
-  downloadJson: element<HTMLButtonElement>('download-json'), downloadCsv: element<HTMLButtonElement>('download-csv'),
+  file: element('file') as HTMLInputElement, drop: element('drop') as HTMLDivElement,
+  status: element('status') as HTMLParagraphElement, error: element('error') as HTMLParagraphElement,
+  modelInfo: element('model-info') as HTMLParagraphElement,
+  viewer: element('viewer'), caption: element('caption'),
+  image: element('image') as HTMLCanvasElement, overlay: element('overlay') as HTMLCanvasElement,
+  controls: element('controls') as HTMLFieldSetElement,
+  opacity: element('opacity') as HTMLInputElement, opacityValue: element('opacity-value') as HTMLOutputElement,
+  threshold: element('threshold') as HTMLInputElement, thresholdValue: element('threshold-value') as HTMLOutputElement,
+  findings: element('findings') as HTMLOListElement,
+  downloadJson: element('download-json') as HTMLButtonElement, downloadCsv: element('download-csv') as HTMLButtonElement,
 };
 
 let result: PageResult | undefined;
@@ -176,7 +177,7 @@ function drawOverlay(): void {
   const rgba = heatmapOverlay(grid, [h, w], width, height, Number(ui.threshold.value));
   ui.overlay.getContext('2d')!.putImageData(new ImageData(rgba, width, height), 0, 0);
   ui.overlay.style.opacity = ui.opacity.value;
-  const name = result ? (ui.findings.querySelector(`button[data-index="${selected}"]`) as HTMLElement | null)?.dataset.observation : '';
+  const name = result ? ui.findings.querySelector<HTMLElement>(`button[data-index="${selected}"]`)?.dataset.observation : '';
   ui.overlay.dataset.observation = name ?? '';
 }
 
@@ -238,9 +239,14 @@ ui.threshold.addEventListener('input', () => {
   drawOverlay();
 });
 
-ui.downloadJson.addEventListener('click', async () => {
-  if (result) download(resultJson(result, (await modelReady).served), 'application/json', 'json');
-});
-ui.downloadCsv.addEventListener('click', async () => {
-  if (result) download(resultCsv(result, (await modelReady).served), 'text/csv', 'csv');
-});
+/** Downloads the result shown now, with the served model's description (loaded by the time a result shows). */
+function downloadResult(format: 'json' | 'csv'): void {
+  const shown = result;
+  if (!shown) return;
+  void modelReady.then(({ served }) => {
+    if (format === 'json') download(resultJson(shown, served), 'application/json', 'json');
+    else download(resultCsv(shown, served), 'text/csv', 'csv');
+  });
+}
+ui.downloadJson.addEventListener('click', () => downloadResult('json'));
+ui.downloadCsv.addEventListener('click', () => downloadResult('csv'));

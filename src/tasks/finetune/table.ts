@@ -14,12 +14,16 @@ import type { FinetuneClassifyOptions } from '../finetune-classify.ts';
 export type FinetunePercent = 1 | 10 | 100;
 export const FINETUNE_PERCENTS: readonly FinetunePercent[] = Object.freeze([1, 10, 100]);
 
-export const COMMON_DEFAULTS = Object.freeze({
-  batchSize: 64, lr: 1e-5, weightDecay: 0.02, seed: 42, backbone: 'resnet50' as FinetuneBackbone, imageSize: 224,
-  device: 'cpu' as torch.Device,
+export const COMMON_DEFAULTS: Readonly<{
+  batchSize: number; lr: number; weightDecay: number; seed: number; backbone: FinetuneBackbone; imageSize: number; device: torch.Device;
+}> = Object.freeze({
+  batchSize: 64, lr: 1e-5, weightDecay: 0.02, seed: 42, backbone: 'resnet50', imageSize: 224,
+  device: 'cpu',
 });
-export const CLASSIFY_DEFAULTS = Object.freeze({ epochs: 200, percent: 100 as FinetunePercent });
-export const SEGMENT_DEFAULTS = Object.freeze({ epochs: 1000, percent: 1 as FinetunePercent });
+/** The defaults that differ between the two tasks. */
+type TaskDefaults = Readonly<{ epochs: number; percent: FinetunePercent }>;
+export const CLASSIFY_DEFAULTS: TaskDefaults = Object.freeze({ epochs: 200, percent: 100 });
+export const SEGMENT_DEFAULTS: TaskDefaults = Object.freeze({ epochs: 1000, percent: 1 });
 
 /** Dataset formats fine-tuned for classification. */
 export type ClassificationDatasetKind = 'cxr14' | 'rsna' | 'siim' | 'covidx';

@@ -158,7 +158,7 @@ export function settingsHelp(): string {
 }
 
 /** The reference's keys (top level, and inside `optimizer` / `schedular`) → medslip's. */
-const REFERENCE_KEYS: Record<string, keyof PretrainConfig> = {
+const REFERENCE_KEYS: Partial<Record<string, keyof PretrainConfig>> = {
   train_file: 'trainFile', valid_file: 'validFile', label_file: 'labelFile', pathology_book: 'pathologyBook',
   batch_size: 'batchSize', d_model: 'dModel', res_base_model: 'backbone', dropout: 'dropout', N: 'layers', H: 'heads',
   text_encoder: 'textEncoder', image_res: 'imageSize',
@@ -197,7 +197,7 @@ function coerce(key: string, value: unknown, kind: Kind, origin: string): unknow
     case 'pair':
     case 'five': {
       const length = kind === 'pair' ? 2 : 5;
-      const list = fromText ? String(value).split(',').map(Number) : value;
+      const list = fromText ? value.split(',').map(Number) : value;
       return Array.isArray(list) && list.length === length && list.every((v) => typeof v === 'number' && Number.isFinite(v))
         ? list : fail(kind === 'pair' ? 'two numbers, e.g. [0.2, 1] (or 0.2,1 on the command line)' : 'five numbers, e.g. [1, 0.01, 1, 0.01, 0.01] (or 1,0.01,1,0.01,0.01 on the command line)');
     }

@@ -5,6 +5,7 @@
  * sweep shows how the scores depend on that choice, and 0 is included to show the reference's value.
  */
 import { overlapCounts } from '../../eval/grounding.ts';
+import { isArray } from '../../util/check.ts';
 
 /** Thresholds reported by default: 0 (the reference's), then 0.1 … 0.9. */
 export const DEFAULT_SWEEP: readonly number[] = Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
@@ -28,7 +29,7 @@ export class ThresholdSweep {
   #images = 0;
 
   constructor(thresholds: readonly number[] = DEFAULT_SWEEP) {
-    if (!Array.isArray(thresholds) || thresholds.length === 0 || thresholds.some((t) => typeof t !== 'number' || !Number.isFinite(t))) {
+    if (!isArray(thresholds) || thresholds.length === 0 || thresholds.some((t) => typeof t !== 'number' || !Number.isFinite(t))) {
       throw new RangeError(`Expected a non-empty array of finite thresholds but received ${JSON.stringify(thresholds)}`);
     }
     this.thresholds = [...thresholds].sort((a, b) => a - b);

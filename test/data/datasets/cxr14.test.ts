@@ -28,7 +28,7 @@ test('every row of the real CXR14 sample: labels by name, counts match an indepe
   // Independent reading: this CSV has no quoted fields, so a plain split works; columns 3..16 are the labels.
   const lines = readFileSync(join(sampleDir, 'labels.csv'), 'utf8').trim().split('\n');
   assert.ok(!lines.some((l) => l.includes('"')));
-  const counts = new Array(14).fill(0);
+  const counts = new Array<number>(14).fill(0);
   let allZero = 0;
   for (let i = 0; i < dataset.length; i++) {
     const fields = lines[i + 1].split(',');

@@ -31,7 +31,7 @@ test('NpyRows reads numpy-written float64 and int8 files row by row', async () =
 
 test('NpyRows rejects files that are not C-ordered little-endian arrays of the size their header says', async () => {
   const header = (dict: string) => {
-    const text = `${dict}`.padEnd(117, ' ') + '\n';
+    const text = dict.padEnd(117, ' ') + '\n';
     return Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([text.length, 0]), Buffer.from(text, 'latin1')]);
   };
   const { dir, cleanup } = tempFiles({

@@ -96,7 +96,7 @@ test('non-positive partners are drawn uniformly', () => {
   assert.equal(labels.labelPathology[20], 1);
   assert.equal(labels.labelPathology[21], -1);
   assert.equal(labels.labelAnatomy[5], 0);
-  const counts = new Array(A).fill(0);
+  const counts = new Array<number>(A).fill(0);
   const draws = 3000;
   const random = new Random(11);
   for (let i = 0; i < draws; i++) {

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { collateClassification, collatePretrain, disposeBatch } from '../../../src/data/loader/collate.ts';
 import type { ClassificationItem, PretrainItem } from '../../../src/data/loader/items.ts';
 import { BatchLoader } from '../../../src/data/loader/loader.ts';
-import { MeDSLIP } from '../../../src/models/medslip.ts';
+import { MeDSLIP, type MedslipLosses } from '../../../src/models/medslip.ts';
 import * as torch from '../../../src/torch/index.ts';
 import { counters } from '../../../src/torch/index.ts';
 import { get, loadFixture } from '../../parity/fixtures.ts';
@@ -99,8 +99,8 @@ test('a collated pre-training batch goes straight into MeDSLIP.losses (reference
   });
   for await (const batch of loader.epoch(0)) {
     const terms = torch.scope(() => {
-      const losses = model.losses(batch, books);
-      return Object.fromEntries(Object.entries(losses).map(([name, value]) => [name, value.item() as number]));
+      const losses: Record<keyof MedslipLosses, torch.Tensor> = model.losses(batch, books);
+      return Object.fromEntries(Object.entries(losses).map(([name, value]) => [name, value.item()]));
     });
     for (const [name, value] of Object.entries(terms)) assert.ok(Number.isFinite(value) && value >= 0, `${name} = ${value}`);
     // Present entities exist in the fixture's matrices, so both ProtoCL terms are live.

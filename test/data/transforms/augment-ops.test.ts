@@ -61,7 +61,7 @@ test('shear and rotate equal OpenCV warpAffine (bilinear, 1/32-pixel grid, fill 
 
 test('equalize on a known histogram (PIL ImageOps.equalize gives 0, 91, 255)', () => {
   // 1000×0, 2000×100, 1096×200: step = ⌊3000/255⌋ = 11; table[100] = ⌊(5+1000)/11⌋ = 91; table[200] = ⌊3005/11⌋ → 255.
-  const values = [...Array(1000).fill(0), ...Array(2000).fill(100), ...Array(1096).fill(200)];
+  const values = [...new Array<number>(1000).fill(0), ...new Array<number>(2000).fill(100), ...new Array<number>(1096).fill(200)];
   const out = equalize(grey(64, 64, values)).data;
   assert.deepEqual([out[0], out[1000], out[2999], out[3000], out[4095]], [0, 91, 91, 255, 255]);
   // step 0 (a nearly constant image) leaves it unchanged.
