@@ -3,8 +3,10 @@
  * demo's model (ResNet-18 to layer3, dModel 256, 2 + 2 layers) and one batch of the demo's training images: the
  * existence loss of one finding at a time (its pathology label kept, every other label ignored), the gradient of
  * layer3's parameters, and the cosine between every pair of findings. A chain of Gaussian maps between the image
- * and the logits sends them all along the same few directions; orthogonal maps do not (docs/learning.md,
- * "Orthogonal init").
+ * and the logits sends them all along the same few directions; orthogonal maps with orthogonal attention queries
+ * and keys do not, but with the queries and keys that `init: 'orthogonal'` keeps (the reference's, uniform
+ * attention at the start) the cosines are as high as the reference's, and that init learns best: alike gradients
+ * at the first step are not what holds learning back (docs/learning.md, "Orthogonal init").
  *
  *   node --import tsx bench/gradient-directions.ts [--inits reference,pytorch,orthogonal] [--seeds 1,2] [--batch-size 64]
  */

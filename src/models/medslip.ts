@@ -34,10 +34,11 @@ export interface MedslipConfig {
   /**
    * 'reference': every Linear and attention projection weight ~ N(0, 0.02²), as the reference (attention starts
    * almost uniform); 'pytorch': PyTorch's module defaults (Kaiming-uniform Linear, Xavier attention);
-   * 'orthogonal': the maps between the image and the existence logits (mask generator, stream projections,
-   * decoder projections, classifiers) as orthogonal matrices, each attention projection on its own, the text-side
-   * maps as the reference: the chain keeps every direction's length, so each finding's gradient reaches the
-   * trunk in its own direction (docs/learning.md). Biases and the ResNet trunk are the same in all three.
+   * 'orthogonal': the maps that carry the image to the existence logits (mask generator, stream projections,
+   * attention value and output projections, feed-forward layers, classifiers) as orthogonal matrices, so the
+   * chain carries every direction of the image features at full length; the attention's query and key
+   * projections and the text-side maps as the reference, so the attention starts uniform and every image token
+   * gets its share of the gradient (docs/learning.md). Biases and the ResNet trunk are the same in all three.
    */
   init: MedslipInit;
 }
@@ -138,7 +139,10 @@ export class MeDSLIP extends Module {
    * The reference's init: every Linear weight (MHA out_proj included) and every MHA in_proj_weight ~ N(0, 0.02²);
    * biases keep PyTorch's defaults. Its decoder layers are deep copies of one prototype, so all layers start
    * with the same linear1/linear2 biases: reproduced here. 'orthogonal' draws the weights on the image's path to
-   * the logits as orthogonal matrices instead (the packed in_proj_weight as three blocks: query, key, value).
+   * the logits as orthogonal matrices instead; of the packed in_proj_weight (query, key, value blocks) only the
+   * value block. Orthogonal query and key projections make the attention logits large from the first step: each
+   * query's attention then settles on one fixed token whatever the image, only that token's features get a
+   * gradient, and the trunk learns little (docs/learning.md, "Query and key projections stay small").
    */
   #initWeights(kind: 'reference' | 'orthogonal'): void {
     torch.noGrad(() => {
@@ -149,7 +153,8 @@ export class MeDSLIP extends Module {
         if (kind === 'reference' || !MeDSLIP.#onImagePath(name)) p.normal_(0, 0.02);
         else if (name.endsWith('in_proj_weight')) {
           const width = p.shape[1];
-          for (let block = 0; block < 3; block++) init.orthogonal_(p.narrow(0, block * width, width));
+          p.narrow(0, 0, 2 * width).normal_(0, 0.02); // query and key
+          init.orthogonal_(p.narrow(0, 2 * width, width)); // value
         } else init.orthogonal_(p);
       }
       for (const decoder of [this.decoderAnatomy, this.decoderPathology]) {

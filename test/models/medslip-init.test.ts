@@ -48,12 +48,16 @@ test('orthogonal_: every singular value equals the gain, for tall, wide and squa
   assert.throws(() => init.orthogonal_(torch.zeros([5])), /at least 2 dimensions/);
 });
 
-test('orthogonal init: the image-to-logit maps orthogonal (each attention projection alone); text-side maps, biases and trunk as the reference', () => {
+test('orthogonal init: the image-to-logit maps orthogonal (the attention value block alone); queries, keys, text-side maps, biases and trunk as the reference', () => {
   torch.manualSeed(0);
   const model = new MeDSLIP({ backbone: 'resnet18', dModel: 64, layers: 2, textDim: 32, init: 'orthogonal' });
   const layers = model.decoderPathology.layers.items;
-  const inProj = layers[0].crossAttn.inProjWeight;
-  for (let block = 0; block < 3; block++) assert.ok(orthogonalityError(inProj.narrow(0, block * 64, 64)) < 1e-5, `in_proj block ${block}`);
+  for (const attention of [layers[0].crossAttn, layers[1].selfAttn]) {
+    const inProj = attention.inProjWeight;
+    assert.ok(orthogonalityError(inProj.narrow(0, 128, 64)) < 1e-5, 'value block');
+    // query and key blocks stay N(0, 0.02²), so the attention starts uniform
+    for (const block of [0, 1]) assert.ok(Math.abs(std(inProj.narrow(0, block * 64, 64)) - 0.02) < 0.002, `in_proj block ${block}`);
+  }
   for (const w of [model.maskGenerator.weight, model.resL2Pathology.weight, model.classifierPathology.weight,
     layers[1].linear2.weight, layers[1].selfAttn.outProj.weight]) {
     assert.ok(orthogonalityError(w) < 1e-5, `${w.shape.join('×')}: ${orthogonalityError(w)}`);

@@ -4,10 +4,12 @@
 //
 // Two findings at 64 px with the demo's recipe scaled down (LEARNING_TEST_RECIPE in src/tasks/demo.ts): the model
 // learns from the generator's reports only and is scored on held-out CXR14-format labels (about 25 positives of
-// each). Measured on a 2-core AMD EPYC, one thread, 192 steps: held-out AUC 1.000 for both findings with two
-// seeds; at 96 px and 96 steps pneumothorax varied from 0.75 to 1.00 between seeds, hence the smaller, longer run.
-// The pointing game is printed, not asserted: at this scale a perfectly detected pneumothorax is pointed at in
-// some runs only (0.03 and 0.75 for the two seeds above; docs/learning.md).
+// each). Measured on a 2-core AMD EPYC, one thread, 160 steps: held-out AUC 0.999 / 1.000 (pneumothorax /
+// emphysema) with model seed 1, 1.000 / 1.000 with seed 2; the same run with the reference's loss weights (all 1)
+// 0.877 / 1.000, hence 0.95 for each finding: undoing the loss weights fails the test. (The reference init passes
+// it, 0.995 / 1.000: two findings this distinct do not need the orthogonal init, the demo's ten do.) The pointing
+// game is printed, not asserted: at this scale a detected pneumothorax is pointed at in some runs only (0.92 for
+// both seeds here, 0.03–0.86 in earlier recipes; docs/learning.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { LEARNING_TEST_RECIPE as recipe } from '../../src/tasks/demo.ts';
 const work = mkdtempSync(join(tmpdir(), 'medslip-learning-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-test('pre-training learns: held-out zero-shot AUC ≥ 0.9 after 160 steps on two findings', async () => {
+test('pre-training learns: held-out zero-shot AUC ≥ 0.95 for each of two findings after 160 steps', async () => {
   const started = Date.now();
   const data = join(work, 'data');
   const prevalence = Object.fromEntries(FINDING_KINDS.map((k) => [k, (recipe.findings as readonly string[]).includes(k) ? 1 : 0]));
@@ -39,6 +41,5 @@ test('pre-training learns: held-out zero-shot AUC ≥ 0.9 after 160 steps on two
     + `pointing game ${ground.pointingAccuracy.toFixed(3)} on ${ground.images} pneumothoraces; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   assert.equal(run.steps, 160);
   assert.deepEqual(Object.keys(auc).sort(), ['emphysema', 'pneumothorax']);
-  assert.ok(classify.meanAuc! >= 0.9, `mean zero-shot AUC ${classify.meanAuc}`);
-  for (const [name, value] of Object.entries(auc)) assert.ok(value >= 0.85, `${name}: zero-shot AUC ${value}`);
+  for (const [name, value] of Object.entries(auc)) assert.ok(value >= 0.95, `${name}: zero-shot AUC ${value}`);
 });

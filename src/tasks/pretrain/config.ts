@@ -42,8 +42,8 @@ export interface PretrainConfig {
   randAugment: boolean;
   /**
    * Weight init of the heads, streams and decoders: 'reference' (N(0, 0.02²)), 'pytorch' (module defaults) or
-   * 'orthogonal' (the image's path to the logits as orthogonal maps: each finding's gradient reaches the trunk in
-   * its own direction; faster learning of small models in short runs, docs/learning.md).
+   * 'orthogonal' (the image's path to the logits as orthogonal maps, the attention's query and key projections as
+   * the reference, so the attention starts uniform: faster learning of small models in short runs, docs/learning.md).
    */
   init: MedslipInit;
   /**
@@ -118,7 +118,7 @@ const SETTING_HELP: Record<keyof PretrainConfig, string> = {
   imageSize: 'side of the training crops in pixels (predict and zero-shot default to it)',
   cropScale: 'RandomResizedCrop area range, low,high',
   randAugment: 'RandAugment (2 ops, magnitude 7) on or off',
-  init: 'weight init of heads, streams and decoders: reference (N(0, 0.02²)), pytorch (module defaults) or orthogonal (the image-to-logit maps orthogonal; docs/learning.md)',
+  init: 'weight init of heads, streams and decoders: reference (N(0, 0.02²)), pytorch (module defaults) or orthogonal (the image-to-logit maps orthogonal, attention queries and keys as the reference; docs/learning.md)',
   lossWeights: 'weights of the five losses in their sum: cePathology,clPathology,ceAnatomy,clAnatomy,ap',
   batchSize: 'images per optimizer step',
   epochs: 'epochs to train (may be raised when resuming)',
