@@ -3,7 +3,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { settingsHelp } from './tasks/pretrain/config.ts';
 import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/option-table.ts';
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
-import { EXPORT_OPTIONS, PREDICT_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS } from './tasks/tables.ts';
+import {
+  BENCH_DISTRIBUTED_OPTIONS, BENCH_ENGINE_OPTIONS, BENCH_LEARNING_OPTIONS, BENCH_LEARNING_PARITY_OPTIONS, BENCH_MEMORY_OPTIONS, BOOKS_OPTIONS,
+  DEMO_OPTIONS, EXPORT_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
+} from './tasks/tables.ts';
 import type { StepProfile } from './tasks/bench-model.ts';
 
 /** Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. */
@@ -17,7 +20,7 @@ function withOptions<T>(command: Command, table: OptionTable<T>): Command {
         try {
           value = parseOptionValue(entry, text);
         } catch (error) {
-          throw new InvalidArgumentError((error as Error).message);
+          throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
         }
         if (entry.choices !== undefined && !entry.choices.includes(value)) throw new InvalidArgumentError(`expected one of ${entry.choices.join(', ')}`);
         return value;
@@ -54,17 +57,11 @@ export async function main(argv: string[]): Promise<void> {
       console.log(options.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     });
 
-  program.command('demo')
+  withOptions(program.command('demo'), DEMO_OPTIONS)
     .description('the whole method on built-in synthetic chest X-rays: generate data, pre-train, evaluate zero-shot classification and grounding, write a report (5–10 min on 2 cores)')
-    .option('--out <dir>', 'report folder', 'runs/demo')
-    .option('--train-seconds <s>', 'time budget of pre-training; the epochs are chosen to fit it (default 560: the whole demo stays under 10 minutes)', (v) => Number.parseFloat(v))
-    .option('--epochs <n>', 'a fixed number of epochs instead of the time budget', (v) => Number.parseInt(v, 10))
-    .option('--images <n>', 'synthetic images (20 % held out)', (v) => Number.parseInt(v, 10), 1200)
-    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--quiet', 'no progress bars')
-    .action(async (options: { out: string; trainSeconds?: number; epochs?: number; images: number; seed: number; quiet?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runDemo } = await import('./tasks/demo.ts');
-      await runDemo(options);
+      await runDemo(optionsFromTable(DEMO_OPTIONS, options));
     });
 
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -173,14 +170,8 @@ Example:
       console.log(`${summary.out}: ${(summary.bytes / 2 ** 20).toFixed(1)} MB, ${summary.metadata.inputSize} px input, heatmaps ${summary.metadata.heatmapSize.join('×')}, in ${summary.seconds.toFixed(1)} s${check}`);
     });
 
-  program.command('serve')
+  withOptions(program.command('serve'), SERVE_OPTIONS)
     .description('a local web page that runs the model in the browser (ONNX Runtime Web): drop a radiograph, see findings and heatmaps; the image never leaves the machine')
-    .option('--model <file>', 'an ONNX model from `medslip export`')
-    .option('--checkpoint <path>', 'a checkpoint to export on first use (with --books); default: the demo\'s runs/demo/pretrain/best')
-    .option('--books <file>', 'the books of --checkpoint')
-    .option('--size <px>', 'input side for exporting --checkpoint (default: the run\'s imageSize, else 224)', (v) => Number.parseInt(v, 10))
-    .option('--port <n>', 'port', (v) => Number.parseInt(v, 10), 8080)
-    .option('--host <address>', 'address to listen on; 0.0.0.0 makes the page reachable from other computers (they run the model themselves)', '127.0.0.1')
     .addHelpText('after', `
 The page reads PNG, JPEG and DICOM files (DICOM with medslip's own decoder), shows the findings sorted by
 probability and, for the selected finding, its heatmap over the image; results download as JSON or CSV.
@@ -188,9 +179,9 @@ Examples:
   medslip serve                                           # the demo's model (after npm run demo)
   medslip serve --model model.onnx --port 8081
   medslip serve --checkpoint runs/mimic/best --books runs/mimic/books.safetensors`)
-    .action(async (options: { model?: string; checkpoint?: string; books?: string; size?: number; port: number; host: string }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runServe } = await import('./tasks/serve.ts');
-      const running = await runServe({ ...options, log: (line) => console.error(line) });
+      const running = await runServe({ ...optionsFromTable(SERVE_OPTIONS, options), log: (line) => console.error(line) });
       console.log(`medslip serve: ${running.url} (model ${running.model}); Ctrl-C stops it`);
       const stop = (): void => { void running.close().then(() => process.exit(0)); };
       process.once('SIGINT', stop);
@@ -274,69 +265,45 @@ Examples:
       if (result.signal) process.exitCode = signalExitCode(result.signal);
     });
 
-  program.command('labels')
+  withOptions(program.command('labels'), LABELS_OPTIONS)
     .description('reports → anatomy × observation label matrices (labels.npy (N, 51, 75) + ids.json, the reference layout)')
     .argument('<input>', 'a CSV with id,text columns, a folder of .txt reports, or a RadGraph JSON (MIMIC-CXR_graphs.json)')
-    .option('--out <dir>', 'output folder (required unless --explain)')
-    .option('--jsonl', 'also write labels.jsonl: the extracted entities of each report')
-    .option('--id-column <name>', 'CSV column of the report id', 'id')
-    .option('--text-column <name>', 'CSV column of the report text', 'text')
-    .option('--all-sections', 'read every section (default: FINDINGS and IMPRESSION only)')
-    .option('--explain <id>', 'print, for the report with this id, each sentence with the spans it matched, their scopes and the resulting entries (writes nothing)')
     .addHelpText('after', `
 Values: 1 = mentioned as present at that landmark, 0 = only negated, -1 = not mentioned or only uncertain.
 Examples:
   medslip labels reports.csv --out labels/ --jsonl
   medslip labels reports.csv --explain s50414267`)
-    .action(async (input: string, options: { out?: string; jsonl?: boolean; idColumn: string; textColumn: string; allSections?: boolean; explain?: string }) => {
-      const { runLabels, explainLabels } = await import('./tasks/labels.ts');
-      const sections = options.allSections ? 'all' : undefined;
-      if (options.explain !== undefined) {
-        console.log(explainLabels({ input, id: options.explain, idColumn: options.idColumn, textColumn: options.textColumn, sections }));
-        return;
-      }
-      if (options.out === undefined) throw new Error("required option '--out <dir>' not specified (or use --explain <id>)");
-      const summary = runLabels({ input, out: options.out, jsonl: options.jsonl, idColumn: options.idColumn,
-        textColumn: options.textColumn, sections });
-      console.log(`${summary.reports} reports (${summary.source}): ${summary.present} present and ${summary.absent} negated-only entries; wrote ${summary.files.join(', ')}`);
+    .action(async (input: string, options: Record<string, unknown>) => {
+      const { labelsCommand } = await import('./tasks/labels.ts');
+      console.log(labelsCommand({ ...optionsFromTable(LABELS_OPTIONS, options), input }));
     });
 
-  program.command('synth')
+  withOptions(program.command('synth'), SYNTH_OPTIONS)
     .description('generate synthetic chest radiographs with reports, masks and the reference file formats (the demo\'s data)')
-    .requiredOption('--out <dir>', 'output folder (must not exist, or use --overwrite)')
-    .option('--n <count>', 'number of images', (v) => Number.parseInt(v, 10), 2000)
-    .option('--size <px>', 'image side in pixels', (v) => Number.parseInt(v, 10), 224)
-    .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
-    .option('--held-out <count>', 'images kept out of pre-training for evaluation (default 20 %)', (v) => Number.parseInt(v, 10))
-    .option('--overwrite', 'replace an earlier synthetic set in --out (a folder with its manifest.json; anything else is refused)')
     .addHelpText('after', `
 Writes images/*.png, train.json / valid.json + labels.npy (pre-training), reports.csv, and for the held-out
 images heldout_cxr14.csv, heldout_rsna.csv, heldout_siim.csv + masks/ — every reference format.
 Example:
   medslip synth --out data/synth --n 2000 --size 224 --seed 1`)
-    .action(async (options: { out: string; n: number; size: number; seed: number; heldOut?: number; overwrite?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { writeSyntheticDataset } = await import('./synth/dataset.ts');
       const started = Date.now();
-      const manifest = await writeSyntheticDataset(options.out, { n: options.n, size: options.size, seed: options.seed,
-        heldOut: options.heldOut, overwrite: options.overwrite });
-      console.log(`${manifest.n} images of ${manifest.size} px in ${((Date.now() - started) / 1000).toFixed(1)} s → ${options.out} `
+      const { out, ...dataset } = optionsFromTable(SYNTH_OPTIONS, options);
+      const manifest = await writeSyntheticDataset(out, dataset);
+      console.log(`${manifest.n} images of ${manifest.size} px in ${((Date.now() - started) / 1000).toFixed(1)} s → ${out} `
         + `(train ${manifest.splits.train}, valid ${manifest.splits.valid}, held out ${manifest.splits.heldOut})`);
     });
 
-  program.command('books')
+  withOptions(program.command('books'), BOOKS_OPTIONS)
     .description('encode the pathology (75) and anatomy (51) books with a text encoder into a .safetensors file')
-    .requiredOption('--out <file>', 'output .safetensors file (tensors pathology and anatomy, with metadata)')
-    .option('--text-encoder <dir>', 'a Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin); default: the offline encoder')
-    .option('--pathology-book <file>', 'a JSON object observation → description (75 entries, in order), e.g. the reference\'s "observation explanation.json"')
-    .option('--max-length <n>', 'tokens per text (128 as the reference pre-training; its downstream scripts used 64)', (v) => Number.parseInt(v, 10), 128)
     .addHelpText('after', `
 The offline encoder needs no weights but knows no medical language (structure only): zero-shot transfer to
 unseen findings needs a real language model such as Bio_ClinicalBERT.
 Example:
   medslip books --text-encoder models/Bio_ClinicalBERT --out books.safetensors`)
-    .action(async (options: { out: string; textEncoder?: string; pathologyBook?: string; maxLength: number }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { encodeBooksToFile } = await import('./text/encode-books.ts');
-      const summary = encodeBooksToFile(options);
+      const summary = encodeBooksToFile(optionsFromTable(BOOKS_OPTIONS, options));
       for (const warning of summary.warnings) console.warn(`warning: ${warning}`);
       console.log(`books (${summary.pathologyRows} + ${summary.anatomyRows} × ${summary.dim}) encoded with ${summary.encoder} at max_length ${summary.maxLength} in ${summary.seconds.toFixed(1)} s → ${summary.out}`);
     });
@@ -372,52 +339,38 @@ Example:
       // --json: one object, the profiles (when asked for) in it
       if (options.json) console.log(JSON.stringify(options.profile === true ? { ...result, profiles } : result, null, 2));
     });
-  bench.command('distributed')
+  withOptions(bench.command('distributed'), BENCH_DISTRIBUTED_OPTIONS)
     .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')
-    .option('--image-size <px>', 'image side', (v) => Number.parseInt(v, 10), 64)
-    .option('--batch-size <n>', 'images per process and step', (v) => Number.parseInt(v, 10), 8)
-    .option('--images <n>', 'synthetic images (80 % train)', (v) => Number.parseInt(v, 10), 200)
     .option('--json', 'print one JSON array')
-    .action(async (options: { imageSize: number; batchSize: number; images: number; json?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runDistributedBench, formatDistributedBench } = await import('./tasks/bench-distributed.ts');
-      const rows = await runDistributedBench({ ...options, log: options.json ? undefined : (line) => console.error(line) });
+      const rows = await runDistributedBench({ ...optionsFromTable(BENCH_DISTRIBUTED_OPTIONS, options), log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
-  bench.command('memory')
+  withOptions(bench.command('memory'), BENCH_MEMORY_OPTIONS)
     .description('a long training loop in child processes, one allocator setting each (glibc; glibc returning free pages every 10 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc, and RSS growth after warm-up')
-    .option('--steps <n>', 'training steps per run', (v) => Number.parseInt(v, 10), 1000)
-    .option('--rounds <n>', 'alternating rounds (median reported)', (v) => Number.parseInt(v, 10), 2)
     .option('--child <mode>', 'internal: run one soak in this process (plain | release) and print its JSON')
     .option('--json', 'print one JSON array')
-    .action(async (options: { steps: number; rounds: number; child?: string; json?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runMemoryBench, formatMemoryBench, soak } = await import('./tasks/bench-memory.ts');
+      const settings = optionsFromTable(BENCH_MEMORY_OPTIONS, options);
       if (options.child !== undefined) {
-        console.log(JSON.stringify(await soak({ steps: options.steps, release: options.child === 'release' })));
+        console.log(JSON.stringify(await soak({ steps: settings.steps, release: options.child === 'release' })));
         return;
       }
-      const rows = await runMemoryBench({ steps: options.steps, rounds: options.rounds, log: options.json ? undefined : (line) => console.error(line) });
+      const rows = await runMemoryBench({ ...settings, log: options.json ? undefined : (line) => console.error(line) });
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatMemoryBench(rows));
     });
-  bench.command('engine')
+  withOptions(bench.command('engine'), BENCH_ENGINE_OPTIONS)
     .description('matmul 1024³ and conv2d forward+backward against PyTorch on this machine (when python3-torch is installed)')
-    .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number.parseInt(v, 10))
-    .option('--rounds <n>', 'alternating medslip/PyTorch rounds (median reported)', (v) => Number.parseInt(v, 10), 3)
-    .option('--no-baseline', 'skip the PyTorch baseline')
     .option('--json', 'print one JSON object')
-    .action(async (options: { threads?: number; rounds: number; baseline: boolean; json?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runEngineBench, formatEngineBench } = await import('./tasks/bench-engine.ts');
-      const result = runEngineBench(options);
+      const result = runEngineBench(optionsFromTable(BENCH_ENGINE_OPTIONS, options));
       console.log(options.json ? JSON.stringify(result, null, 2) : formatEngineBench(result));
     });
-  bench.command('learning')
+  withOptions(bench.command('learning'), BENCH_LEARNING_OPTIONS)
     .description('the supervised ceiling: ResNet to layer3 + pooling + linear trained on the demo\'s data with its labels; per-class held-out AUC to read MeDSLIP\'s zero-shot AUC against')
-    .option('--data <dir>', 'a folder with train_cxr14.csv and heldout_cxr14.csv (default: the demo\'s synthetic data, generated if missing)')
-    .option('--steps <n>', 'optimizer steps (default 250: about 9 epochs of the demo\'s training split)', (v) => Number.parseInt(v, 10))
-    .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--lr <lr>', 'peak learning rate of the one-cycle schedule (default 1e-3)', (v) => Number.parseFloat(v))
-    .option('--seed <n>', 'seed of init, order and augmentation, and of the default data (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--workers <n>', 'data-loading threads (default: the demo\'s)', (v) => Number.parseInt(v, 10))
     .option('--json', 'print one JSON object (auc per class, meanAuc, steps, seconds, secondsPerStep, …) and nothing else')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
@@ -425,35 +378,28 @@ Same trunk (ResNet stem to layer3), image size, batch and training augmentation 
 logits, AdamW with a one-cycle schedule (30 % warm-up, then cosine). Per-class AUC on the held-out split.
 Example:
   medslip bench learning --steps 250`)
-    .action(async (options: { data?: string; steps?: number; batchSize?: number; imageSize?: number; lr?: number; seed?: number; workers?: number; json?: boolean; quiet?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runLearningBench } = await import('./tasks/bench-learning.ts');
       const { formatCeiling } = await import('./tasks/ceiling.ts');
-      const { json, ...settings } = options;
+      const json = options.json === true;
       // --json keeps stdout for the JSON object alone: no log lines, no progress bar
-      const result = await runLearningBench({ ...settings, quiet: settings.quiet || json, log: json ? () => {} : console.error });
+      const result = await runLearningBench({ ...optionsFromTable(BENCH_LEARNING_OPTIONS, options), quiet: options.quiet === true || json,
+        log: json ? () => {} : console.error });
       const { losses: _losses, ...summary } = result;
       console.log(json ? JSON.stringify(summary, null, 2)
         : `supervised ceiling on ${result.dataDir} (${result.settings.steps} steps of ${result.settings.batchSize} at ${result.settings.imageSize} px, ${result.secondsPerStep.toFixed(2)} s per step):\n${formatCeiling(result)}`);
     });
-  bench.command('learning-parity')
+  withOptions(bench.command('learning-parity'), BENCH_LEARNING_PARITY_OPTIONS)
     .description('medslip\'s MeDSLIP and PyTorch\'s (bench/medslip_pytorch.py) trained from the same weights on the same batches: both loss curves and their largest relative difference, against float32 noise growth (needs python3-torch)')
-    .option('--out <dir>', 'run folder: init weights, books, batches, parity.json, curves.png, difference.png', 'runs/learning-parity')
-    .option('--data <dir>', 'the synthetic dataset folder (generated there if missing; default: the demo\'s, in the cache)')
-    .option('--steps <n>', 'optimizer steps (default 100)', (v) => Number.parseInt(v, 10))
-    .option('--batch-size <n>', 'images per step (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--image-size <px>', 'input side (default: the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--seed <n>', 'seed of data, init and order (default 1, the demo\'s)', (v) => Number.parseInt(v, 10))
-    .option('--no-noise-baseline', 'skip the second PyTorch run from weights one float32 rounding step away')
-    .option('--quiet', 'no progress bars')
     .addHelpText('after', `
 The demo's model and data with dropout 0 and no augmentation; AdamW with the reference's parameter groups and the
 demo's warm-up + cosine over the steps. The distance between the two PyTorch runs is how far float32 noise alone
 carries the curve: the medslip-PyTorch distance is read against it.
 Example:
   medslip bench learning-parity --steps 100 --out runs/learning-parity`)
-    .action(async (options: { out: string; data?: string; steps?: number; batchSize?: number; imageSize?: number; seed?: number; noiseBaseline: boolean; quiet?: boolean }) => {
+    .action(async (options: Record<string, unknown>) => {
       const { runLearningParity, formatLearningParity } = await import('./tasks/bench-learning-parity.ts');
-      const result = await runLearningParity({ ...options, log: console.error });
+      const result = await runLearningParity({ ...optionsFromTable(BENCH_LEARNING_PARITY_OPTIONS, options), log: console.error });
       console.log(formatLearningParity(result));
       console.log(`files: ${result.files.join(', ')}`);
     });

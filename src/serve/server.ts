@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { OnnxModelMetadata } from '../export/metadata.ts';
 import { appFile, bundleApp } from './bundle.ts';
+import { SERVE_DEFAULTS } from './defaults.ts';
 
 export interface ServeOptions {
   /** The ONNX model file (from `medslip export`). */
@@ -69,7 +70,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * @throws Error when the page cannot be bundled or the port cannot be bound (named in the message).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? SERVE_DEFAULTS.host;
+  const listenPort = options.port ?? SERVE_DEFAULTS.port;
   const log = options.log ?? (() => {});
   const script = await bundleApp();
   const page = { html: readFileSync(appFile('index.html'), 'utf8'), css: readFileSync(appFile('style.css'), 'utf8') };
@@ -125,9 +127,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(
-      error.code === 'EADDRINUSE' ? `port ${options.port ?? 8080} on ${host} is in use; choose another with --port` : `cannot listen on ${host}:${options.port ?? 8080} (${error.message})`,
+      error.code === 'EADDRINUSE' ? `port ${listenPort} on ${host} is in use; choose another with --port` : `cannot listen on ${host}:${listenPort} (${error.message})`,
     )));
-    server.listen(options.port ?? 8080, host, () => resolve());
+    server.listen(listenPort, host, () => resolve());
   });
   server.on('error', (error) => log(`server error: ${error.message}`));
   const { port } = server.address() as AddressInfo;

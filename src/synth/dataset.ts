@@ -32,6 +32,7 @@ import { bytesOf } from '../io/raw-tensor.ts';
 import { type Sentence, writeReport } from './report.ts';
 import { type SceneOptions, renderScene, sampleScene } from './scene.ts';
 import { checkInteger } from '../util/check.ts';
+import { SYNTHETIC_DATASET_DEFAULTS } from './defaults.ts';
 import { csvLine } from '../util/csv.ts';
 
 const csvRow = (values: readonly (string | number)[]): string => `${csvLine(values)}\n`;
@@ -187,8 +188,8 @@ export function readSyntheticManifest(dir: string): SyntheticDatasetManifest | u
 }
 
 function resolvedOptions(options: DatasetOptions) {
-  const n = checkInteger('n', options.n ?? 2000, 1, 10_000_000);
-  const size = options.size ?? 224;
+  const n = checkInteger('n', options.n ?? SYNTHETIC_DATASET_DEFAULTS.n, 1, 10_000_000);
+  const size = options.size ?? SYNTHETIC_DATASET_DEFAULTS.size;
   const seed = checkInteger('seed', options.seed ?? 0, 0, 0xffffffff);
   const heldOut = checkInteger('heldOut', options.heldOut ?? Math.round(n * 0.2), 0, n - 1);
   const validFraction = options.validFraction ?? 0.1;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../util/stats.ts';
+import { BENCH_DISTRIBUTED_DEFAULTS } from './tables.ts';
 
 export interface DistributedBenchRow {
   processes: number;
@@ -36,8 +37,11 @@ function runPretrain(args: string[]): Promise<void> {
 }
 
 /** Runs one configuration with 1 and 2 processes. `imageSize`, `batchSize` are per rank. */
-export async function runDistributedBench(options: { imageSize?: number; batchSize?: number; images?: number; log?: (line: string) => void } = {}): Promise<DistributedBenchRow[]> {
-  const imageSize = options.imageSize ?? 64, batchSize = options.batchSize ?? 8, images = options.images ?? 200;
+export interface DistributedBenchOptions { imageSize?: number; batchSize?: number; images?: number; log?: (line: string) => void }
+
+export async function runDistributedBench(options: DistributedBenchOptions = {}): Promise<DistributedBenchRow[]> {
+  const defaults = BENCH_DISTRIBUTED_DEFAULTS;
+  const imageSize = options.imageSize ?? defaults.imageSize, batchSize = options.batchSize ?? defaults.batchSize, images = options.images ?? defaults.images;
   const work = mkdtempSync(join(tmpdir(), 'medslip-bench-ddp-'));
   try {
     const settings = ['backbone=resnet18', 'dModel=64', `imageSize=${imageSize}`, `syntheticSize=${imageSize}`, `syntheticCount=${images}`,

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { pythonWithTorch } from './bench-python.ts';
+import { BENCH_ENGINE_DEFAULTS } from './tables.ts';
 
 export interface EngineBenchResult {
   threads: number;
@@ -78,10 +79,12 @@ function pytorchBaseline(threads: number): EngineBenchResult['pytorch'] {
  * Alternates medslip and PyTorch measurements for `rounds` rounds and reports the median of each side, so that
  * a transient load on the machine hits both sides alike.
  */
-export function runEngineBench(options: { threads?: number; baseline?: boolean; rounds?: number } = {}): EngineBenchResult {
+export interface EngineBenchOptions { threads?: number; baseline?: boolean; rounds?: number }
+
+export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchResult {
   if (options.threads) torch.setNumThreads(options.threads);
   const threads = torch.getNumThreads();
-  const rounds = options.rounds ?? 3;
+  const rounds = options.rounds ?? BENCH_ENGINE_DEFAULTS.rounds;
   const ours: EngineTimings[] = [];
   const theirs: NonNullable<EngineBenchResult['pytorch']>[] = [];
   for (let round = 0; round < rounds; round++) {

@@ -47,6 +47,7 @@ import { pythonWithTorch } from './bench-python.ts';
 import { disposeBooks, readBooksFile } from './zeroshot/books.ts';
 import { fixed, formatTable } from './zeroshot/output.ts';
 import { checkInteger } from '../util/check.ts';
+import { BENCH_LEARNING_PARITY_DEFAULTS, DEMO_DEFAULTS } from './tables.ts';
 
 /** The five terms and their sum, in the order both sides record them. */
 export const PARITY_TERMS = ['lossCePathology', 'lossClPathology', 'lossCeAnatomy', 'lossClAnatomy', 'lossAp', 'loss'] as const;
@@ -115,7 +116,7 @@ const raw = (tensor: torch.Tensor): RawTensor => torch.toRaw(tensor) as RawTenso
  */
 export async function runLearningParity(options: LearningParityOptions): Promise<LearningParityResult> {
   const log = options.log ?? console.log;
-  const steps = options.steps ?? 100;
+  const steps = options.steps ?? BENCH_LEARNING_PARITY_DEFAULTS.steps;
   checkInteger('steps', steps, 1);
   const python = pythonWithTorch(); // checked before minutes of training
   if (python === undefined) throw new Error('learning parity needs PyTorch: no python3 here imports torch (Debian: apt-get install python3-torch)');
@@ -123,7 +124,7 @@ export async function runLearningParity(options: LearningParityOptions): Promise
   mkdirSync(join(out, 'batches'), { recursive: true });
 
   // ---- config: the demo's, dropout 0, no augmentation
-  const demo = demoConfig({ images: options.images ?? 1200, seed: options.seed ?? 1, epochs: 1 });
+  const demo = demoConfig({ images: options.images ?? DEMO_DEFAULTS.images, seed: options.seed ?? DEMO_DEFAULTS.seed, epochs: 1 });
   const config = validate({ ...demo, dropout: 0, batchSize: options.batchSize ?? demo.batchSize, imageSize: options.imageSize ?? demo.imageSize,
     ...(options.data === undefined ? {} : { syntheticDir: options.data }) });
   const threads = torch.getNumThreads();

@@ -5,6 +5,7 @@
  */
 import { withoutUndefined } from '../util/object.ts';
 import { demoConfig } from './demo.ts';
+import { DEMO_DEFAULTS } from './tables.ts';
 import { prepareSynthetic } from './pretrain/data.ts';
 import { ceilingOptionsFor, trainCeiling, type CeilingOptions, type CeilingResult } from './ceiling.ts';
 
@@ -22,7 +23,7 @@ export interface LearningBenchResult extends CeilingResult {
 /** The ceiling with the demo's settings under `options` (an undefined option keeps the demo's value). */
 export async function runLearningBench(options: LearningBenchOptions = {}): Promise<LearningBenchResult> {
   const log = options.log ?? console.log;
-  const demo = demoConfig({ images: options.images ?? 1200, seed: options.seed ?? 1, epochs: 1 });
+  const demo = demoConfig({ images: options.images ?? DEMO_DEFAULTS.images, seed: options.seed ?? DEMO_DEFAULTS.seed, epochs: 1 });
   const dataDir = options.data ?? await prepareSynthetic(demo, log);
   const { data: _data, images: _images, ...overrides } = options;
   const result = await trainCeiling({ ...ceilingOptionsFor(demo), ...withoutUndefined(overrides), dataDir, log });

@@ -20,6 +20,7 @@ import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
 import { batchTensors, randomPretrainBatch } from './bench-model.ts';
 import { checkInteger } from '../util/check.ts';
 import { median } from '../util/stats.ts';
+import { BENCH_MEMORY_DEFAULTS } from './tables.ts';
 
 export interface SoakResult {
   steps: number;
@@ -37,8 +38,8 @@ export interface SoakResult {
  * The soak loop in this process. Samples are taken after a full garbage collection when node runs with
  * --expose-gc (otherwise V8's lazily growing heap shows up as growth). `onSample` sees RSS every 200 steps.
  */
-export async function soak(options: { steps: number; release: boolean; onSample?: (line: string) => void }): Promise<SoakResult> {
-  const steps = checkInteger('steps', options.steps, 8);
+export async function soak(options: { steps?: number; release: boolean; onSample?: (line: string) => void }): Promise<SoakResult> {
+  const steps = checkInteger('steps', options.steps ?? BENCH_MEMORY_DEFAULTS.steps, 8);
   // The allocator and libtorch's caches settle over the first few hundred steps (RSS steps up until ~600 of
   // 2,000, then stays flat), so growth is measured from a quarter of the run on.
   const warmup = Math.floor(steps / 4);
@@ -114,9 +115,11 @@ function runChild(setting: AllocatorSetting, steps: number, jemalloc: string | u
 }
 
 /** Runs every available setting `rounds` times, alternating, `steps` soak steps each. */
-export async function runMemoryBench(options: { steps?: number; rounds?: number; log?: (line: string) => void } = {}): Promise<MemoryBenchRow[]> {
-  const steps = checkInteger('steps', options.steps ?? 1000, 8);
-  const rounds = checkInteger('rounds', options.rounds ?? 2, 1, 100);
+export interface MemoryBenchOptions { steps?: number; rounds?: number; log?: (line: string) => void }
+
+export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<MemoryBenchRow[]> {
+  const steps = checkInteger('steps', options.steps ?? BENCH_MEMORY_DEFAULTS.steps, 8);
+  const rounds = checkInteger('rounds', options.rounds ?? BENCH_MEMORY_DEFAULTS.rounds, 1, 100);
   const jemalloc = JEMALLOC_PATHS.find((path) => existsSync(path));
   if (jemalloc === undefined) options.log?.('jemalloc not found (Debian: apt-get install libjemalloc2): measuring glibc only');
   const settings: AllocatorSetting[] = ['glibc', 'glibc + release', ...(jemalloc ? ['jemalloc' as const] : [])];

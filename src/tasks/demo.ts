@@ -20,6 +20,7 @@ import { prepareSynthetic } from './pretrain/data.ts';
 import { runPretrain } from './pretrain.ts';
 import { runZeroshotClassify, type ZeroshotClassifyResult } from './zeroshot-classify.ts';
 import { runZeroshotGround, type ZeroshotGroundResult } from './zeroshot-ground.ts';
+import { DEMO_DEFAULTS } from './tables.ts';
 import { startCeilingProcess, type CeilingProcess, type CeilingSummary } from './ceiling-process.ts';
 import * as torch from '../torch/index.ts';
 import { marked } from 'marked';
@@ -28,7 +29,7 @@ export interface DemoOptions {
   out: string;
   /** Wall-clock budget for pre-training, in seconds (default DEFAULT_TRAIN_SECONDS, 560). */
   trainSeconds?: number;
-  /** Synthetic images (default 1200; 20 % held out for evaluation). */
+  /** Synthetic images (default DEMO_DEFAULTS.images, 1200; 20 % held out for evaluation). */
   images?: number;
   seed?: number;
   /** Fixed number of epochs (overrides the time budget). */
@@ -99,8 +100,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const log = options.log ?? console.log;
   const out = options.out;
-  const images = options.images ?? 1200;
-  const seed = options.seed ?? 1;
+  const images = options.images ?? DEMO_DEFAULTS.images;
+  const seed = options.seed ?? DEMO_DEFAULTS.seed;
   mkdirSync(out, { recursive: true });
 
   // 1. data
@@ -157,13 +158,8 @@ function stepsPerEpoch(images: number, batchSize: number): number {
   return Math.floor(Math.round(images * 0.8 * 0.9) / batchSize);
 }
 
-/**
- * The pre-training budget, in steps at the probe's speed. The probe counts the ceiling's load for the whole run,
- * but the real ceiling ends after about 60 % of it, so training takes about 12 % less: with the rest of a demo
- * (synthetic data 8 s, the probe about 30 s, evaluation and report about 30 s) the whole stays under 10 minutes
- * (measured on a 2-core AMD EPYC: probe 2.34 s → 8 epochs, pre-training 492 s, 534 s in all).
- */
-export const DEFAULT_TRAIN_SECONDS = 560;
+/** The pre-training budget in seconds (see DEMO_DEFAULTS in ./tables.ts for how it was chosen). */
+export const DEFAULT_TRAIN_SECONDS = DEMO_DEFAULTS.trainSeconds;
 
 /**
  * The epochs that fit `trainSeconds`, from the speed of a probe of a few steps taken under the demo's own load: a

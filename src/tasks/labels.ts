@@ -15,6 +15,7 @@ import { readRadGraphFile } from '../data/labels/radgraph.ts';
 import { writeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
+import { LABELS_DEFAULTS } from './tables.ts';
 
 export interface LabelsOptions {
   input: string;
@@ -38,8 +39,8 @@ function readReports(options: Pick<LabelsOptions, 'input' | 'idColumn' | 'textCo
   }
   if (options.input.endsWith('.json')) return undefined;
   const table = parseCsv(readFileSync(options.input), options.input);
-  const idColumn = table.requireColumn([options.idColumn ?? 'id']);
-  const textColumn = table.requireColumn([options.textColumn ?? 'text']);
+  const idColumn = table.requireColumn([options.idColumn ?? LABELS_DEFAULTS.idColumn]);
+  const textColumn = table.requireColumn([options.textColumn ?? LABELS_DEFAULTS.textColumn]);
   return { inputs: table.rows.map((row) => ({ id: row.values[idColumn], text: row.values[textColumn] })), source: 'csv' };
 }
 
@@ -81,4 +82,26 @@ export function runLabels(options: LabelsOptions): LabelsSummary {
     else if (v === 0) absent++;
   }
   return { reports: labelled.ids.length, source, files, present, absent };
+}
+
+/** `medslip labels`'s options: runLabels' or, with `explain`, explainLabels'; `allSections` reads every section. */
+export interface LabelsCommandOptions extends Omit<LabelsOptions, 'out' | 'sections'> {
+  out?: string;
+  allSections?: boolean;
+  /** A report id: print its explanation instead of writing labels. */
+  explain?: string;
+}
+
+/**
+ * `medslip labels`: the explanation of one report (with `explain`) or the labels written to `out`; returns the
+ * text to print.
+ * @throws Error when neither `out` nor `explain` is given; the errors of runLabels and explainLabels.
+ */
+export function labelsCommand(options: LabelsCommandOptions): string {
+  const { input, idColumn, textColumn } = options;
+  const sections = options.allSections === true ? 'all' : undefined;
+  if (options.explain !== undefined) return explainLabels({ input, id: options.explain, idColumn, textColumn, sections });
+  if (options.out === undefined) throw new Error("required option '--out <dir>' not specified (or use --explain <id>)");
+  const summary = runLabels({ input, out: options.out, jsonl: options.jsonl, idColumn, textColumn, sections });
+  return `${summary.reports} reports (${summary.source}): ${summary.present} present and ${summary.absent} negated-only entries; wrote ${summary.files.join(', ')}`;
 }

@@ -1,15 +1,99 @@
 /**
- * The option tables of `medslip zeroshot classify|ground`, `medslip export` and `medslip predict` (see
- * ./option-table.ts). They live apart from the
- * tasks, which load libtorch, so that the command line and its --help are built without the engine; the tasks
- * check every value again.
+ * The option tables of `medslip demo`, `serve`, `synth`, `labels`, `books`, `zeroshot classify|ground`, `export`,
+ * `predict` and `bench distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the defaults those tasks share with their tables. They live apart
+ * from the tasks, which load libtorch, so that the command line and its --help are built without the engine; the
+ * tasks check every value again.
  */
 import type { OptionTable } from './option-table.ts';
+import { SERVE_DEFAULTS } from '../serve/defaults.ts';
+import { SYNTHETIC_DATASET_DEFAULTS } from '../synth/defaults.ts';
+import { BOOK_MAX_LENGTH } from '../text/books.ts';
+import type { DemoOptions } from './demo.ts';
+import type { ServeTaskOptions } from './serve.ts';
+import type { LabelsCommandOptions } from './labels.ts';
+import type { DatasetOptions } from '../synth/dataset.ts';
+import type { EncodeBooksToFileOptions } from '../text/encode-books.ts';
 import type { ExportTaskOptions } from './export.ts';
+import type { DistributedBenchOptions } from './bench-distributed.ts';
+import type { MemoryBenchOptions } from './bench-memory.ts';
+import type { EngineBenchOptions } from './bench-engine.ts';
+import type { LearningBenchOptions } from './bench-learning.ts';
+import type { LearningParityOptions } from './bench-learning-parity.ts';
 import type { PredictOptions } from './predict.ts';
 import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import type { ZeroshotClassifyOptions } from './zeroshot-classify.ts';
 import type { ZeroshotGroundOptions } from './zeroshot-ground.ts';
+
+/** `medslip demo`'s defaults (runDemo uses them too). */
+export const DEMO_DEFAULTS = Object.freeze({
+  out: 'runs/demo',
+  /**
+   * The pre-training budget, in steps at the probe's speed. The probe counts the ceiling's load for the whole run,
+   * but the real ceiling ends after about 60 % of it, so training takes about 12 % less: with the rest of a demo
+   * (synthetic data 8 s, the probe about 30 s, evaluation and report about 30 s) the whole stays under 10 minutes
+   * (measured on a 2-core AMD EPYC: probe 2.34 s → 8 epochs, pre-training 492 s, 534 s in all).
+   */
+  trainSeconds: 560,
+  images: 1200,
+  seed: 1,
+});
+
+export const DEMO_OPTIONS: OptionTable<DemoOptions> = [
+  { key: 'out', flag: '--out <dir>', kind: 'string', default: DEMO_DEFAULTS.out, help: 'report folder' },
+  { key: 'trainSeconds', flag: '--train-seconds <s>', kind: 'number', help: `time budget of pre-training; the epochs are chosen to fit it (default ${DEMO_DEFAULTS.trainSeconds}: the whole demo stays under 10 minutes)` },
+  { key: 'epochs', flag: '--epochs <n>', kind: 'integer', help: 'a fixed number of epochs instead of the time budget' },
+  { key: 'images', flag: '--images <n>', kind: 'integer', default: DEMO_DEFAULTS.images, help: 'synthetic images (20 % held out)' },
+  { key: 'seed', flag: '--seed <n>', kind: 'integer', help: `seed of data, init and order (default ${DEMO_DEFAULTS.seed}, the demo's)` },
+  { key: 'quiet', flag: '--quiet', kind: 'boolean', help: 'no progress bars' },
+];
+
+/** Where `medslip serve` listens by default (the server's own defaults too). */
+
+export const SERVE_OPTIONS: OptionTable<ServeTaskOptions> = [
+  { key: 'model', flag: '--model <file>', kind: 'string', help: 'an ONNX model from `medslip export`' },
+  { key: 'checkpoint', flag: '--checkpoint <path>', kind: 'string', help: 'a checkpoint to export on first use (with --books); default: the demo\'s runs/demo/pretrain/best' },
+  { key: 'books', flag: '--books <file>', kind: 'string', help: 'the books of --checkpoint' },
+  { key: 'size', flag: '--size <px>', kind: 'integer', help: 'input side for exporting --checkpoint (default: the run\'s imageSize, else 224)' },
+  { key: 'port', flag: '--port <n>', kind: 'integer', default: SERVE_DEFAULTS.port, help: 'port' },
+  { key: 'host', flag: '--host <address>', kind: 'string', default: SERVE_DEFAULTS.host, help: 'address to listen on; 0.0.0.0 makes the page reachable from other computers (they run the model themselves)' },
+];
+
+/** `medslip synth`'s options: the folder to write and the dataset's settings. */
+export type SynthOptions = Pick<DatasetOptions, 'n' | 'size' | 'seed' | 'heldOut' | 'overwrite'> & { out: string };
+
+/** The synthetic dataset's size defaults (writeSyntheticDataset's too); the command's seed is the demo's. */
+export const SYNTH_DEFAULTS = Object.freeze({ ...SYNTHETIC_DATASET_DEFAULTS, seed: DEMO_DEFAULTS.seed });
+
+export const SYNTH_OPTIONS: OptionTable<SynthOptions> = [
+  { key: 'out', flag: '--out <dir>', kind: 'string', required: true, help: 'output folder (must not exist, or use --overwrite)' },
+  { key: 'n', flag: '--n <count>', kind: 'integer', default: SYNTH_DEFAULTS.n, help: 'number of images' },
+  { key: 'size', flag: '--size <px>', kind: 'integer', default: SYNTH_DEFAULTS.size, help: 'image side in pixels' },
+  { key: 'seed', flag: '--seed <n>', kind: 'integer', default: SYNTH_DEFAULTS.seed, help: 'generator seed' },
+  { key: 'heldOut', flag: '--held-out <count>', kind: 'integer', help: 'images kept out of pre-training for evaluation (default 20 %)' },
+  { key: 'overwrite', flag: '--overwrite', kind: 'boolean', help: 'replace an earlier synthetic set in --out (a folder with its manifest.json; anything else is refused)' },
+];
+
+/** The CSV columns `medslip labels` reads by default (runLabels' too). */
+export const LABELS_DEFAULTS = Object.freeze({ idColumn: 'id', textColumn: 'text' });
+
+export const LABELS_OPTIONS: OptionTable<LabelsCommandOptions> = [
+  { key: 'out', flag: '--out <dir>', kind: 'string', help: 'output folder (required unless --explain)' },
+  { key: 'jsonl', flag: '--jsonl', kind: 'boolean', help: 'also write labels.jsonl: the extracted entities of each report' },
+  { key: 'idColumn', flag: '--id-column <name>', kind: 'string', default: LABELS_DEFAULTS.idColumn, help: 'CSV column of the report id' },
+  { key: 'textColumn', flag: '--text-column <name>', kind: 'string', default: LABELS_DEFAULTS.textColumn, help: 'CSV column of the report text' },
+  { key: 'allSections', flag: '--all-sections', kind: 'boolean', help: 'read every section (default: FINDINGS and IMPRESSION only)' },
+  { key: 'explain', flag: '--explain <id>', kind: 'string', help: 'print, for the report with this id, each sentence with the spans it matched, their scopes and the resulting entries (writes nothing)' },
+];
+
+/** Tokens per book text by default: the reference pre-training's (encodeBooks' default too). */
+export const BOOKS_DEFAULTS = Object.freeze({ maxLength: BOOK_MAX_LENGTH });
+
+export const BOOKS_OPTIONS: OptionTable<EncodeBooksToFileOptions> = [
+  { key: 'out', flag: '--out <file>', kind: 'string', required: true, help: 'output .safetensors file (tensors pathology and anatomy, with metadata)' },
+  { key: 'textEncoder', flag: '--text-encoder <dir>', kind: 'string', help: 'a Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin); default: the offline encoder' },
+  { key: 'pathologyBook', flag: '--pathology-book <file>', kind: 'string', help: 'a JSON object observation → description (75 entries, in order), e.g. the reference\'s "observation explanation.json"' },
+  { key: 'maxLength', flag: '--max-length <n>', kind: 'integer', default: BOOKS_DEFAULTS.maxLength, help: `tokens per text (${BOOKS_DEFAULTS.maxLength} as the reference pre-training; its downstream scripts used 64)` },
+];
 
 const CHECKPOINT_HELP = 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth';
 
@@ -57,4 +141,55 @@ export const ZEROSHOT_GROUND_OPTIONS: OptionTable<ZeroshotGroundOptions> = [
   { key: 'threshold', flag: '--threshold <t>', kind: 'number', default: 0.5, help: 'fraction of each heatmap\'s maximum above which pixels count (the reference used 0, which makes IoU/Dice meaningless)' },
   { key: 'upsampling', flag: '--upsampling <mode>', kind: 'string', default: 'nearest', choices: ['nearest', 'bilinear'], help: 'token grid → image: nearest (the reference) or bilinear' },
   { key: 'overlays', flag: '--overlays <n>', kind: 'integer', default: 8, help: 'overlay PNGs of positive images' },
+];
+
+/** `medslip bench distributed`'s defaults (runDistributedBench's too). */
+export const BENCH_DISTRIBUTED_DEFAULTS = Object.freeze({ imageSize: 64, batchSize: 8, images: 200 });
+
+export const BENCH_DISTRIBUTED_OPTIONS: OptionTable<DistributedBenchOptions> = [
+  { key: 'imageSize', flag: '--image-size <px>', kind: 'integer', default: BENCH_DISTRIBUTED_DEFAULTS.imageSize, help: 'image side' },
+  { key: 'batchSize', flag: '--batch-size <n>', kind: 'integer', default: BENCH_DISTRIBUTED_DEFAULTS.batchSize, help: 'images per process and step' },
+  { key: 'images', flag: '--images <n>', kind: 'integer', default: BENCH_DISTRIBUTED_DEFAULTS.images, help: 'synthetic images (80 % train)' },
+];
+
+/** `medslip bench memory`'s defaults (runMemoryBench's too). */
+export const BENCH_MEMORY_DEFAULTS = Object.freeze({ steps: 1000, rounds: 2 });
+
+export const BENCH_MEMORY_OPTIONS: OptionTable<MemoryBenchOptions> = [
+  { key: 'steps', flag: '--steps <n>', kind: 'integer', default: BENCH_MEMORY_DEFAULTS.steps, help: 'training steps per run' },
+  { key: 'rounds', flag: '--rounds <n>', kind: 'integer', default: BENCH_MEMORY_DEFAULTS.rounds, help: 'alternating rounds (median reported)' },
+];
+
+/** `medslip bench engine`'s defaults (runEngineBench's too). */
+export const BENCH_ENGINE_DEFAULTS = Object.freeze({ rounds: 3 });
+
+export const BENCH_ENGINE_OPTIONS: OptionTable<EngineBenchOptions> = [
+  { key: 'threads', flag: '--threads <n>', kind: 'integer', help: 'intra-op threads (default: all cores)' },
+  { key: 'rounds', flag: '--rounds <n>', kind: 'integer', default: BENCH_ENGINE_DEFAULTS.rounds, help: 'alternating medslip/PyTorch rounds (median reported)' },
+  { key: 'baseline', flag: '--no-baseline', kind: 'boolean', help: 'skip the PyTorch baseline' },
+];
+
+/** `medslip bench learning`'s options; an omitted one keeps the demo's value or the ceiling's default (CEILING_DEFAULTS in ./ceiling.ts). */
+export const BENCH_LEARNING_OPTIONS: OptionTable<LearningBenchOptions> = [
+  { key: 'data', flag: '--data <dir>', kind: 'string', help: 'a folder with train_cxr14.csv and heldout_cxr14.csv (default: the demo\'s synthetic data, generated if missing)' },
+  { key: 'steps', flag: '--steps <n>', kind: 'integer', help: 'optimizer steps (default 250: about 9 epochs of the demo\'s training split)' },
+  { key: 'batchSize', flag: '--batch-size <n>', kind: 'integer', help: 'images per step (default: the demo\'s)' },
+  { key: 'imageSize', flag: '--image-size <px>', kind: 'integer', help: 'input side (default: the demo\'s)' },
+  { key: 'lr', flag: '--lr <lr>', kind: 'number', help: 'peak learning rate of the one-cycle schedule (default 1e-3)' },
+  { key: 'seed', flag: '--seed <n>', kind: 'integer', help: `seed of init, order and augmentation, and of the default data (default ${DEMO_DEFAULTS.seed}, the demo's)` },
+  { key: 'workers', flag: '--workers <n>', kind: 'integer', help: 'data-loading threads (default: the demo\'s)' },
+];
+
+/** `medslip bench learning-parity`'s defaults (runLearningParity's steps too). */
+export const BENCH_LEARNING_PARITY_DEFAULTS = Object.freeze({ out: 'runs/learning-parity', steps: 100 });
+
+export const BENCH_LEARNING_PARITY_OPTIONS: OptionTable<LearningParityOptions> = [
+  { key: 'out', flag: '--out <dir>', kind: 'string', default: BENCH_LEARNING_PARITY_DEFAULTS.out, help: 'run folder: init weights, books, batches, parity.json, curves.png, difference.png' },
+  { key: 'data', flag: '--data <dir>', kind: 'string', help: 'the synthetic dataset folder (generated there if missing; default: the demo\'s, in the cache)' },
+  { key: 'steps', flag: '--steps <n>', kind: 'integer', help: `optimizer steps (default ${BENCH_LEARNING_PARITY_DEFAULTS.steps})` },
+  { key: 'batchSize', flag: '--batch-size <n>', kind: 'integer', help: 'images per step (default: the demo\'s)' },
+  { key: 'imageSize', flag: '--image-size <px>', kind: 'integer', help: 'input side (default: the demo\'s)' },
+  { key: 'seed', flag: '--seed <n>', kind: 'integer', help: `seed of data, init and order (default ${DEMO_DEFAULTS.seed}, the demo's)` },
+  { key: 'noiseBaseline', flag: '--no-noise-baseline', kind: 'boolean', help: 'skip the second PyTorch run from weights one float32 rounding step away' },
+  { key: 'quiet', flag: '--quiet', kind: 'boolean', help: 'no progress bars' },
 ];

@@ -97,6 +97,9 @@ const PATHOLOGY_DESCRIPTIONS: Readonly<Record<(typeof OBSERVATIONS)[number], str
 /** The 75 pathology descriptions, one per observation, in `OBSERVATIONS` order. */
 export const PATHOLOGY_BOOK: readonly string[] = Object.freeze(OBSERVATIONS.map((name) => PATHOLOGY_DESCRIPTIONS[name]));
 
+/** Tokens per book text when encoding (the reference pre-training's 128; its downstream scripts used 64). */
+export const BOOK_MAX_LENGTH = 128;
+
 /** The 51 anatomy prompts, one per landmark in `LANDMARKS` order: "It is located at left_lower_lung. ". */
 export const ANATOMY_BOOK: readonly string[] = Object.freeze(LANDMARKS.map((name) => `It is located at ${name}. `));
 

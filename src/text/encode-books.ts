@@ -13,7 +13,7 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors.ts';
 import { prepareOutputFolder } from '../io/output-folder.ts';
 import { toFloat32, type RawTensor } from '../io/raw-tensor.ts';
 import { NUM_LANDMARKS, NUM_OBSERVATIONS } from '../vocabulary.ts';
-import { ANATOMY_BOOK, PATHOLOGY_BOOK, bookHash, loadPathologyBook } from './books.ts';
+import { ANATOMY_BOOK, BOOK_MAX_LENGTH, PATHOLOGY_BOOK, bookHash, loadPathologyBook } from './books.ts';
 import { encodeOffline, OFFLINE_ENCODER_NAME } from './hash-encoder.ts';
 import { loadBertEncoder, type BertEncoder } from './bert-loader.ts';
 
@@ -50,7 +50,7 @@ export function encodeBooks(options: EncodeBooksOptions = {}): EncodedBooks {
   if (!Array.isArray(pathologyTexts) || pathologyTexts.length !== NUM_OBSERVATIONS) {
     throw new RangeError(`Expected ${NUM_OBSERVATIONS} texts for pathologyBook but received ${Array.isArray(pathologyTexts) ? pathologyTexts.length : typeof pathologyTexts}`);
   }
-  const maxLength = options.maxLength ?? 128;
+  const maxLength = options.maxLength ?? BOOK_MAX_LENGTH;
   if (!Number.isInteger(maxLength)) throw new TypeError(`Expected integer for maxLength but received ${String(maxLength)} (${typeof maxLength})`);
   if (maxLength < 2) throw new RangeError(`Expected integer in [2, ∞) for maxLength but received ${maxLength}`);
   const source = options.textEncoder;
