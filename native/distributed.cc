@@ -4,6 +4,7 @@
 // stays free meanwhile. What to synchronise, when, in which buckets and what to average is decided in
 // TypeScript (src/distributed); nothing here has a default.
 #include "tensor.h"
+#include "args.h"
 #include "errors.h"
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
@@ -58,7 +59,7 @@ using StoreHolder = Holder<c10d::Store>;
 using GroupHolder = Holder<GlooGroup>;
 using WorkHolder = Holder<c10d::Work>;
 
-milliseconds Millis(const Napi::Value& value) { return milliseconds(value.As<Napi::Number>().Int64Value()); }
+milliseconds Millis(const Napi::Value& value) { return milliseconds(ToInt(value, "timeout")); }
 
 std::vector<at::Tensor> Tensors(const Napi::Value& value, const char* what) {
   Napi::Array array = value.As<Napi::Array>();
@@ -70,7 +71,7 @@ std::vector<at::Tensor> Tensors(const Napi::Value& value, const char* what) {
 std::vector<std::string> Strings(const Napi::Value& value) {
   Napi::Array array = value.As<Napi::Array>();
   std::vector<std::string> strings;
-  for (uint32_t i = 0; i < array.Length(); i++) strings.push_back(array.Get(i).As<Napi::String>().Utf8Value());
+  for (uint32_t i = 0; i < array.Length(); i++) strings.push_back(ToText(array.Get(i), "a list of strings"));
   return strings;
 }
 
@@ -79,8 +80,8 @@ std::vector<std::string> Strings(const Napi::Value& value) {
 // createFileStore(path, worldSize): a store in a shared file (tests, shared file systems).
 Napi::Value CreateFileStore(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "createFileStore", [&]() -> Napi::Value {
-    std::string path = info[0].As<Napi::String>();
-    int worldSize = info[1].As<Napi::Number>().Int32Value();
+    std::string path = ToText(info[0], "path");
+    int worldSize = static_cast<int>(ToInt(info[1], "worldSize"));
     return StoreHolder::Wrap(c10::make_intrusive<c10d::FileStore>(path, worldSize));
   });
 }
@@ -90,20 +91,20 @@ Napi::Value CreateFileStore(const Napi::CallbackInfo& info) {
 Napi::Value CreateTcpStore(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "createTcpStore", [&]() -> Napi::Value {
     c10d::TCPStoreOptions options;
-    options.port = static_cast<std::uint16_t>(info[1].As<Napi::Number>().Uint32Value());
-    options.numWorkers = static_cast<std::size_t>(info[2].As<Napi::Number>().Int64Value());
+    options.port = static_cast<std::uint16_t>(ToInt(info[1], "port"));
+    options.numWorkers = static_cast<std::size_t>(ToInt(info[2], "worldSize"));
     options.isServer = info[3].As<Napi::Boolean>().Value();
     options.waitWorkers = false;  // the process group's rendezvous waits for every rank, under its own timeout
     options.timeout = Millis(info[4]);
-    return StoreHolder::Wrap(c10::make_intrusive<c10d::TCPStore>(info[0].As<Napi::String>().Utf8Value(), options));
+    return StoreHolder::Wrap(c10::make_intrusive<c10d::TCPStore>(ToText(info[0], "host"), options));
   });
 }
 
 Napi::Value StoreSet(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "storeSet", [&]() -> Napi::Value {
-    std::string value = info[2].As<Napi::String>();
+    std::string value = ToText(info[2], "value");
     StoreHolder::From(info[0], "store")
-        .value->set(info[1].As<Napi::String>(), std::vector<uint8_t>(value.begin(), value.end()));
+        .value->set(ToText(info[1], "key"), std::vector<uint8_t>(value.begin(), value.end()));
     return info.Env().Undefined();
   });
 }
@@ -111,7 +112,7 @@ Napi::Value StoreSet(const Napi::CallbackInfo& info) {
 // storeGet(store, key) → string; waits for the key up to the store's timeout.
 Napi::Value StoreGet(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "storeGet", [&]() -> Napi::Value {
-    std::vector<uint8_t> value = StoreHolder::From(info[0], "store").value->get(info[1].As<Napi::String>());
+    std::vector<uint8_t> value = StoreHolder::From(info[0], "store").value->get(ToText(info[1], "key"));
     return Napi::String::New(info.Env(), std::string(value.begin(), value.end()));
   });
 }
@@ -119,8 +120,7 @@ Napi::Value StoreGet(const Napi::CallbackInfo& info) {
 // storeAdd(store, key, delta) → the counter's new value.
 Napi::Value StoreAdd(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "storeAdd", [&]() -> Napi::Value {
-    int64_t value = StoreHolder::From(info[0], "store")
-                        .value->add(info[1].As<Napi::String>(), info[2].As<Napi::Number>().Int64Value());
+    int64_t value = StoreHolder::From(info[0], "store").value->add(ToText(info[1], "key"), ToInt(info[2], "amount"));
     return Napi::Number::New(info.Env(), static_cast<double>(value));
   });
 }
@@ -147,10 +147,10 @@ Napi::Value StoreSetTimeout(const Napi::CallbackInfo& info) {
 Napi::Value CreateProcessGroupGloo(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "createProcessGroupGloo", [&]() -> Napi::Value {
     auto store = StoreHolder::From(info[0], "store").value;
-    int rank = info[1].As<Napi::Number>().Int32Value();
-    int size = info[2].As<Napi::Number>().Int32Value();
+    int rank = static_cast<int>(ToInt(info[1], "rank"));
+    int size = static_cast<int>(ToInt(info[2], "size"));
     auto options = c10d::ProcessGroupGloo::Options::create(Millis(info[3]));
-    std::string device = info[4].As<Napi::String>();
+    std::string device = ToText(info[4], "device");
     std::string name = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : "";
     if (device == "interface")
       options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
@@ -170,7 +170,7 @@ Napi::Value CreateProcessGroupGloo(const Napi::CallbackInfo& info) {
 }
 
 c10d::ReduceOp ReduceOpOf(const Napi::Value& value) {
-  std::string name = value.As<Napi::String>();
+  std::string name = ToText(value, "reduce op");
   if (name == "sum") return c10d::ReduceOp::SUM;
   if (name == "product") return c10d::ReduceOp::PRODUCT;
   if (name == "min") return c10d::ReduceOp::MIN;
@@ -194,7 +194,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "broadcast", [&]() -> Napi::Value {
     auto tensors = Tensors(info[1], "broadcast");
     c10d::BroadcastOptions options;
-    options.rootRank = info[2].As<Napi::Number>().Int32Value();
+    options.rootRank = static_cast<int>(ToInt(info[2], "root"));
     return WorkHolder::Wrap(GroupHolder::From(info[0], "process group").value->broadcast(tensors, options),
                             "broadcast");
   });

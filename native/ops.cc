@@ -5,6 +5,7 @@
 // (so autograd, no_grad and device dispatch behave exactly as in PyTorch), and the results are converted back.
 // The C++ holds no defaults, no options and no model logic: the TS facade decides what to call.
 #include "tensor.h"
+#include "args.h"
 #include "errors.h"
 #include "generator.h"
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -26,22 +27,6 @@ Napi::Value OpHandle(const Napi::CallbackInfo& info) {
   }
   operators.push_back(*handle);
   return Napi::Number::New(env, static_cast<double>(operators.size() - 1));
-}
-
-int64_t ToInt(const Napi::Value& value, const std::string& what) {
-  if (value.IsNumber()) return value.As<Napi::Number>().Int64Value();
-  if (value.IsBigInt()) {
-    bool lossless;
-    return value.As<Napi::BigInt>().Int64Value(&lossless);
-  }
-  if (value.IsBoolean()) return value.As<Napi::Boolean>().Value() ? 1 : 0;
-  throw Napi::TypeError::New(value.Env(), "Expected an integer for " + what);
-}
-
-double ToDouble(const Napi::Value& value, const std::string& what) {
-  if (value.IsNumber()) return value.As<Napi::Number>().DoubleValue();
-  if (value.IsBigInt()) return static_cast<double>(ToInt(value, what));
-  throw Napi::TypeError::New(value.Env(), "Expected a number for " + what);
 }
 
 c10::Scalar ToScalar(const Napi::Value& value, const std::string& what) {

@@ -1,6 +1,7 @@
 // Process-wide runtime: seeds and generators, threads, devices, versions and build configuration.
 #include "generator.h"
 #include "tensor.h"
+#include "args.h"
 #include "errors.h"
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
@@ -31,7 +32,7 @@ Napi::FunctionReference* GeneratorHandle::constructor = nullptr;
 Napi::Value CreateGenerator(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "createGenerator", [&]() -> Napi::Value {
-    uint64_t seed = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    uint64_t seed = static_cast<uint64_t>(ToInt(info[0], "seed"));
     std::string device = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "cpu";
     Napi::Object object = GeneratorHandle::constructor->New({});
     auto* handle = Napi::ObjectWrap<GeneratorHandle>::Unwrap(object);
@@ -48,14 +49,14 @@ Napi::Value CreateGenerator(const Napi::CallbackInfo& info) {
 
 Napi::Value GeneratorSeed(const Napi::CallbackInfo& info) {
   at::Generator generator = UnwrapGenerator(info[0], "generatorSeed");
-  uint64_t seed = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+  uint64_t seed = static_cast<uint64_t>(ToInt(info[1], "seed"));
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_current_seed(seed);
   return info.Env().Undefined();
 }
 
 Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
-  torch::manual_seed(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+  torch::manual_seed(static_cast<uint64_t>(ToInt(info[0], "seed")));
   return info.Env().Undefined();
 }
 
@@ -64,7 +65,7 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
 Napi::Value GetRngState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "getRngState", [&]() -> Napi::Value {
-    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(info[0].As<Napi::String>().Utf8Value()));
+    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(ToText(info[0], "device")));
     at::Tensor state;
     {
       std::lock_guard<std::mutex> lock(generator.mutex());
@@ -78,7 +79,7 @@ Napi::Value GetRngState(const Napi::CallbackInfo& info) {
 Napi::Value SetRngState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "setRngState", [&]() -> Napi::Value {
-    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(info[0].As<Napi::String>().Utf8Value()));
+    at::Generator generator = at::globalContext().defaultGenerator(c10::Device(ToText(info[0], "device")));
     Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
     at::Tensor state = at::empty({static_cast<int64_t>(bytes.ByteLength())}, at::kByte);
     std::memcpy(state.data_ptr<uint8_t>(), bytes.Data(), bytes.ByteLength());
@@ -89,7 +90,7 @@ Napi::Value SetRngState(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  at::set_num_threads(static_cast<int>(ToInt(info[0], "threads")));
   return info.Env().Undefined();
 }
 
@@ -102,7 +103,7 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value Synchronize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "synchronize", [&]() -> Napi::Value {
-    c10::Device device(info[0].As<Napi::String>().Utf8Value());
+    c10::Device device(ToText(info[0], "device"));
     if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
     return env.Undefined();
   });
@@ -170,7 +171,7 @@ Napi::Value ProfileStart(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "profileStart", [&]() -> Napi::Value {
     if (activeProfile) throw std::runtime_error("a profile is already being recorded; stop it first");
-    activeProfile = std::make_unique<torch::autograd::profiler::RecordProfile>(info[0].As<Napi::String>().Utf8Value());
+    activeProfile = std::make_unique<torch::autograd::profiler::RecordProfile>(ToText(info[0], "path"));
     return env.Undefined();
   });
 }

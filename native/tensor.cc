@@ -1,5 +1,6 @@
 // Tensor handles: create from / export to typed arrays, metadata, dispose, live counters.
 #include "tensor.h"
+#include "args.h"
 #include "errors.h"
 #include <cstring>
 #include <torch/csrc/autograd/function.h>
@@ -63,7 +64,7 @@ namespace {
 std::vector<int64_t> ToShape(const Napi::Value& value) {
   Napi::Array array = value.As<Napi::Array>();
   std::vector<int64_t> shape(array.Length());
-  for (uint32_t i = 0; i < array.Length(); i++) shape[i] = array.Get(i).As<Napi::Number>().Int64Value();
+  for (uint32_t i = 0; i < array.Length(); i++) shape[i] = ToInt(array.Get(i), "shape");
   return shape;
 }
 
@@ -79,7 +80,7 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
   return guarded(env, "fromTypedArray", [&]() -> Napi::Value {
     Napi::TypedArray array = info[0].As<Napi::TypedArray>();
     std::vector<int64_t> shape = ToShape(info[1]);
-    auto scalarType = static_cast<at::ScalarType>(info[2].As<Napi::Number>().Int32Value());
+    auto scalarType = static_cast<at::ScalarType>(ToInt(info[2], "dtype"));
     at::Tensor tensor = at::empty(shape, at::TensorOptions().dtype(scalarType));
     size_t bytes = tensor.numel() * tensor.element_size();
     if (bytes != array.ByteLength()) {

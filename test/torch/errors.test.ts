@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
+import * as binding from '../../src/torch/binding.ts';
 
 test('shape mismatches are NativeErrors naming the op and the operand shapes', () => {
   const a = torch.ones([2, 3]), b = torch.ones([4, 5]);
@@ -44,4 +45,12 @@ test('a disposed tensor cannot be used', () => {
 
 test('item() on a multi-element tensor is an error, not a crash', () => {
   assert.throws(() => torch.ones([3]).item(), /item: a Tensor with 3 elements cannot be converted to Scalar/);
+});
+
+test('the addon checks each argument it reads and names it, whatever a caller passes past the TypeScript layer', () => {
+  const { native } = binding;
+  const unchecked = native as unknown as Record<string, (...args: unknown[]) => unknown>;
+  assert.throws(() => unchecked.manualSeed('seven'), { name: 'TypeError', message: 'Expected an integer for seed' });
+  assert.throws(() => unchecked.setNumThreads(null), { name: 'TypeError', message: 'Expected an integer for threads' });
+  assert.throws(() => unchecked.createFileStore(42, 1), { name: 'TypeError', message: /Expected a string for path/ });
 });
