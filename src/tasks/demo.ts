@@ -27,7 +27,7 @@ import { marked } from 'marked';
 
 export interface DemoOptions {
   out: string;
-  /** Wall-clock budget for pre-training, in seconds (default DEFAULT_TRAIN_SECONDS, 560). */
+  /** Wall-clock budget for pre-training, in seconds (default DEMO_DEFAULTS.trainSeconds, 560). */
   trainSeconds?: number;
   /** Synthetic images (default DEMO_DEFAULTS.images, 1200; 20 % held out for evaluation). */
   images?: number;
@@ -158,9 +158,6 @@ function stepsPerEpoch(images: number, batchSize: number): number {
   return Math.floor(Math.round(images * 0.8 * 0.9) / batchSize);
 }
 
-/** The pre-training budget in seconds (see DEMO_DEFAULTS in ./tables.ts for how it was chosen). */
-export const DEFAULT_TRAIN_SECONDS = DEMO_DEFAULTS.trainSeconds;
-
 /**
  * The epochs that fit `trainSeconds`, from the speed of a probe of a few steps taken under the demo's own load: a
  * stand-in ceiling process trains on the other core meanwhile. (A probe alone measured 1.41–1.73 s per step, and
@@ -168,7 +165,7 @@ export const DEFAULT_TRAIN_SECONDS = DEMO_DEFAULTS.trainSeconds;
  * ceiling ends after about 60 % of the run, and the steps after it are faster (1.6–1.9 s): that is the margin.
  */
 async function epochsInBudget(options: DemoOptions, dataDir: string, images: number, seed: number, log: (line: string) => void): Promise<number> {
-  const budget = options.trainSeconds ?? DEFAULT_TRAIN_SECONDS;
+  const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
   const probeDir = join(options.out, 'probe');
   const config = demoConfig({ images, seed, epochs: 1 });
   const standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1 }); // as the real ceiling will, on any machine

@@ -1,8 +1,8 @@
 /**
  * The option tables of `medslip demo`, `serve`, `synth`, `labels`, `books`, `zeroshot classify|ground`, `export`,
- * `predict` and `bench distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the defaults those tasks share with their tables. They live apart
- * from the tasks, which load libtorch, so that the command line and its --help are built without the engine; the
- * tasks check every value again.
+ * `predict` and `bench distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the
+ * defaults those tasks share with their tables. They live apart from the tasks, which load libtorch, so that the
+ * command line and its --help are built without the engine; the tasks check every value again.
  */
 import type { OptionTable } from './option-table.ts';
 import { SERVE_DEFAULTS } from '../serve/defaults.ts';
@@ -47,8 +47,6 @@ export const DEMO_OPTIONS: OptionTable<DemoOptions> = [
   { key: 'quiet', flag: '--quiet', kind: 'boolean', help: 'no progress bars' },
 ];
 
-/** Where `medslip serve` listens by default (the server's own defaults too). */
-
 export const SERVE_OPTIONS: OptionTable<ServeTaskOptions> = [
   { key: 'model', flag: '--model <file>', kind: 'string', help: 'an ONNX model from `medslip export`' },
   { key: 'checkpoint', flag: '--checkpoint <path>', kind: 'string', help: 'a checkpoint to export on first use (with --books); default: the demo\'s runs/demo/pretrain/best' },
@@ -85,14 +83,11 @@ export const LABELS_OPTIONS: OptionTable<LabelsCommandOptions> = [
   { key: 'explain', flag: '--explain <id>', kind: 'string', help: 'print, for the report with this id, each sentence with the spans it matched, their scopes and the resulting entries (writes nothing)' },
 ];
 
-/** Tokens per book text by default: the reference pre-training's (encodeBooks' default too). */
-export const BOOKS_DEFAULTS = Object.freeze({ maxLength: BOOK_MAX_LENGTH });
-
 export const BOOKS_OPTIONS: OptionTable<EncodeBooksToFileOptions> = [
   { key: 'out', flag: '--out <file>', kind: 'string', required: true, help: 'output .safetensors file (tensors pathology and anatomy, with metadata)' },
   { key: 'textEncoder', flag: '--text-encoder <dir>', kind: 'string', help: 'a Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin); default: the offline encoder' },
   { key: 'pathologyBook', flag: '--pathology-book <file>', kind: 'string', help: 'a JSON object observation → description (75 entries, in order), e.g. the reference\'s "observation explanation.json"' },
-  { key: 'maxLength', flag: '--max-length <n>', kind: 'integer', default: BOOKS_DEFAULTS.maxLength, help: `tokens per text (${BOOKS_DEFAULTS.maxLength} as the reference pre-training; its downstream scripts used 64)` },
+  { key: 'maxLength', flag: '--max-length <n>', kind: 'integer', default: BOOK_MAX_LENGTH, help: `tokens per text (${BOOK_MAX_LENGTH} as the reference pre-training; its downstream scripts used 64)` },
 ];
 
 const CHECKPOINT_HELP = 'a run folder (its best), a medslip checkpoint (run/best), a .safetensors state dict or a reference .pth';

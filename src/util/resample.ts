@@ -27,13 +27,12 @@ export function gridOf(grid: Grid, name: string): { data: ArrayLike<number>; wid
     if (data?.length !== width * height) throw new RangeError(`Expected ${width * height} values in ${name}.data but received ${data?.length}`);
     return { data, width, height };
   }
-  const data = grid;
-  if (typeof data?.length !== 'number') throw new TypeError(`Expected an array or { data, width, height } for ${name}`);
-  const side = Math.round(Math.sqrt(data.length));
-  if (side * side !== data.length || side === 0) {
-    throw new RangeError(`Expected a square number of values in ${name} (or pass { data, width, height }) but received ${data.length}`);
+  if (typeof grid?.length !== 'number') throw new TypeError(`Expected an array or { data, width, height } for ${name}`);
+  const side = Math.round(Math.sqrt(grid.length));
+  if (side * side !== grid.length || side === 0) {
+    throw new RangeError(`Expected a square number of values in ${name} (or pass { data, width, height }) but received ${grid.length}`);
   }
-  return { data, width: side, height: side };
+  return { data: grid, width: side, height: side };
 }
 
 /** PyTorch's `nearest` source index for each output position (aten UpSample.h `nearest_idx`). */
