@@ -193,9 +193,13 @@ export class MeDSLIP extends Module {
   } {
     const memory = this.encodeImage(images);
     const batch = images.shape[0];
+    // (Q, 1, D): the same queries for every image, so the first decoder layer's self-attention and its
+    // cross-attention's query side run once per batch, not once per image (nn/attention.ts). Dropout in training
+    // draws a mask per image, so then the queries are expanded to (Q, B, D) as the reference does.
+    const perImage = this.training && this.config.dropout > 0;
     const queries = (book: torch.Tensor): torch.Tensor => {
-      const projected = this.queryProjection.forward(book); // (Q, D)
-      return projected.unsqueeze(1).expand(projected.shape[0], batch, this.config.dModel); // (Q, B, D)
+      const projected = this.queryProjection.forward(book).unsqueeze(1);
+      return perImage ? projected.expand(projected.shape[0], batch, this.config.dModel) : projected;
     };
     const anatomy = this.decoderAnatomy.forward(queries(books.anatomy), memory.anatomy);
     const pathology = this.decoderPathology.forward(queries(books.pathology), memory.pathology);

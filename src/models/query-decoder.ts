@@ -33,7 +33,10 @@ export class QueryDecoderLayer extends Module {
     this.dropout3 = this.registerModule('dropout3', new Dropout(dropout));
   }
 
-  /** queries (Q, B, D), memory (T, B, D) → queries (Q, B, D) and cross-attention weights (B, Q, T). */
+  /**
+   * queries (Q, B, D), or (Q, 1, D) shared by every image; memory (T, B, D) → queries (Q, B, D) and
+   * cross-attention weights (B, Q, T).
+   */
   forward(queries: torch.Tensor, memory: torch.Tensor): { output: torch.Tensor; weights: torch.Tensor } {
     let x = queries;
     const normed1 = this.norm1.forward(x);

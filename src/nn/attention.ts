@@ -32,10 +32,16 @@ export class MultiheadAttention extends Module {
   /**
    * query (L, B, E), key and value (S, B, E) → output (L, B, E) and head-averaged weights (B, L, S).
    * Self-attention (query, key and value the same tensor) projects once and splits.
+   * A query of batch 1 against keys of batch B is shared by every item (MeDSLIP's first decoder layer: the same
+   * text queries for every image): it is projected once, and its logits against all B·S keys are one matrix
+   * product per head instead of B·H small ones. The result equals that of the query expanded to batch B.
    */
   forward(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor): { output: torch.Tensor; weights: torch.Tensor } {
-    const [targetLength, batch, embed] = query.shape;
-    const sourceLength = key.shape[0];
+    const [targetLength, queryBatch, embed] = query.shape;
+    const [sourceLength, batch] = key.shape;
+    if (queryBatch !== batch && queryBatch !== 1) {
+      throw new RangeError(`Expected the query's batch to be 1 or the key's ${batch} but received ${queryBatch}`);
+    }
     const heads = this.numHeads, headDim = this.headDim;
     let q: torch.Tensor, k: torch.Tensor, v: torch.Tensor;
     if (query === key && key === value) {
@@ -55,9 +61,17 @@ export class MultiheadAttention extends Module {
     // (L, B, E) → (B·H, L, hd): heads become part of the batch
     const heads3d = (x: torch.Tensor, length: number): torch.Tensor =>
       x.contiguous().view(length, batch * heads, headDim).transpose(0, 1);
-    const qh = heads3d(q, targetLength).div(Math.sqrt(headDim));
-    const kh = heads3d(k, sourceLength), vh = heads3d(v, sourceLength);
-    let probabilities = qh.bmm(kh.transpose(1, 2)).softmax(-1); // (B·H, L, S)
+    const vh = heads3d(v, sourceLength);
+    const scale = Math.sqrt(headDim); // divided, as PyTorch does (the same rounding)
+    let logits: torch.Tensor; // (B·H, L, S)
+    if (queryBatch === batch) {
+      logits = heads3d(q, targetLength).div(scale).bmm(heads3d(k, sourceLength).transpose(1, 2));
+    } else {
+      const qh = q.reshape(targetLength, heads, headDim).transpose(0, 1).div(scale); // (H, L, hd)
+      const kh = k.reshape(sourceLength, batch, heads, headDim).permute(2, 3, 1, 0).reshape(heads, headDim, batch * sourceLength);
+      logits = qh.bmm(kh).view(heads, targetLength, batch, sourceLength).permute(2, 0, 1, 3).reshape(batch * heads, targetLength, sourceLength);
+    }
+    let probabilities = logits.softmax(-1);
     if (this.training && this.dropout > 0) probabilities = F.dropout(probabilities, this.dropout, true);
     const attended = probabilities.bmm(vh) // (B·H, L, hd)
       .transpose(0, 1).contiguous().view(targetLength, batch, embed); // (L, B, E)
