@@ -19,17 +19,22 @@ void InitDistributed(Napi::Env env, Napi::Object exports);
 }  // namespace medslip
 
 // glibc serves allocations above a (dynamic) threshold with fresh mmap'd pages and returns freed memory to the OS
-// early: every large activation then costs page faults on first touch. Keeping up to 64 MiB allocations in the
-// heap and trimming only past 128 MiB of free memory makes a conv2d forward+backward ~1.6x faster here, at the
-// price of holding freed memory for reuse (steady over a training run). MEDSLIP_MALLOC_DEFAULTS=1, or glibc's own
-// MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, keep glibc's behaviour.
+// early: every large activation then costs page faults on first touch. Three settings keep a training step's
+// memory in the heap for reuse (steady over a training run, freed memory held rather than returned):
+// - allocations up to 32 MiB from the heap (glibc refuses a larger M_MMAP_THRESHOLD: heap_max_size() / 2);
+// - trimming only past 128 MiB of free memory at the top of the heap;
+// - 256 MiB of padding per heap extension, so that a step's alloc/free churn does not grow and shrink the heap.
+// Measured with bench model (demo configuration, one thread): conv2d forward+backward ~1.6x faster with the first
+// two; the padding another ~10 % off the demo's training step (docs/performance.md). MEDSLIP_MALLOC_DEFAULTS=1,
+// or any of glibc's own MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ / MALLOC_TOP_PAD_, keep glibc's behaviour.
 static void TuneAllocator() {
 #if defined(__GLIBC__)
   if (std::getenv("MEDSLIP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
-      std::getenv("MALLOC_TRIM_THRESHOLD_"))
+      std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("MALLOC_TOP_PAD_"))
     return;
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  mallopt(M_TOP_PAD, 256 << 20);
 #endif
 }
 
