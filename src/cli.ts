@@ -348,14 +348,14 @@ Example:
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
   withOptions(bench.command('memory'), BENCH_MEMORY_OPTIONS)
-    .description('a long training loop in child processes, one allocator setting each (glibc; glibc returning free pages every 10 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc, and RSS growth after warm-up')
+    .description('a long training loop in child processes, one allocator setting each (glibc defaults; glibc with medslip\'s tuning; the same returning free pages every 10 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc defaults, and RSS growth after warm-up')
     .option('--child <mode>', 'internal: run one soak in this process (plain | release) and print its JSON')
     .option('--json', 'print one JSON array')
     .action(async (options: Record<string, unknown>) => {
       const { runMemoryBench, formatMemoryBench, soak } = await import('./tasks/bench-memory.ts');
       const settings = optionsFromTable(BENCH_MEMORY_OPTIONS, options);
       if (options.child !== undefined) {
-        console.log(JSON.stringify(await soak({ steps: settings.steps, release: options.child === 'release' })));
+        console.log(JSON.stringify(await soak({ steps: settings.steps, size: settings.size, release: options.child === 'release' })));
         return;
       }
       const rows = await runMemoryBench({ ...settings, log: options.json ? undefined : (line) => console.error(line) });

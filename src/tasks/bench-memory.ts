@@ -1,26 +1,39 @@
 /**
  * `medslip bench memory`: does a long training run hold its memory, and what does the allocator cost? The soak
- * loop (MeDSLIP training steps on random batches of the real shapes, small model) runs in child processes, one
- * allocator setting each, alternating in rounds so that every setting sees the same machine:
- *  - glibc: the C library's malloc as it comes (the baseline);
- *  - glibc + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) at most every 10 s, as
+ * loop (MeDSLIP training steps on random batches of the real shapes) runs in child processes, one allocator
+ * setting each, alternating in rounds so that every setting sees the same machine:
+ *  - glibc defaults: the C library's malloc as it comes (MEDSLIP_MALLOC_DEFAULTS=1; the baseline);
+ *  - glibc tuned: medslip's mallopt settings, which the addon makes at load (native/addon.cc: larger blocks kept
+ *    in the heap, trimming late, padded heap growth), so that a step's large activations reuse memory instead
+ *    of faulting in fresh pages;
+ *  - glibc tuned + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) at most every 10 s, as
  *    pre-training does (`torch.releaseFreeMemoryEvery`);
- *  - jemalloc: Debian's libjemalloc2 through LD_PRELOAD, when it is installed.
+ *  - jemalloc: Debian's libjemalloc2 through LD_PRELOAD, when it is installed (glibc's settings do not apply).
+ * `--size` picks the loop's shapes: soak (a small model, so that the default 1,000 steps take minutes) or demo
+ * (the demo's pre-training step, where the allocator's cost is what `medslip demo` pays).
  * Each prints its milliseconds per step and its RSS growth after warm-up (the first quarter of the steps); the
- * table gives each setting's time as a ratio to the baseline's, medians over the rounds.
- * `npm run soak` (bench/soak.ts) is the same loop as a pass/fail check: growth < 5 %, no live tensors gained.
+ * table gives each setting's time as a ratio to glibc defaults', medians over the rounds.
+ * `npm run soak` (bench/soak.ts) is the same loop at soak size as a pass/fail check: growth < 5 %, no live
+ * tensors gained.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../torch/index.ts';
-import { MeDSLIP } from '../models/medslip.ts';
+import { MeDSLIP, type MedslipConfig } from '../models/medslip.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
-import { batchTensors, randomPretrainBatch } from './bench-model.ts';
-import { checkInteger } from '../util/check.ts';
+import { MODEL_BENCH_CONFIGS, batchTensors, randomPretrainBatch } from './bench-model.ts';
+import { checkInteger, checkOneOf } from '../util/check.ts';
 import { median } from '../util/stats.ts';
-import { BENCH_MEMORY_DEFAULTS } from './tables.ts';
+import { BENCH_MEMORY_DEFAULTS, BENCH_MEMORY_SIZES, type MemoryBenchSize } from './tables.ts';
+
+/** The loop's model and batch per `--size`. */
+const SOAK_SHAPES: Readonly<Record<MemoryBenchSize, { model: Partial<MedslipConfig>; batch: number; imageSize: number }>> = Object.freeze({
+  soak: { model: { backbone: 'resnet18', dModel: 64, layers: 1, textDim: 64 }, batch: 4, imageSize: 64 },
+  // the demo's training step (MODEL_BENCH_CONFIGS.demo is src/tasks/demo.ts's) with the reference's 768-wide books
+  demo: { model: { ...MODEL_BENCH_CONFIGS.demo.model, heads: 4, textDim: 768 }, batch: MODEL_BENCH_CONFIGS.demo.batch, imageSize: MODEL_BENCH_CONFIGS.demo.imageSize },
+});
 
 export interface SoakResult {
   steps: number;
@@ -38,15 +51,17 @@ export interface SoakResult {
  * The soak loop in this process. Samples are taken after a full garbage collection when node runs with
  * --expose-gc (otherwise V8's lazily growing heap shows up as growth). `onSample` sees RSS every 200 steps.
  */
-export async function soak(options: { steps?: number; release: boolean; onSample?: (line: string) => void }): Promise<SoakResult> {
+export async function soak(options: { steps?: number; size?: MemoryBenchSize; release: boolean; onSample?: (line: string) => void }): Promise<SoakResult> {
   const steps = checkInteger('steps', options.steps ?? BENCH_MEMORY_DEFAULTS.steps, 8);
+  const shapes = SOAK_SHAPES[checkOneOf('size', options.size ?? BENCH_MEMORY_DEFAULTS.size, BENCH_MEMORY_SIZES)];
   // The allocator and libtorch's caches settle over the first few hundred steps (RSS steps up until ~600 of
   // 2,000, then stays flat), so growth is measured from a quarter of the run on.
   const warmup = Math.floor(steps / 4);
   torch.manualSeed(0);
   const generator = new torch.Generator(0);
-  const model = new MeDSLIP({ backbone: 'resnet18', dModel: 64, layers: 1, textDim: 64 }).train();
-  const books = { pathology: torch.randn([75, 64], { generator }).keep(), anatomy: torch.randn([51, 64], { generator }).keep() };
+  const model = new MeDSLIP(shapes.model).train();
+  const { textDim } = model.config;
+  const books = { pathology: torch.randn([75, textDim], { generator }).keep(), anatomy: torch.randn([51, textDim], { generator }).keep() };
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters()), { lr: 1e-4 });
   const releaseMemory = options.release ? torch.releaseFreeMemoryEvery() : () => {};
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -54,7 +69,7 @@ export async function soak(options: { steps?: number; release: boolean; onSample
   let start = { rss: 0, tensors: 0, time: 0 };
   for (let step = 1; step <= steps; step++) {
     torch.scope(() => {
-      const batch = randomPretrainBatch(4, 64, generator); // fresh inputs every step, as a loader would give
+      const batch = randomPretrainBatch(shapes.batch, shapes.imageSize, generator); // fresh inputs every step, as a loader would give
       optimizer.zeroGrad();
       model.losses(batch, books).loss.backward();
       optimizer.step();
@@ -82,7 +97,7 @@ export async function soak(options: { steps?: number; release: boolean; onSample
     tensorsStart: start.tensors, tensorsEnd: end.tensors };
 }
 
-export type AllocatorSetting = 'glibc' | 'glibc + release' | 'jemalloc';
+export type AllocatorSetting = 'glibc defaults' | 'glibc tuned' | 'glibc tuned + release' | 'jemalloc';
 
 export interface MemoryBenchRow {
   setting: AllocatorSetting;
@@ -98,10 +113,17 @@ export interface MemoryBenchRow {
 const medslipBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'medslip.js');
 const JEMALLOC_PATHS = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2'];
 
-function runChild(setting: AllocatorSetting, steps: number, jemalloc: string | undefined): Promise<SoakResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MEDSLIP_THREADS: '1', OMP_NUM_THREADS: '1' };
+/** The variables that make the addon leave glibc's malloc as it comes (native/addon.cc, TuneAllocator). */
+const MALLOC_DEFAULTS_ENV = ['MEDSLIP_MALLOC_DEFAULTS', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_TOP_PAD_'];
+
+function runChild(setting: AllocatorSetting, steps: number, size: MemoryBenchSize, jemalloc: string | undefined): Promise<SoakResult> {
+  // one of these inherited from the caller would make the tuned settings glibc's defaults, or change the baseline
+  const inherited = Object.entries(process.env).filter(([name]) => !MALLOC_DEFAULTS_ENV.includes(name));
+  const env: NodeJS.ProcessEnv = { ...Object.fromEntries(inherited), MEDSLIP_THREADS: '1', OMP_NUM_THREADS: '1' };
+  if (setting === 'glibc defaults') env.MEDSLIP_MALLOC_DEFAULTS = '1';
   if (setting === 'jemalloc') env.LD_PRELOAD = jemalloc;
-  const args = ['--expose-gc', medslipBin, 'bench', 'memory', '--child', setting === 'glibc + release' ? 'release' : 'plain', '--steps', String(steps)];
+  const mode = setting === 'glibc tuned + release' ? 'release' : 'plain';
+  const args = ['--expose-gc', medslipBin, 'bench', 'memory', '--child', mode, '--steps', String(steps), '--size', size];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '', stderr = '';
@@ -115,22 +137,23 @@ function runChild(setting: AllocatorSetting, steps: number, jemalloc: string | u
 }
 
 /** Runs every available setting `rounds` times, alternating, `steps` soak steps each. */
-export interface MemoryBenchOptions { steps?: number; rounds?: number; log?: (line: string) => void }
+export interface MemoryBenchOptions { steps?: number; rounds?: number; size?: MemoryBenchSize; log?: (line: string) => void }
 
 export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<MemoryBenchRow[]> {
   const steps = checkInteger('steps', options.steps ?? BENCH_MEMORY_DEFAULTS.steps, 8);
   const rounds = checkInteger('rounds', options.rounds ?? BENCH_MEMORY_DEFAULTS.rounds, 1, 100);
+  const size = checkOneOf('size', options.size ?? BENCH_MEMORY_DEFAULTS.size, BENCH_MEMORY_SIZES);
   const jemalloc = JEMALLOC_PATHS.find((path) => existsSync(path));
   if (jemalloc === undefined) options.log?.('jemalloc not found (Debian: apt-get install libjemalloc2): measuring glibc only');
-  const settings: AllocatorSetting[] = ['glibc', 'glibc + release', ...(jemalloc ? ['jemalloc' as const] : [])];
+  const settings: AllocatorSetting[] = ['glibc defaults', 'glibc tuned', 'glibc tuned + release', ...(jemalloc ? ['jemalloc' as const] : [])];
   const results = new Map<AllocatorSetting, SoakResult[]>(settings.map((s) => [s, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const setting of settings) {
-      options.log?.(`round ${round}/${rounds}: ${setting}, ${steps} steps …`);
-      results.get(setting)!.push(await runChild(setting, steps, jemalloc));
+      options.log?.(`round ${round}/${rounds}: ${setting}, ${steps} ${size}-size steps …`);
+      results.get(setting)!.push(await runChild(setting, steps, size, jemalloc));
     }
   }
-  const baseline = median(results.get('glibc')!.map((r) => r.msPerStep));
+  const baseline = median(results.get('glibc defaults')!.map((r) => r.msPerStep));
   return settings.map((setting) => {
     const runs = results.get(setting)!;
     const msPerStep = median(runs.map((r) => r.msPerStep));
@@ -140,9 +163,10 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
 }
 
 export function formatMemoryBench(rows: readonly MemoryBenchRow[]): string {
-  const lines = ['allocator         ms/step   × glibc   RSS growth after warm-up (median, worst)'];
+  const line = (setting: string, ms: string, ratio: string, growth: string): string => `${setting.padEnd(21)} ${ms.padStart(9)}   ${ratio.padStart(16)}   ${growth}`;
+  const lines = [line('allocator', 'ms/step', '× glibc defaults', 'RSS growth after warm-up (median, worst)')];
   for (const r of rows) {
-    lines.push(`${r.setting.padEnd(16)} ${r.msPerStep.toFixed(1).padStart(8)}   ${r.ratio.toFixed(3).padStart(6)}    ${(r.growth * 100).toFixed(2)} %, ${(r.worstGrowth * 100).toFixed(2)} %`);
+    lines.push(line(r.setting, r.msPerStep.toFixed(1), r.ratio.toFixed(3), `${(r.growth * 100).toFixed(2)} %, ${(r.worstGrowth * 100).toFixed(2)} %`));
   }
   return lines.join('\n');
 }

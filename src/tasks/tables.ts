@@ -147,12 +147,17 @@ export const BENCH_DISTRIBUTED_OPTIONS: OptionTable<DistributedBenchOptions> = [
   { key: 'images', flag: '--images <n>', kind: 'integer', default: BENCH_DISTRIBUTED_DEFAULTS.images, help: 'synthetic images (80 % train)' },
 ];
 
-/** `medslip bench memory`'s defaults (runMemoryBench's too). */
-export const BENCH_MEMORY_DEFAULTS = Object.freeze({ steps: 1000, rounds: 2 });
+/** The shapes `medslip bench memory --size` runs the loop at: soak's small model, or the demo's training step. */
+export const BENCH_MEMORY_SIZES = ['soak', 'demo'] as const;
+export type MemoryBenchSize = typeof BENCH_MEMORY_SIZES[number];
+
+/** `medslip bench memory`'s defaults (runMemoryBench's and soak's too). */
+export const BENCH_MEMORY_DEFAULTS = Object.freeze({ steps: 1000, rounds: 2, size: 'soak' });
 
 export const BENCH_MEMORY_OPTIONS: OptionTable<MemoryBenchOptions> = [
   { key: 'steps', flag: '--steps <n>', kind: 'integer', default: BENCH_MEMORY_DEFAULTS.steps, help: 'training steps per run' },
   { key: 'rounds', flag: '--rounds <n>', kind: 'integer', default: BENCH_MEMORY_DEFAULTS.rounds, help: 'alternating rounds (median reported)' },
+  { key: 'size', flag: '--size <size>', kind: 'string', default: BENCH_MEMORY_DEFAULTS.size, choices: BENCH_MEMORY_SIZES, help: 'the loop\'s shapes: soak (ResNet-18, dModel 64, 1+1 layers, batch 4, 64 px) or demo (the demo\'s training step: dModel 256, 2+2 layers, batch 32, 128 px)' },
 ];
 
 /** `medslip bench engine`'s defaults (runEngineBench's too). */

@@ -23,7 +23,7 @@ test('a shared query (batch 1) gives what the query expanded to every item gives
     output.mul(torch.arange(0, output.numel, 1, { dtype: 'float64' }).reshape(...output.shape).sin()).sum()
       .add(weights.mul(weights).sum()).backward();
     const grads = [q.grad!, m.grad!, attention.inProjWeight.grad!, attention.outProj.weight.grad!].map((g) => g.clone().keep());
-    return { output: [...output.toArray()], weights: [...weights.toArray()], grads };
+    return { output: Array.from(output.toArray(), Number), weights: Array.from(weights.toArray(), Number), grads };
   });
   const shared = run(false), expanded = run(true);
   const largest = (a: number[], b: number[]): number => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
