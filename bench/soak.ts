@@ -2,7 +2,7 @@
  * Memory soak: 2,000 MeDSLIP training steps (small model, random batches of the real shapes) must hold memory
  * flat. Prints RSS and live native tensors every 200 steps and the growth after warm-up (the first quarter of the
  * steps), and exits 1 when RSS grows by 5 % or more or live tensors grow at all. Like pre-training, it returns
- * the allocator's free pages to the system every 10 s (`torch.releaseFreeMemoryEvery`); `--no-release` measures
+ * the allocator's free pages to the system every 60 s (`torch.releaseFreeMemoryEvery`); `--no-release` measures
  * without. Run with --expose-gc so that each sample is taken after a full garbage collection. The loop is
  * `soak` in src/tasks/bench-memory.ts; `medslip bench memory` compares allocator settings with it.
  *   node --expose-gc --import tsx bench/soak.ts [steps] [--no-release]

@@ -348,7 +348,7 @@ Example:
       console.log(options.json ? JSON.stringify(rows, null, 2) : formatDistributedBench(rows));
     });
   withOptions(bench.command('memory'), BENCH_MEMORY_OPTIONS)
-    .description('a long training loop in child processes, one allocator setting each (glibc defaults; glibc with medslip\'s tuning; the same returning free pages every 10 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc defaults, and RSS growth after warm-up')
+    .description('a long training loop in child processes, one allocator setting each (glibc defaults; glibc with medslip\'s tuning; the same returning free pages every 60 s, as pre-training does; jemalloc when installed), alternating: ms per step as a ratio to glibc defaults, and RSS growth after warm-up')
     .option('--child <mode>', 'internal: run one soak in this process (plain | release) and print its JSON')
     .option('--json', 'print one JSON array')
     .action(async (options: Record<string, unknown>) => {

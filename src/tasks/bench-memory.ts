@@ -6,7 +6,7 @@
  *  - glibc tuned: medslip's mallopt settings, which the addon makes at load (native/addon.cc: larger blocks kept
  *    in the heap, trimming late, padded heap growth), so that a step's large activations reuse memory instead
  *    of faulting in fresh pages;
- *  - glibc tuned + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) at most every 10 s, as
+ *  - glibc tuned + release: the same, with `torch.releaseFreeMemory()` (malloc_trim) at most every 60 s, as
  *    pre-training does (`torch.releaseFreeMemoryEvery`);
  *  - jemalloc: Debian's libjemalloc2 through LD_PRELOAD, when it is installed (glibc's settings do not apply).
  * `--size` picks the loop's shapes: soak (a small model, so that the default 1,000 steps take minutes) or demo

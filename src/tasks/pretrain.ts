@@ -278,7 +278,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
           windowStart = Date.now();
           windowImages = 0;
         }
-        releaseMemory(); // at most every 10 s: freed tensors' pages back to the system, steady RSS (npm run soak)
+        releaseMemory(); // at most every 60 s: freed tensors' pages back to the system, steady RSS (npm run soak)
         if (stopRequested || (options.maxSteps !== undefined && stepsThisCall >= options.maxSteps)) {
           stopRequested = true;
           break;
