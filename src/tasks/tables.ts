@@ -28,10 +28,10 @@ import type { ZeroshotGroundOptions } from './zeroshot-ground.ts';
 export const DEMO_DEFAULTS = Object.freeze({
   out: 'runs/demo',
   /**
-   * The pre-training budget, in steps at the probe's speed. The probe counts the ceiling's load for the whole run,
-   * but the real ceiling ends after about 60 % of it, so training takes about 12 % less: with the rest of a demo
-   * (synthetic data 8 s, the probe about 30 s, evaluation and report about 30 s) the whole stays under 10 minutes
-   * (measured on a 2-core AMD EPYC: probe 2.34 s → 8 epochs, pre-training 492 s, 534 s in all).
+   * The pre-training budget, in seconds predicted from the two probes (beside a stand-in ceiling, then alone; see
+   * epochsInBudget in demo.ts). With the rest of a demo (synthetic data 8 s, the probes about 50 s, evaluation and
+   * report about 50 s) the whole stays under 10 minutes (measured on a 2-core AMD EPYC: probes 2.52 s beside and
+   * 1.66 s alone → 9 epochs, pre-training 507 s, 559 s in all).
    */
   trainSeconds: 560,
   images: 1200,
