@@ -4,25 +4,29 @@ import { settingsHelp } from './tasks/pretrain/config.ts';
 import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/option-table.ts';
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
 import {
-  BENCH_DISTRIBUTED_OPTIONS, BENCH_ENGINE_OPTIONS, BENCH_LEARNING_OPTIONS, BENCH_LEARNING_PARITY_OPTIONS, BENCH_MEMORY_OPTIONS, BOOKS_OPTIONS,
+  BENCH_DISTRIBUTED_OPTIONS, BENCH_ENGINE_OPTIONS, BENCH_LEARNING_OPTIONS, BENCH_LEARNING_PARITY_OPTIONS, BENCH_MEMORY_OPTIONS, BENCH_MODEL_OPTIONS, BOOKS_OPTIONS,
   DEMO_OPTIONS, EXPORT_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
 } from './tasks/tables.ts';
-import type { StepProfile } from './tasks/bench-model.ts';
 
-/** Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. */
+/**
+ * Adds a task's option table to a command: flags, parsers by kind, allowed values, defaults, required flags. A
+ * boolean `--x` is absent unless given; a `--no-x` is true unless given (commander's negatable flag).
+ */
 function withOptions<T>(command: Command, table: OptionTable<T>): Command {
   for (const entry of table) {
     const choices = entry.choices === undefined ? '' : ` (one of ${entry.choices.join(', ')})`;
     const option = new Option(entry.flag, entry.help + choices);
     if (entry.kind !== 'boolean') {
       option.argParser((text: string) => {
-        let value: number | string;
+        let value: number | string | number[];
         try {
           value = parseOptionValue(entry, text);
         } catch (error) {
           throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
         }
-        if (entry.choices !== undefined && !entry.choices.includes(value)) throw new InvalidArgumentError(`expected one of ${entry.choices.join(', ')}`);
+        const { choices: allowed } = entry;
+        // of an `integers` list, each element must be allowed
+        if (allowed !== undefined && (Array.isArray(value) ? value : [value]).some((v) => !allowed.includes(v))) throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
         return value;
       });
     }
@@ -309,35 +313,13 @@ Example:
     });
 
   const bench = program.command('bench').description('benchmarks, each with a baseline measured in the same run');
-  bench.command('model', { isDefault: true })
+  withOptions(bench.command('model', { isDefault: true }), BENCH_MODEL_OPTIONS)
     .description('MeDSLIP training step and inference in the full configuration (ResNet-50, 224 px, 4+4 layers, batch 8) and the demo\'s (ResNet-18, 128 px, 2+2 layers, batch 32), inference also in ONNX Runtime; data-loader images/s, peak RSS; PyTorch baseline run alternately with medslip when python3-torch is installed (default)')
-    .option('--runs <n>', 'timed runs after warm-up (median reported)', (v) => Number.parseInt(v, 10), 5)
-    .addOption(new Option('--config <name>', 'which configuration: the full one, the demo\'s, or both').choices(['full', 'demo', 'all']).default('all'))
-    .option('--batch <sizes>', 'batch sizes to time, comma-separated, instead of each configuration\'s own (e.g. 32,64 on a GPU)',
-      (v) => v.split(',').map((size) => Number.parseInt(size, 10)))
-    .option('--device <device>', 'cpu, cuda or cuda:N: medslip and the PyTorch baseline both run there (the ONNX row is CPU-only)', 'cpu')
-    .option('--no-baseline', 'skip the PyTorch baseline')
-    .option('--no-onnx', 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)')
-    .option('--json', 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …; profiles with --profile)')
-    .option('--profile', 'then profile the training step of each configuration (libtorch\'s autograd profiler): the operators with the largest self time and their share of the step')
-    .action(async (options: { runs: number; config: string; batch?: number[]; device: string; baseline: boolean; onnx: boolean; json?: boolean; profile?: boolean }) => {
-      const { runBench, formatBench } = await import('./tasks/bench.ts');
-      const { checkDevice } = await import('./torch/device.ts');
-      const configs = options.config === 'all' ? undefined : [options.config as 'full' | 'demo'];
-      const result = await runBench({ ...options, configs, batches: options.batch, device: checkDevice(options.device),
-        log: options.json ? undefined : (line) => console.error(line) });
-      if (!options.json) console.log(formatBench(result));
-      const profiles: StepProfile[] = [];
-      if (options.profile === true) {
-        const { MODEL_BENCH_CONFIGS, profileTrainingStep, formatStepProfile } = await import('./tasks/bench-model.ts');
-        for (const name of configs ?? ['full', 'demo'] as const) {
-          const profiled = profileTrainingStep(MODEL_BENCH_CONFIGS[name]);
-          profiles.push(profiled);
-          if (!options.json) console.log(`\n${formatStepProfile(profiled)}`);
-        }
-      }
-      // --json: one object, the profiles (when asked for) in it
-      if (options.json) console.log(JSON.stringify(options.profile === true ? { ...result, profiles } : result, null, 2));
+    .action(async (options: Record<string, unknown>) => {
+      const { runBenchCommand } = await import('./tasks/bench.ts');
+      // --json: one object on stdout (the profiles in it with --profile), no log lines
+      const output = await runBenchCommand({ ...optionsFromTable(BENCH_MODEL_OPTIONS, options), log: options.json === true ? undefined : (line) => console.error(line) });
+      console.log(typeof output === 'string' ? output : JSON.stringify(output, null, 2));
     });
   withOptions(bench.command('distributed'), BENCH_DISTRIBUTED_OPTIONS)
     .description('data-parallel pre-training with 1 and 2 processes (one thread each): steps/s, images/s, gradient-averaging time per step')

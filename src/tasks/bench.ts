@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { measureLoaderThroughput } from '../data/loader/index.ts';
 import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../synth/dataset.ts';
 import { cacheDir } from './pretrain/data.ts';
-import { MODEL_BENCH_CONFIGS, runModelBench, type ModelBenchResult } from './bench-model.ts';
-import type { Device } from '../torch/index.ts';
-import { checkInteger } from '../util/check.ts';
+import { MODEL_BENCH_CONFIGS, formatStepProfile, profileTrainingStep, runModelBench, type ModelBenchResult, type StepProfile } from './bench-model.ts';
+import { checkDevice, type Device } from '../torch/index.ts';
+import { checkInteger, checkOneOf } from '../util/check.ts';
+import { BENCH_MODEL_CONFIGS, BENCH_MODEL_DEFAULTS, type BenchModelConfig } from './tables.ts';
 
 export interface BenchResult {
   models: ModelBenchResult[];
@@ -83,4 +84,43 @@ export function formatBench(result: BenchResult): string {
   ];
   if (result.models.some((m) => !m.pytorch)) lines.push('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
   return lines.join('\n');
+}
+
+/** `medslip bench model`'s options (BENCH_MODEL_OPTIONS in ./tables.ts). */
+export interface BenchCommandOptions {
+  /** Timed runs after warm-up (default 5). */
+  runs?: number;
+  /** full, demo or all (default: both configurations). */
+  config?: BenchModelConfig;
+  /** Batch sizes to time each configuration at, instead of its own. */
+  batch?: number[];
+  /** cpu (default), cuda or cuda:N. */
+  device?: string;
+  /** The PyTorch baseline (default true). */
+  baseline?: boolean;
+  /** The ONNX Runtime row (default true). */
+  onnx?: boolean;
+  /** Return the JSON object instead of the text. */
+  json?: boolean;
+  /** Then profile the training step of each configuration (on the CPU). */
+  profile?: boolean;
+  log?: (line: string) => void;
+}
+
+/** `medslip bench model --json`'s object: the bench, and with --profile the step profiles. */
+export type BenchReport = BenchResult & { profiles?: StepProfile[] };
+
+/**
+ * `medslip bench model`: the bench in the configurations `config` names on `device`, then with `profile` the
+ * training step's profile of each; what the command prints — the text, or with `json` the object.
+ */
+export async function runBenchCommand(options: BenchCommandOptions = {}): Promise<string | BenchReport> {
+  const config = checkOneOf('config', options.config ?? BENCH_MODEL_DEFAULTS.config, BENCH_MODEL_CONFIGS);
+  const configs = config === 'all' ? undefined : [config];
+  const device = checkDevice(options.device ?? BENCH_MODEL_DEFAULTS.device);
+  const runs = checkInteger('runs', options.runs ?? BENCH_MODEL_DEFAULTS.runs, 1);
+  const result = await runBench({ configs, batches: options.batch, device, runs, baseline: options.baseline, onnx: options.onnx, log: options.log });
+  const profiles = options.profile === true ? (configs ?? ['full', 'demo'] as const).map((name) => profileTrainingStep(MODEL_BENCH_CONFIGS[name])) : [];
+  if (options.json === true) return options.profile === true ? { ...result, profiles } : result;
+  return [formatBench(result), ...profiles.map((profiled) => `\n${formatStepProfile(profiled)}`)].join('\n');
 }

@@ -5,16 +5,18 @@
  * them (src/util/check.ts), as it does for library callers.
  */
 
-export type OptionKind = 'integer' | 'number' | 'string' | 'boolean';
+/** `integers`: a comma-separated list of integers (`--batch 32,64`), parsed into a number[]. */
+export type OptionKind = 'integer' | 'integers' | 'number' | 'string' | 'boolean';
 
 export interface OptionEntry<Key extends string = string> {
   /** The task option it sets (camelCase; commander derives the same name from the flag). */
   key: Key;
-  /** `--batch-size <n>`, or `--quiet` for a boolean. */
+  /** `--batch-size <n>`, or `--quiet` for a boolean (`--no-onnx` for one that is true unless given). */
   flag: string;
   kind: OptionKind;
   help: string;
   default?: number | string | boolean;
+  /** The allowed values (of each element, for `integers`). */
   choices?: readonly (string | number)[];
   required?: boolean;
 }
@@ -22,14 +24,28 @@ export interface OptionEntry<Key extends string = string> {
 /** The table of a task's options type `T`: keys are checked against `T`. */
 export type OptionTable<T> = readonly OptionEntry<Extract<keyof T, string>>[];
 
-/** Parses one command-line value by kind; a malformed number is an error (the command line adds the flag). */
-export function parseOptionValue(entry: OptionEntry, text: string): number | string {
-  if (entry.kind === 'string') return text;
+/** Whether `text` is a number (of the kind's sort): not empty, finite, whole for integer kinds. */
+function isNumberText(text: string, integer: boolean): boolean {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || (entry.kind === 'integer' && !Number.isInteger(value))) {
+  return text.trim() !== '' && Number.isFinite(value) && (!integer || Number.isInteger(value));
+}
+
+/**
+ * Parses one command-line value by kind; a malformed number, or element of a list, is an error (the command line
+ * adds the flag).
+ */
+export function parseOptionValue(entry: OptionEntry, text: string): number | string | number[] {
+  if (entry.kind === 'string') return text;
+  if (entry.kind === 'integers') {
+    return text.split(',').map((element) => {
+      if (!isNumberText(element, true)) throw new Error(`expected comma-separated integers but received "${element}" in "${text}"`);
+      return Number(element);
+    });
+  }
+  if (!isNumberText(text, entry.kind === 'integer')) {
     throw new Error(`expected ${entry.kind === 'integer' ? 'an integer' : 'a number'} but received "${text}"`);
   }
-  return value;
+  return Number(text);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The option tables of `medslip demo`, `serve`, `synth`, `labels`, `books`, `zeroshot classify|ground`, `export`,
- * `predict` and `bench distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the
+ * `predict` and `bench model|distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the
  * defaults those tasks share with their tables. They live apart from the tasks, which load libtorch, so that the
  * command line and its --help are built without the engine; the tasks check every value again.
  */
@@ -14,6 +14,7 @@ import type { LabelsCommandOptions } from './labels.ts';
 import type { DatasetOptions } from '../synth/dataset.ts';
 import type { EncodeBooksToFileOptions } from '../text/encode-books.ts';
 import type { ExportTaskOptions } from './export.ts';
+import type { BenchCommandOptions } from './bench.ts';
 import type { DistributedBenchOptions } from './bench-distributed.ts';
 import type { MemoryBenchOptions } from './bench-memory.ts';
 import type { EngineBenchOptions } from './bench-engine.ts';
@@ -136,6 +137,24 @@ export const ZEROSHOT_GROUND_OPTIONS: OptionTable<ZeroshotGroundOptions> = [
   { key: 'threshold', flag: '--threshold <t>', kind: 'number', default: 0.5, help: 'fraction of each heatmap\'s maximum above which pixels count (the reference used 0, which makes IoU/Dice meaningless)' },
   { key: 'upsampling', flag: '--upsampling <mode>', kind: 'string', default: 'nearest', choices: ['nearest', 'bilinear'], help: 'token grid → image: nearest (the reference) or bilinear' },
   { key: 'overlays', flag: '--overlays <n>', kind: 'integer', default: 8, help: 'overlay PNGs of positive images' },
+];
+
+/** What `medslip bench model --config` runs: the full configuration, the demo's, or both. */
+export const BENCH_MODEL_CONFIGS = ['full', 'demo', 'all'] as const;
+export type BenchModelConfig = typeof BENCH_MODEL_CONFIGS[number];
+
+/** `medslip bench model`'s defaults (runBenchCommand's too). */
+export const BENCH_MODEL_DEFAULTS = Object.freeze({ runs: 5, config: 'all', device: 'cpu' });
+
+export const BENCH_MODEL_OPTIONS: OptionTable<BenchCommandOptions> = [
+  { key: 'runs', flag: '--runs <n>', kind: 'integer', default: BENCH_MODEL_DEFAULTS.runs, help: 'timed runs after warm-up (median reported)' },
+  { key: 'config', flag: '--config <name>', kind: 'string', default: BENCH_MODEL_DEFAULTS.config, choices: BENCH_MODEL_CONFIGS, help: 'which configuration: the full one, the demo\'s, or both' },
+  { key: 'batch', flag: '--batch <sizes>', kind: 'integers', help: 'batch sizes to time, comma-separated, instead of each configuration\'s own (e.g. 32,64 on a GPU)' },
+  { key: 'device', flag: '--device <device>', kind: 'string', default: BENCH_MODEL_DEFAULTS.device, help: 'cpu, cuda or cuda:N: medslip and the PyTorch baseline both run there (the ONNX row is CPU-only)' },
+  { key: 'baseline', flag: '--no-baseline', kind: 'boolean', help: 'skip the PyTorch baseline' },
+  { key: 'onnx', flag: '--no-onnx', kind: 'boolean', help: 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)' },
+  { key: 'json', flag: '--json', kind: 'boolean', help: 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …; profiles with --profile)' },
+  { key: 'profile', flag: '--profile', kind: 'boolean', help: 'then profile the training step of each configuration (libtorch\'s autograd profiler): the operators with the largest self time and their share of the step' },
 ];
 
 /** `medslip bench distributed`'s defaults (runDistributedBench's too). */

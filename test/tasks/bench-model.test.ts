@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.ts';
 import { MODEL_BENCH_CONFIGS, runModelBench, type ModelBenchConfig } from '../../src/tasks/bench-model.ts';
+import { runBenchCommand } from '../../src/tasks/bench.ts';
+import type { BenchModelConfig } from '../../src/tasks/tables.ts';
 
 const toy: ModelBenchConfig = { ...MODEL_BENCH_CONFIGS.demo, name: 'toy', model: { ...MODEL_BENCH_CONFIGS.demo.model, layers: 1 }, batch: 2, imageSize: 32 };
 
@@ -30,4 +32,10 @@ test('bench model runs where --device says: on a GPU when this libtorch has one,
     await assert.rejects(runModelBench({ config: toy, runs: 1, device: 'cuda', baseline: false, onnx: false }),
       { name: 'RangeError', message: 'Device cuda requested but this libtorch has no CUDA device (use a CUDA build of libtorch via LIBTORCH)' });
   }
+});
+
+test('medslip bench model\'s task checks --config, --device and --runs before it benchmarks anything', async () => {
+  await assert.rejects(runBenchCommand({ config: 'large' as BenchModelConfig }), { name: 'RangeError', message: 'Expected one of full, demo, all for config but received large (string)' });
+  await assert.rejects(runBenchCommand({ device: 'tpu' }), { name: 'RangeError', message: 'Expected a device (one of cpu, cuda, cuda:N) but received "tpu"' });
+  await assert.rejects(runBenchCommand({ runs: 0 }), { name: 'RangeError', message: /runs/ });
 });
