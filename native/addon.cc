@@ -24,9 +24,9 @@ void InitDistributed(Napi::Env env, Napi::Object exports);
 // - allocations up to 32 MiB from the heap (glibc refuses a larger M_MMAP_THRESHOLD: heap_max_size() / 2);
 // - trimming only past 128 MiB of free memory at the top of the heap;
 // - 256 MiB of padding per heap extension, so that a step's alloc/free churn does not grow and shrink the heap.
-// Measured with bench model (demo configuration, one thread): conv2d forward+backward ~1.6x faster with the first
-// two; the padding another ~10 % off the demo's training step (docs/performance.md). MEDSLIP_MALLOC_DEFAULTS=1,
-// or any of glibc's own MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ / MALLOC_TOP_PAD_, keep glibc's behaviour.
+// Measured by `medslip bench memory --size demo` (the demo's training step, one thread): 0.607x the step with
+// glibc's defaults (docs/performance.md). MEDSLIP_MALLOC_DEFAULTS=1, or any of glibc's own
+// MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ / MALLOC_TOP_PAD_, keep glibc's behaviour.
 static void TuneAllocator() {
 #if defined(__GLIBC__)
   if (std::getenv("MEDSLIP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||

@@ -175,7 +175,7 @@ const EPOCH_OVERHEAD_SECONDS = 5;
  * then 6 steps alone (its load after the ceiling has finished). The ceiling ends after about
  * CEILING_STEP_FRACTION of pre-training's steps, so a step costs on average
  * f · beside + (1 − f) · alone. (Budgeting every step at the beside speed, as the demo did before, used
- * 351 s of a 560 s budget: 6 epochs where 8 fit.)
+ * 351 s of a 560 s budget: 6 epochs where 9 fit.)
  */
 async function epochsInBudget(options: DemoOptions, dataDir: string, images: number, seed: number, log: (line: string) => void): Promise<number> {
   const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
