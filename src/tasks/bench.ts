@@ -54,7 +54,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   for (const name of options.configs ?? ['full', 'demo']) {
     for (const batch of options.batches ?? [MODEL_BENCH_CONFIGS[name].batch]) {
       const config = { ...MODEL_BENCH_CONFIGS[name], batch: checkInteger('batch', batch, 1, 4096) };
-      models.push(await runModelBench({ config, runs: options.runs ?? 5, device: options.device, baseline: options.baseline, onnx: options.onnx, log }));
+      models.push(await runModelBench({ config, runs: options.runs ?? BENCH_MODEL_DEFAULTS.runs, device: options.device, baseline: options.baseline, onnx: options.onnx, log }));
     }
   }
   return { models, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
@@ -116,11 +116,11 @@ export type BenchReport = BenchResult & { profiles?: StepProfile[] };
  */
 export async function runBenchCommand(options: BenchCommandOptions = {}): Promise<string | BenchReport> {
   const config = checkOneOf('config', options.config ?? BENCH_MODEL_DEFAULTS.config, BENCH_MODEL_CONFIGS);
-  const configs = config === 'all' ? undefined : [config];
+  const configs: BenchConfigName[] = config === 'all' ? ['full', 'demo'] : [config];
   const device = checkDevice(options.device ?? BENCH_MODEL_DEFAULTS.device);
   const runs = checkInteger('runs', options.runs ?? BENCH_MODEL_DEFAULTS.runs, 1);
   const result = await runBench({ configs, batches: options.batch, device, runs, baseline: options.baseline, onnx: options.onnx, log: options.log });
-  const profiles = options.profile === true ? (configs ?? ['full', 'demo'] as const).map((name) => profileTrainingStep(MODEL_BENCH_CONFIGS[name])) : [];
+  const profiles = options.profile === true ? configs.map((name) => profileTrainingStep(MODEL_BENCH_CONFIGS[name])) : [];
   if (options.json === true) return options.profile === true ? { ...result, profiles } : result;
   return [formatBench(result), ...profiles.map((profiled) => `\n${formatStepProfile(profiled)}`)].join('\n');
 }
