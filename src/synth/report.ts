@@ -16,13 +16,17 @@ import { applyMention, emptyLabelMatrix } from '../data/labels/matrix.ts';
 import type { Random } from '../util/random.ts';
 import { FILM_WIDTH_MM, type Finding, type FindingKind } from './findings.ts';
 import { SIDES, type Side } from './geometry.ts';
+import {
+  CONTRALATERAL, FINDING_PHRASES, type Condition, type Group, NEGATIONS, type Option, PLACES, type Place, type Script,
+  type StatementLabel, type StatementSlot, UNSIDED_PHRASES,
+} from './phrases.ts';
+
+export type { StatementLabel } from './phrases.ts';
 
 /** A finding as the report sees it: with every landmark whose mask contains it. */
 export interface ReportedFinding extends Finding {
   landmarks: readonly Landmark[];
 }
-
-export type StatementLabel = 'present' | 'absent' | 'uncertain';
 
 export interface Statement {
   landmark: Landmark;
@@ -53,42 +57,6 @@ export function labelMatrix(statements: readonly Statement[]): Float64Array {
   for (const s of statements) applyMention(matrix, s.landmark, s.observation, s.label);
   return matrix;
 }
-
-/** Location words, each mapping to one landmark under the reference rules. */
-interface Place {
-  /** before a noun: "right lower lobe consolidation" */
-  adjective: string[];
-  /** after a noun: "consolidation in the right lower lobe" */
-  locative: string[];
-}
-
-const PLACES: Partial<Record<Landmark, Place>> = {
-  upper_right_lobe: { adjective: ['right upper lobe'], locative: ['in the right upper lobe'] },
-  middle_right_lobe: { adjective: ['right middle lobe'], locative: ['in the right middle lobe'] },
-  lower_right_lobe: { adjective: ['right lower lobe'], locative: ['in the right lower lobe'] },
-  upper_left_lobe: { adjective: ['left upper lobe'], locative: ['in the left upper lobe'] },
-  lower_left_lobe: { adjective: ['left lower lobe'], locative: ['in the left lower lobe'] },
-  right_upper_lung: { adjective: ['right upper lung'], locative: ['in the right upper lung'] },
-  left_upper_lung: { adjective: ['left upper lung'], locative: ['in the left upper lung'] },
-  right_mid_lung: { adjective: ['right mid lung'], locative: ['in the right mid lung'] },
-  left_mid_lung: { adjective: ['left mid lung'], locative: ['in the left mid lung', 'in the left midlung'] },
-  right_lower_lung: { adjective: ['right basilar', 'right lower lung'], locative: ['at the right base', 'at the right lung base', 'in the right lower lung'] },
-  left_lower_lung: { adjective: ['left basilar', 'left lower lung'], locative: ['at the left base', 'at the left lung base', 'in the left lower lung'] },
-  right_apical_lung: { adjective: ['right apical'], locative: ['at the right apex'] },
-  left_apical_lung: { adjective: ['left apical'], locative: ['at the left apex'] },
-  right_lung_unspec: { adjective: ['right'], locative: ['in the right lung'] },
-  left_lung_unspec: { adjective: ['left'], locative: ['in the left lung'] },
-  lung_bases: { adjective: ['bibasilar'], locative: ['at both bases', 'at the lung bases'] },
-};
-
-/** The five lobes and their words, for statements about one lobe. */
-const LOBE_PLACES: ReadonlyArray<[Landmark, Place]> = (['upper_right_lobe', 'middle_right_lobe', 'lower_right_lobe', 'upper_left_lobe', 'lower_left_lobe'] as const)
-  .map((lobe) => [lobe, PLACES[lobe] as Place]);
-
-const LUNG_LOCATIONS: readonly Landmark[] = [
-  'upper_right_lobe', 'middle_right_lobe', 'lower_right_lobe', 'upper_left_lobe', 'lower_left_lobe', 'right_upper_lung',
-  'left_upper_lung', 'right_mid_lung', 'left_mid_lung', 'right_lower_lung', 'left_lower_lung',
-];
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
 
@@ -134,300 +102,71 @@ const SEVERITY_ADVERB = { small: 'mildly', moderate: 'moderately', large: 'marke
  */
 const UNSIDED_RATE = 0.25;
 
-/** Sentences about one present finding (findings section, then impression). */
+/** The words a finding's phrases may name (src/synth/phrases.ts), before its script binds more. */
+function wordsOf(f: ReportedFinding, side: Side | undefined): Record<string, string> {
+  const words: Record<string, string> = {
+    size: SEVERITY_ADJECTIVE[f.severity], degree: SEVERITY_DEGREE[f.severity], adverb: SEVERITY_ADVERB[f.severity],
+    mm: String(Math.max(4, Math.round(2 * (f.radius ?? 0.03) * FILM_WIDTH_MM))),
+    cm: (2 * (f.radius ?? 0.045) * FILM_WIDTH_MM / 10).toFixed(1),
+  };
+  if (side) Object.assign(words, { side, rib: `${side} ${ORDINALS[(f.ribBreak?.rib ?? 4) + 2]} rib` });
+  return words;
+}
+
+/** A phrase with its {names} filled in ("{a size}": the word after its article). */
+function fill(template: string, words: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(a )?(\w+)\}/g, (_, a: string | undefined, name: string) => {
+    const word = words[name];
+    if (word === undefined) throw new Error(`Report phrase "${template}" names {${name}}, which is not bound here`);
+    return a ? `${article(word)} ${word}` : word;
+  });
+}
+
+/** Plays a script of src/synth/phrases.ts for one finding: its draws, in order, and its sentences. */
+function play(w: ReportWriter, f: ReportedFinding, script: Script, words: Record<string, string>): void {
+  const holds = (c: Condition | undefined) => c === undefined
+    || ('has' in c ? f.landmarks.includes(fill(c.has, words) as Landmark) : c.match[1].test(words[c.match[0]] ?? ''));
+  const statement = ([l, o, label]: StatementSlot): [Landmark, Observation, StatementLabel] => [fill(l, words) as Landmark, fill(o, words) as Observation, label];
+  for (const step of script) {
+    if ('say' in step) {
+      const text = typeof step.text === 'string' ? step.text : w.rng.choice(step.text);
+      w.say(step.say, fill(text, words), ...step.statements.map(statement));
+    } else if ('place' in step) {
+      const { landmark, adjective, locative } = w.place(f, step.place.map((l) => fill(l, words) as Landmark));
+      Object.assign(words, { at: landmark, adjective, locative });
+    } else if ('pick' in step) {
+      Object.assign(words, w.rng.choice(step.pick));
+    } else if ('int' in step) {
+      words[step.int[0]] = String(w.rng.int(step.int[1], step.int[2]));
+    } else if ('chance' in step) {
+      play(w, f, holds(step.if) && w.rng.next() < step.chance ? step.then : step.otherwise, words);
+    } else {
+      const r = w.rng.next();
+      play(w, f, step.cases.find((c) => (c.below === undefined || r < c.below) && holds(c.if))?.then ?? [], words);
+    }
+  }
+}
+
+/**
+ * Sentences about one present finding (findings section, then impression): a one-sided lung or pleural finding
+ * is reported without its side with probability UNSIDED_RATE (UNSIDED_PHRASES), otherwise by its own script.
+ */
 function describe(w: ReportWriter, f: ReportedFinding): void {
-  const { rng } = w;
   const side = f.laterality === 'left' || f.laterality === 'right' ? f.laterality : undefined;
-  if (describeUnsided(w, f)) return;
-  switch (f.kind) {
-    case 'effusion': {
-      const size = SEVERITY_ADJECTIVE[f.severity];
-      if (!side) {
-        const bases = f.landmarks.includes('lung_bases');
-        if (bases && rng.next() < 0.3) w.say('findings', `${capitalise(size)} amount of fluid at both bases.`, ['lung_bases', 'fluid', 'present']);
-        else w.say('findings', rng.choice([`${size} bilateral pleural effusions.`, `there are ${size} bilateral pleural effusions.`]), ['pleural_unspec', 'effusion', 'present']);
-        if (rng.next() < 0.8) w.say('impression', `${size} bilateral pleural effusions.`, ['pleural_unspec', 'effusion', 'present']);
-        return;
-      }
-      const pleural: Landmark = `${side}_pleural`;
-      const choice = rng.next();
-      if (choice < 0.6) {
-        w.say('findings', rng.choice([`there is ${article(size)} ${size} ${side} pleural effusion.`, `${size} ${side} pleural effusion.`]), [pleural, 'effusion', 'present']);
-      } else if (choice < 0.8 && f.landmarks.includes(`${side}_lung_unspec`)) {
-        w.say('findings', `${size} ${side} effusion.`, [`${side}_lung_unspec`, 'effusion', 'present']);
-      } else if (f.landmarks.includes(`${side}_lower_lung`)) {
-        w.say('findings', `${size} amount of fluid at the ${side} base.`, [`${side}_lower_lung`, 'fluid', 'present']);
-      } else {
-        w.say('findings', `there is ${article(size)} ${size} ${side} pleural effusion.`, [pleural, 'effusion', 'present']);
-      }
-      if (f.landmarks.includes(`${side}_costophrenic`) && rng.next() < 0.5) {
-        w.say('findings', `there is blunting of the ${side} costophrenic angle.`, [`${side}_costophrenic`, 'blunt', 'present']);
-      }
-      if (rng.next() < 0.85) w.say('impression', `${size} ${side} pleural effusion.`, [pleural, 'effusion', 'present']);
-      return;
-    }
-    case 'pneumothorax': {
-      const size = SEVERITY_ADJECTIVE[f.severity];
-      const s = side as 'left' | 'right';
-      const apical: Landmark = `${s}_apical_lung`;
-      if (f.landmarks.includes(apical) && rng.next() < 0.7) {
-        const text = rng.choice([
-          `there is ${article(size)} ${size} ${s} apical pneumothorax.`, `${size} pneumothorax at the ${s} apex.`,
-          `${article(size)} ${size} ${s} apical pneumothorax is present.`,
-        ]);
-        w.say('findings', text, [apical, 'pneumothorax', 'present']);
-        if (rng.next() < 0.85) w.say('impression', `${size} ${s} apical pneumothorax.`, [apical, 'pneumothorax', 'present']);
-      } else {
-        w.say('findings', rng.choice([`there is ${article(size)} ${size} ${s} pneumothorax.`, `${size} ${s} pneumothorax.`]), [`${s}_lung_unspec`, 'pneumothorax', 'present']);
-        if (rng.next() < 0.85) w.say('impression', `${size} ${s} pneumothorax.`, [`${s}_lung_unspec`, 'pneumothorax', 'present']);
-      }
-      return;
-    }
-    case 'consolidation': {
-      const at = w.place(f, LUNG_LOCATIONS);
-      if (f.uncertain) {
-        w.say('findings', `possible subtle opacity ${at.locative}.`, [at.landmark, 'opacity', 'uncertain']);
-        if (rng.next() < 0.7) w.say('impression', `possible early ${at.adjective} pneumonia.`, [at.landmark, 'pneumonia', 'uncertain']);
-        return;
-      }
-      const noun = rng.choice(['consolidation', 'consolidation', 'focal consolidation', 'opacity', 'patchy opacity'] as const);
-      const observation: Observation = noun.endsWith('opacity') ? 'opacity' : 'consolidation';
-      if (rng.next() < 0.5) w.say('findings', `there is ${noun === 'opacity' ? 'an opacity' : noun} ${at.locative}.`, [at.landmark, observation, 'present']);
-      else w.say('findings', `${at.adjective} ${noun}.`, [at.landmark, observation, 'present']);
-      const r = rng.next();
-      if (r < 0.45) w.say('impression', `${at.adjective} pneumonia.`, [at.landmark, 'pneumonia', 'present']);
-      else if (r < 0.75) w.say('impression', `${at.adjective} ${observation}, concerning for pneumonia.`, [at.landmark, observation, 'present'], [at.landmark, 'pneumonia', 'uncertain']);
-      else w.say('impression', `${at.adjective} ${observation}, consistent with pneumonia.`, [at.landmark, observation, 'present'], [at.landmark, 'pneumonia', 'present']);
-      return;
-    }
-    case 'atelectasis': {
-      if (f.laterality === 'bilateral') {
-        const at = w.place(f, ['lung_bases']);
-        if (rng.next() < 0.6) w.say('findings', `${rng.choice(['mild', 'minimal', 'linear'])} bibasilar atelectasis.`, ['lung_bases', 'atelectasis', 'present']);
-        else w.say('findings', `${rng.choice(['linear', 'plate-like', 'subsegmental'])} atelectasis ${at.locative}.`, ['lung_bases', 'atelectasis', 'present']);
-        if (rng.next() < 0.6) w.say('impression', 'bibasilar atelectasis.', ['lung_bases', 'atelectasis', 'present']);
-        return;
-      }
-      const at = w.place(f, [`${side as 'left' | 'right'}_lower_lung`]);
-      if (f.uncertain) {
-        if (rng.next() < 0.5) w.say('findings', `possible atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'uncertain']);
-        else w.say('findings', `linear opacity ${at.locative}, likely atelectasis.`, [at.landmark, 'opacity', 'present'], ['unspecified', 'atelectasis', 'uncertain']);
-        return;
-      }
-      w.say('findings', `${rng.choice(['linear', 'plate-like', 'subsegmental', 'mild'])} atelectasis ${at.locative}.`, [at.landmark, 'atelectasis', 'present']);
-      if (rng.next() < 0.6) w.say('impression', `${at.adjective} atelectasis.`, [at.landmark, 'atelectasis', 'present']);
-      return;
-    }
-    case 'cardiomegaly': {
-      const degree = SEVERITY_DEGREE[f.severity];
-      const r = rng.next();
-      if (r < 0.3) w.say('findings', `the heart is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
-      else if (r < 0.5) w.say('findings', `the cardiac silhouette is ${rng.choice(['', `${SEVERITY_ADVERB[f.severity]} `])}enlarged.`, ['heart_size', 'enlarge', 'present']);
-      else if (r < 0.7) w.say('findings', `heart size is ${SEVERITY_ADVERB[f.severity]} enlarged.`, ['heart_size', 'enlarge', 'present']);
-      else w.say('findings', `there is ${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
-      if (rng.next() < 0.8) w.say('impression', `${degree} cardiomegaly.`, ['unspecified', 'cardiomegaly', 'present']);
-      else w.say('impression', 'cardiac enlargement.', ['heart_size', 'enlarge', 'present']);
-      return;
-    }
-    case 'edema': {
-      const degree = SEVERITY_DEGREE[f.severity];
-      const r = rng.next();
-      if (r < 0.35) w.say('findings', `${degree} pulmonary edema.`, ['pulmonary', 'edema', 'present']);
-      else if (r < 0.55) w.say('findings', `there is ${degree} interstitial edema.`, ['interstitium', 'edema', 'present']);
-      else if (r < 0.8 && f.landmarks.includes('hilar_unspec')) {
-        w.say('findings', 'bilateral perihilar opacities consistent with pulmonary edema.', ['hilar_unspec', 'opacity', 'present'], ['pulmonary', 'edema', 'present']);
-      } else w.say('findings', `pulmonary vascular congestion and ${degree} pulmonary edema.`, ['pulmonary', 'congestion', 'present'], ['pulmonary', 'edema', 'present']);
-      if (rng.next() < 0.85) w.say('impression', `${degree} pulmonary edema.`, ['pulmonary', 'edema', 'present']);
-      return;
-    }
-    case 'nodule': {
-      const at = w.place(f, LUNG_LOCATIONS);
-      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.03) * FILM_WIDTH_MM));
-      if (f.uncertain) {
-        w.say('findings', rng.choice([`possible small nodule ${at.locative}.`, `there is a questionable nodule ${at.locative}.`]), [at.landmark, 'nodule', 'uncertain']);
-        if (rng.next() < 0.6) w.say('impression', `possible ${at.adjective} nodule.`, [at.landmark, 'nodule', 'uncertain']);
-        return;
-      }
-      const r = rng.next();
-      if (r < 0.45) w.say('findings', `there is ${article(String(mm))} ${mm} mm nodule ${at.locative}.`, [at.landmark, 'nodule', 'present']);
-      else if (r < 0.65 && /(lobe|lung)$/.test(at.adjective)) w.say('findings', `${article(String(mm))} ${mm} mm nodule projects over the ${at.adjective}.`, [at.landmark, 'nodule', 'present']);
-      else w.say('findings', `${mm} mm ${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
-      if (rng.next() < 0.8) w.say('impression', `${at.adjective} nodule.`, [at.landmark, 'nodule', 'present']);
-      return;
-    }
-    case 'mass': {
-      const at = w.place(f, LUNG_LOCATIONS);
-      const cm = (2 * (f.radius ?? 0.045) * FILM_WIDTH_MM / 10).toFixed(1);
-      if (rng.next() < 0.6) w.say('findings', `there is ${article(cm)} ${cm} cm mass ${at.locative}.`, [at.landmark, 'mass', 'present']);
-      else w.say('findings', `${at.adjective} mass measuring ${cm} cm.`, [at.landmark, 'mass', 'present']);
-      // "malignancy" is a rare finding (tail_abnorm_obs), hedged: no effect on the matrix
-      w.say('impression', `${at.adjective} mass, concerning for malignancy.`, [at.landmark, 'mass', 'present'], [at.landmark, 'tail_abnorm_obs', 'uncertain']);
-      return;
-    }
-    case 'endotracheal_tube': {
-      const cm = rng.int(3, 6);
-      w.say('findings', rng.choice([`endotracheal tube terminates in the trachea, ${cm} cm above the carina.`, 'an endotracheal tube is in place in the trachea.']), ['trachea', 'tube', 'present']);
-      return;
-    }
-    case 'nasogastric_tube':
-      w.say('findings', rng.choice(['a nasogastric tube extends into the stomach.', 'enteric tube terminates in the stomach.', 'nasogastric tube terminates in the stomach.']), ['stomach', 'tube', 'present']);
-      return;
-    case 'central_line':
-      if (rng.next() < 0.5) w.say('findings', rng.choice(['a right-sided central venous catheter terminates in the SVC.', 'central venous catheter terminates in the SVC.']), ['svc', 'catheter', 'present']);
-      else w.say('findings', rng.choice(['a central venous line terminates in the SVC.', 'central line terminates in the SVC.']), ['svc', 'line', 'present']);
-      return;
-    case 'pacemaker':
-      w.say('findings', rng.choice(['a pacemaker is present with leads in the right atrium and right ventricle.', 'dual-chamber pacemaker with leads terminating in the right atrium and right ventricle.']),
-        ['unspecified', 'pacemaker', 'present'], ['right_atrium', 'lead', 'present'], ['right_ventricle', 'lead', 'present']);
-      if (rng.next() < 0.4) w.say('impression', 'pacemaker in place.', ['unspecified', 'pacemaker', 'present']);
-      return;
-    case 'fracture': {
-      const rib = `${side as string} ${ORDINALS[(f.ribBreak?.rib ?? 4) + 2]} rib`;
-      if (f.uncertain) {
-        w.say('findings', `possible nondisplaced fracture of the ${rib}.`, ['rib', 'fracture', 'uncertain']);
-        return;
-      }
-      w.say('findings', rng.choice([`there is an acute fracture of the ${rib}.`, `nondisplaced fracture of the ${rib}.`, `acute ${rib} fracture.`]), ['rib', 'fracture', 'present']);
-      if (rng.next() < 0.6) w.say('impression', `acute ${rib} fracture.`, ['rib', 'fracture', 'present']);
-      return;
-    }
-    case 'emphysema':
-      if (rng.next() < 0.6) {
-        w.say('findings', 'the lungs are hyperinflated, consistent with emphysema.', ['lung_volumes', 'hyperinflate', 'present'], ['unspecified', 'emphysema', 'present']);
-      } else {
-        w.say('findings', 'hyperinflated lungs.', ['lung_volumes', 'hyperinflate', 'present']);
-      }
-      w.say('impression', 'emphysema.', ['unspecified', 'emphysema', 'present']);
-      return;
+  const unsided = UNSIDED_PHRASES[f.kind];
+  if (!f.uncertain && side && unsided && w.rng.next() < UNSIDED_RATE) {
+    play(w, f, unsided, wordsOf(f, side));
+    return;
   }
+  const phrases = FINDING_PHRASES[f.kind];
+  const script = (!side && phrases.bilateral) || (f.uncertain && phrases.uncertain) || phrases.usual;
+  play(w, f, script, wordsOf(f, side));
 }
 
 /**
- * A one-sided lung or pleural finding, reported without its side with probability UNSIDED_RATE: the sentences
- * name no landmark ("unspecified", or the landmark of a generic word such as "pleural" or "pulmonary").
- * Returns false (and says nothing) otherwise.
- */
-function describeUnsided(w: ReportWriter, f: ReportedFinding): boolean {
-  const { rng } = w;
-  if (f.uncertain || (f.laterality !== 'left' && f.laterality !== 'right')) return false;
-  if (!['effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'nodule', 'mass'].includes(f.kind)) return false;
-  if (rng.next() >= UNSIDED_RATE) return false;
-  const size = SEVERITY_ADJECTIVE[f.severity];
-  switch (f.kind) {
-    case 'effusion':
-      w.say('findings', rng.choice([`${size} pleural effusion.`, `there is ${article(size)} ${size} pleural effusion.`]), ['pleural_unspec', 'effusion', 'present']);
-      if (rng.next() < 0.7) w.say('impression', `${size} pleural effusion.`, ['pleural_unspec', 'effusion', 'present']);
-      return true;
-    case 'pneumothorax':
-      w.say('findings', rng.choice([`there is ${article(size)} ${size} pneumothorax.`, `${size} pneumothorax.`]), ['unspecified', 'pneumothorax', 'present']);
-      if (rng.next() < 0.8) w.say('impression', `${size} pneumothorax.`, ['unspecified', 'pneumothorax', 'present']);
-      return true;
-    case 'consolidation':
-      w.say('findings', rng.choice(['there is focal consolidation.', 'focal consolidation.']), ['unspecified', 'consolidation', 'present']);
-      if (rng.next() < 0.6) w.say('impression', 'pneumonia.', ['unspecified', 'pneumonia', 'present']);
-      else w.say('impression', 'consolidation, consistent with pneumonia.', ['unspecified', 'consolidation', 'present'], ['unspecified', 'pneumonia', 'present']);
-      return true;
-    case 'atelectasis':
-      w.say('findings', rng.choice(['mild atelectasis.', 'there is subsegmental atelectasis.']), ['unspecified', 'atelectasis', 'present']);
-      return true;
-    case 'nodule': {
-      const mm = Math.max(4, Math.round(2 * (f.radius ?? 0.03) * FILM_WIDTH_MM));
-      w.say('findings', `there is ${article(String(mm))} ${mm} mm pulmonary nodule.`, ['pulmonary', 'nodule', 'present']);
-      if (rng.next() < 0.7) w.say('impression', 'pulmonary nodule.', ['pulmonary', 'nodule', 'present']);
-      return true;
-    }
-    case 'mass': {
-      const cm = (2 * (f.radius ?? 0.05) * FILM_WIDTH_MM / 10).toFixed(1);
-      w.say('findings', `there is ${article(cm)} ${cm} cm lung mass.`, ['lung_volumes', 'mass', 'present']);
-      w.say('impression', 'lung mass, concerning for malignancy.', ['lung_volumes', 'mass', 'present'], ['lung_volumes', 'tail_abnorm_obs', 'uncertain']);
-      return true;
-    }
-  }
-  return false;
-}
-
-type Option = [string, ...Array<[Landmark, Observation, StatementLabel]>];
-
-type Group = 'lungs' | 'pleura' | 'heart' | 'bones';
-
-/**
- * Negations of absent findings: the finding whose absence they state, how often a report states it, where in
- * the report it goes, and its phrasings. The rates are high enough that every observation the demo evaluates
- * (the CXR14 classes, pneumonia) gets explicit negatives to learn from, not only "not mentioned".
- */
-const NEGATIONS: ReadonlyArray<{ absent: FindingKind; rate: number; group: Group; options: Option[] }> = [
-  { absent: 'effusion', rate: 0.4, group: 'pleura', options: [
-    ['no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
-    ['there is no pleural effusion.', ['pleural_unspec', 'effusion', 'absent']],
-    ['no pleural effusions.', ['pleural_unspec', 'effusion', 'absent']],
-    ['no effusion.', ['unspecified', 'effusion', 'absent']],
-  ] },
-  { absent: 'pneumothorax', rate: 0.4, group: 'pleura', options: [
-    ['no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
-    ['there is no pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
-    ['no evidence of pneumothorax.', ['unspecified', 'pneumothorax', 'absent']],
-  ] },
-  { absent: 'consolidation', rate: 0.3, group: 'lungs', options: [
-    ['no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
-    ['there is no focal consolidation.', ['unspecified', 'consolidation', 'absent']],
-    ['no consolidation.', ['unspecified', 'consolidation', 'absent']],
-  ] },
-  { absent: 'consolidation', rate: 0.35, group: 'lungs', options: [['no evidence of pneumonia.', ['unspecified', 'pneumonia', 'absent']]] },
-  { absent: 'edema', rate: 0.45, group: 'lungs', options: [
-    ['no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
-    ['there is no pulmonary edema.', ['pulmonary', 'edema', 'absent']],
-    ['no edema.', ['unspecified', 'edema', 'absent']],
-  ] },
-  { absent: 'cardiomegaly', rate: 0.35, group: 'heart', options: [
-    ['no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
-    ['there is no cardiomegaly.', ['unspecified', 'cardiomegaly', 'absent']],
-  ] },
-  { absent: 'cardiomegaly', rate: 0.15, group: 'heart', options: [['the heart is not enlarged.', ['heart_size', 'enlarge', 'absent']]] },
-  { absent: 'atelectasis', rate: 0.2, group: 'lungs', options: [
-    ['no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
-    ['there is no atelectasis.', ['unspecified', 'atelectasis', 'absent']],
-  ] },
-  { absent: 'nodule', rate: 0.2, group: 'lungs', options: [['no pulmonary nodule.', ['pulmonary', 'nodule', 'absent']]] },
-  { absent: 'mass', rate: 0.15, group: 'lungs', options: [
-    ['no mass.', ['unspecified', 'mass', 'absent']],
-    ['no lung mass.', ['lung_volumes', 'mass', 'absent']],
-  ] },
-  { absent: 'fracture', rate: 0.3, group: 'bones', options: [
-    ['no acute fracture.', ['unspecified', 'fracture', 'absent']],
-    ['no displaced rib fracture.', ['rib', 'fracture', 'absent']],
-  ] },
-  { absent: 'emphysema', rate: 0.3, group: 'lungs', options: [
-    ['no emphysema.', ['unspecified', 'emphysema', 'absent']],
-    ['no evidence of emphysema.', ['unspecified', 'emphysema', 'absent']],
-  ] },
-  { absent: 'emphysema', rate: 0.1, group: 'lungs', options: [['the lungs are not hyperinflated.', ['lung_volumes', 'hyperinflate', 'absent']]] },
-  // Negations that name a side or a place, as often as positives do: a location word in the text then says
-  // nothing about whether the finding is there.
-  { absent: 'effusion', rate: 0.6, group: 'pleura', options: SIDES.map((side): Option => [`no ${side} pleural effusion.`, [`${side}_pleural`, 'effusion', 'absent']]) },
-  { absent: 'pneumothorax', rate: 0.6, group: 'pleura', options: SIDES.flatMap((side): Option[] => [
-    [`no ${side} pneumothorax.`, [`${side}_lung_unspec`, 'pneumothorax', 'absent']],
-    [`no ${side} apical pneumothorax.`, [`${side}_apical_lung`, 'pneumothorax', 'absent']],
-  ]) },
-  { absent: 'consolidation', rate: 0.5, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no consolidation ${words.locative[0]}.`, [lobe, 'consolidation', 'absent']]) },
-  { absent: 'atelectasis', rate: 0.4, group: 'lungs', options: SIDES.map((side): Option => [`no atelectasis at the ${side} base.`, [`${side}_lower_lung`, 'atelectasis', 'absent']]) },
-  { absent: 'nodule', rate: 0.4, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no nodule ${words.locative[0]}.`, [lobe, 'nodule', 'absent']]) },
-  { absent: 'mass', rate: 0.35, group: 'lungs', options: LOBE_PLACES.map(([lobe, words]): Option => [`no mass ${words.locative[0]}.`, [lobe, 'mass', 'absent']]) },
-];
-
-/**
- * What a report may say of the other side when a one-sided finding is present ("no left pleural effusion" beside
- * a right one), at this rate: the matrix then holds the finding at one landmark and its denial at the mirrored
- * one, and only the image tells which is which.
+ * What a report may say of the other side when a one-sided finding is present (CONTRALATERAL), at this rate.
  */
 const CONTRALATERAL_RATE = 0.5;
-const CONTRALATERAL: Partial<Record<FindingKind, (other: Side) => Option>> = {
-  effusion: (other) => [`no ${other} pleural effusion.`, [`${other}_pleural`, 'effusion', 'absent']],
-  pneumothorax: (other) => [`no ${other} pneumothorax.`, [`${other}_lung_unspec`, 'pneumothorax', 'absent']],
-  consolidation: (other) => [`no consolidation in the ${other} lung.`, [`${other}_lung_unspec`, 'consolidation', 'absent']],
-  atelectasis: (other) => [`no atelectasis at the ${other} base.`, [`${other}_lower_lung`, 'atelectasis', 'absent']],
-  nodule: (other) => [`no nodule in the ${other} lung.`, [`${other}_lung_unspec`, 'nodule', 'absent']],
-  mass: (other) => [`no mass in the ${other} lung.`, [`${other}_lung_unspec`, 'mass', 'absent']],
-};
 
 /** Findings that make a lung (or its pleura) abnormal: a side is "clear" when none of them is on it. */
 const LUNG_FINDINGS: ReadonlySet<FindingKind> = new Set(['effusion', 'pneumothorax', 'consolidation', 'atelectasis', 'nodule', 'mass', 'edema', 'emphysema']);
