@@ -46,7 +46,8 @@ interface PretrainFlags {
 }
 const SETTING_FLAGS = ['device', 'epochs', 'batchSize', 'workers', 'seed', 'textEncoder', 'books'] as const;
 
-export async function main(argv: string[]): Promise<void> {
+/** The `medslip` program with every command, not yet parsed (docs/cli.md is rendered from it: src/cli-reference.ts). */
+export function buildProgram(): Command {
   const program = new Command()
     .name('medslip')
     .description('MeDSLIP — dual-stream (pathology + anatomy) vision-language pre-training for chest X-rays, on libtorch')
@@ -386,5 +387,9 @@ Example:
       console.log(`files: ${result.files.join(', ')}`);
     });
 
-  await program.parseAsync(argv);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
 }

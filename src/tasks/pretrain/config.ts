@@ -144,14 +144,29 @@ export const FIXED_ON_RESUME: readonly (keyof PretrainConfig)[] = Object.freeze(
   'backbone', 'dModel', 'heads', 'layers', 'dropout', 'init', 'books', 'textEncoder', 'pathologyBook', 'maxLength',
 ]);
 
-/** The settings table of `medslip pretrain --help`: every setting with its default, meaning and kind. */
-export function settingsHelp(): string {
+/** One pre-training setting as `medslip pretrain --help` and docs/cli.md list it. */
+export interface PretrainSetting {
+  key: keyof PretrainConfig;
+  /** the default as text ("0.2,1" for a list, "—" for none) */
+  default: string;
+  meaning: string;
+  /** "integer", "two numbers", "step | reference", … */
+  kind: string;
+}
+
+/** Every setting, in the order of the help, with its default, meaning and kind. */
+export function pretrainSettings(): PretrainSetting[] {
   const kindText = (kind: Kind): string => (Array.isArray(kind) ? kind.join(' | ') : kind === 'pair' ? 'two numbers' : kind === 'five' ? 'five numbers' : kind as string);
-  const rows = (Object.keys(KINDS) as (keyof PretrainConfig)[]).map((key) => {
+  return (Object.keys(KINDS) as (keyof PretrainConfig)[]).map((key) => {
     const value = PRETRAIN_DEFAULTS[key];
     const fallback = value === undefined ? '—' : Array.isArray(value) ? value.join(',') : String(value);
-    return [key, fallback, `${SETTING_HELP[key]} (${kindText(KINDS[key])})`];
+    return { key, default: fallback, meaning: SETTING_HELP[key], kind: kindText(KINDS[key]) };
   });
+}
+
+/** The settings table of `medslip pretrain --help`: every setting with its default, meaning and kind. */
+export function settingsHelp(): string {
+  const rows = pretrainSettings().map((s) => [s.key, s.default, `${s.meaning} (${s.kind})`]);
   const widths = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length), 7));
   const line = (cells: string[]): string => `  ${cells[0].padEnd(widths[0])}  ${cells[1].padEnd(widths[1])}  ${cells[2]}`;
   return [line(['setting', 'default', 'meaning']), ...rows.map(line)].join('\n');
