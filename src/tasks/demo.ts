@@ -11,7 +11,7 @@
  * under ten minutes on two cores; the number of epochs is chosen from the measured speed of the first steps to fit
  * the time budget.
  */
-import { copyFileSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
@@ -22,6 +22,7 @@ import { runZeroshotClassify, type ZeroshotClassifyResult } from './zeroshot-cla
 import { runZeroshotGround, type ZeroshotGroundResult } from './zeroshot-ground.ts';
 import { DEMO_DEFAULTS } from './tables.ts';
 import { startCeilingProcess, type CeilingProcess, type CeilingSummary } from './ceiling-process.ts';
+import { DEMO_EPOCHS, demoEpochPlanner } from './demo-budget.ts';
 import * as torch from '../torch/index.ts';
 import { marked } from 'marked';
 
@@ -108,16 +109,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const dataDir = await prepareSynthetic({ syntheticCount: images, syntheticSize: 128, syntheticSeed: seed }, log);
 
   // 2. pre-training, and beside it the supervised ceiling in a second process with the same number of steps (one
-  // core each where there are two)
+  // core each where there are two). Unless --epochs fixes them, the epochs that fit the budget are planned in
+  // pre-training's first steps (demo-budget.ts), and the ceiling starts when its number of steps is known.
   const threads = torch.getNumThreads();
   if (availableParallelism() > 1) torch.setNumThreads(Math.max(1, Math.min(threads, availableParallelism() - 1)));
-  let ceiling: CeilingProcess | undefined;
+  let ceiling: CeilingProcess | undefined, standIn: CeilingProcess | undefined;
   try {
-    const config = demoConfig({ images, seed, epochs: options.epochs ?? await epochsInBudget(options, dataDir, images, seed, log) });
-    const steps = config.epochs * stepsPerEpoch(images, config.batchSize);
-    ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1 });
-    log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
-    const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), overwrite: true, quiet: options.quiet, log });
+    const perEpoch = stepsPerEpoch(images, demoConfig({ images, seed, epochs: 1 }).batchSize);
+    const config = demoConfig({ images, seed, epochs: options.epochs ?? DEMO_EPOCHS.max });
+    const startCeiling = (epochs: number): void => {
+      ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? epochs * perEpoch, seed, threads: 1 });
+      log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
+    };
+    const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
+    const pretrainStarted = Date.now();
+    const planEpochs = options.epochs !== undefined ? undefined : demoEpochPlanner({
+      budgetSeconds: budget, stepsPerEpoch: perEpoch, deadline: Math.min(config.warmupSteps, perEpoch),
+      minEpochs: Math.ceil(config.warmupSteps / perEpoch), elapsedSeconds: () => (Date.now() - pretrainStarted) / 1000,
+      startStandIn: () => (standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1 })), // the load the real ceiling will be
+      onPlan: (plan) => {
+        log(`demo: ${plan.alone.toFixed(2)} s per step alone, ${plan.beside.toFixed(2)} s beside a stand-in ceiling → ${plan.epochs} epochs fit the ${budget} s training budget (predicted ${plan.predicted.toFixed(0)} s)`);
+        startCeiling(plan.epochs);
+      },
+    });
+    if (options.epochs !== undefined) startCeiling(options.epochs);
+    const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), overwrite: true, quiet: options.quiet, log, planEpochs });
     torch.setNumThreads(threads);
 
     // 3. zero-shot classification on the held-out images (CXR14 format)
@@ -140,6 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     // 5. the ceiling's result (it usually finished during pre-training), then the report
     if (!options.quiet) log('demo: waiting for the supervised ceiling …');
+    if (ceiling === undefined) throw new Error('demo: the supervised ceiling was never started (pre-training planned no epochs)');
     const supervised = await ceiling.result;
     const summary = summarize({ classify, grounding, pretrain, config, ceiling: supervised, started, out });
     writeReport(out, summary, classify, grounding, dataDir);
@@ -148,6 +165,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     log(`report: ${join(out, 'index.html')}`);
     return summary;
   } finally {
+    standIn?.stop();
     ceiling?.stop();
     torch.setNumThreads(threads);
   }
@@ -156,51 +174,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 /** Training batches per epoch of the demo's synthetic set: 80 % pre-training images, 90 % of those trained on, partial batches dropped. */
 function stepsPerEpoch(images: number, batchSize: number): number {
   return Math.floor(Math.round(images * 0.8 * 0.9) / batchSize);
-}
-
-/**
- * The supervised ceiling's training step as a fraction of MeDSLIP's, both beside each other on the same machine
- * (the same ResNet trunk; MeDSLIP adds the stream projections and the two decoders). Measured in `medslip demo` on
- * a 2-core AMD EPYC: the ceiling's 162 steps ended 174 s into pre-training, after about 60 of its 162 steps
- * (0.37); 0.4 leaves a margin. While the ceiling trains, pre-training runs at the speed of the probe beside the
- * stand-in; after it, at the speed of the probe alone.
- */
-const CEILING_STEP_FRACTION = 0.4;
-/** Validation and the two checkpoints of every epoch, in seconds (about 5 s measured at the demo's size). */
-const EPOCH_OVERHEAD_SECONDS = 5;
-
-/**
- * The epochs that fit `trainSeconds`, from two probes of the step's speed: 10 steps beside a stand-in ceiling
- * process (the demo's load while the real ceiling trains: both processes and their loaders share the cores),
- * then 6 steps alone (its load after the ceiling has finished). The ceiling ends after about
- * CEILING_STEP_FRACTION of pre-training's steps, so a step costs on average
- * f · beside + (1 − f) · alone. (Budgeting every step at the beside speed, as the demo did before, used
- * 351 s of a 560 s budget: 6 epochs where 9 fit.)
- */
-async function epochsInBudget(options: DemoOptions, dataDir: string, images: number, seed: number, log: (line: string) => void): Promise<number> {
-  const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
-  const probeDir = join(options.out, 'probe');
-  const config = demoConfig({ images, seed, epochs: 1 });
-  const probe = async (maxSteps: number): Promise<number> =>
-    (await runPretrain({ config, out: probeDir, overwrite: true, maxSteps, quiet: true, log: () => {} })).secondsPerStep;
-  let beside: number, alone: number;
-  try {
-    const standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1 }); // as the real ceiling will, on any machine
-    standIn.result.catch(() => {}); // stopped below: its end is expected
-    try {
-      beside = await probe(10);
-    } finally {
-      standIn.stop();
-    }
-    alone = await probe(6);
-  } finally {
-    rmSync(probeDir, { recursive: true, force: true });
-  }
-  const perStep = CEILING_STEP_FRACTION * beside + (1 - CEILING_STEP_FRACTION) * alone;
-  const perEpoch = perStep * stepsPerEpoch(images, config.batchSize) + EPOCH_OVERHEAD_SECONDS;
-  const epochs = Math.max(3, Math.min(30, Math.floor(budget / perEpoch)));
-  log(`demo: ${beside.toFixed(2)} s per step beside a stand-in ceiling, ${alone.toFixed(2)} s alone → ${epochs} epochs fit the ${budget} s training budget`);
-  return epochs;
 }
 
 const fmt = (value: number | undefined, digits = 3): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));

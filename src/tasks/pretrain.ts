@@ -57,6 +57,15 @@ export interface PretrainOptions {
   onEvent?: (event: string) => void;
   /** One rank of a data-parallel job (default: a single process). */
   sync?: PretrainSync;
+  /**
+   * Sets `epochs` while the run runs (the demo fits its time budget this way, without a separate probe run):
+   * called after each step with the wall-clock seconds of every step so far but the first; the first number it
+   * returns becomes the run's epochs, and config.json is written again. The warm-up's learning rate does not
+   * depend on the run's length, so the run is the one that those epochs given from the start would be, step for
+   * step; the answer must therefore come before the warm-up and the first epoch end. One process, a new run, the
+   * `step` schedule; until it answers, the run counts `config.epochs`.
+   */
+  planEpochs?: (stepSeconds: readonly number[]) => number | undefined;
 }
 
 export interface PretrainResult {
@@ -196,11 +205,35 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   log(`model: MeDSLIP ${modelConfig.backbone}, d ${modelConfig.dModel}, ${modelConfig.layers}+${modelConfig.layers} decoder layers, ${(model.parameterCount() / 1e6).toFixed(2)} M parameters, ${torch.getNumThreads()} thread(s), ${config.device}`);
 
   // ---- learning rate -------------------------------------------------------------------------------------
-  const totalSteps = config.epochs * perEpoch;
-  const stepLr = cosineWithWarmup({
+  let totalSteps = config.epochs * perEpoch;
+  const stepSchedule = (): ((step: number) => number) => cosineWithWarmup({
     baseLr: config.lr, minLr: config.minLr, warmupLr: config.warmupLr,
     warmupSteps: Math.min(config.warmupSteps, totalSteps), totalSteps,
   });
+  let stepLr = stepSchedule();
+  // a run whose length is planned in its warm-up (options.planEpochs): the plan must come before the schedule
+  // depends on the length, i.e. before the warm-up ends, and before the first epoch ends
+  let planning = options.planEpochs !== undefined;
+  const planDeadline = Math.min(config.warmupSteps, perEpoch);
+  if (planning && (resumed || sync.worldSize > 1 || config.schedule !== 'step' || planDeadline < 2 || totalSteps < config.warmupSteps)) {
+    throw new Error(`planEpochs needs a new single-process run with the step schedule, at least 2 warm-up steps in its first epoch and room for the whole warm-up (warmupSteps ${config.warmupSteps}, ${perEpoch} batches per epoch, at most ${config.epochs} epochs)`);
+  }
+  const plan = (stepSeconds: readonly number[]): void => {
+    const epochs = options.planEpochs!(stepSeconds);
+    if (epochs === undefined) {
+      if (state.step >= planDeadline) throw new Error(`planEpochs gave no epochs within the first ${planDeadline} steps (the warm-up, in the first epoch)`);
+      return;
+    }
+    if (!Number.isInteger(epochs) || epochs * perEpoch < config.warmupSteps) {
+      throw new RangeError(`planEpochs gave ${epochs} epochs: expected a whole number whose ${perEpoch} steps each hold the ${config.warmupSteps} warm-up steps`);
+    }
+    config = validate({ ...config, epochs });
+    totalSteps = config.epochs * perEpoch;
+    stepLr = stepSchedule();
+    planning = false;
+    writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    log(`training: ${config.epochs} epochs planned after ${state.step} steps: steps ${state.step + 1}–${totalSteps}`);
+  };
   const referenceLr = cosineSchedule({ ...REFERENCE_PRETRAIN_SCHEDULE, baseLr: config.lr, lrMin: config.minLr,
     warmupLrInit: config.warmupLr, warmupT: config.warmupEpochs, tInitial: config.epochs });
   const lrAt = (epoch: number, batch: number, step: number): number =>
@@ -230,15 +263,17 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   const releaseMemory = torch.releaseFreeMemoryEvery();
   let stepStarted = loopStarted;
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
-  log(state.step < totalSteps
-    ? `training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`
-    : `training: all ${totalSteps} steps are done`);
+  log(planning
+    ? `training: the number of epochs is planned in the first ${planDeadline} steps (at most ${config.epochs}, ${perEpoch} steps each); Ctrl-C or SIGTERM saves a checkpoint and stops`
+    : state.step < totalSteps
+      ? `training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`
+      : `training: all ${totalSteps} steps are done`);
 
   try {
     // one process may stop between epochs too (a signal during validation); ranks stop only where they agree
     while (state.epoch < config.epochs && !stopRequested && !(sync.worldSize === 1 && stop.received)) {
       model.train();
-      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${config.epochs}`, silent: options.quiet || !sync.isMain });
+      const bar = progressBar({ total: perEpoch, label: `epoch ${state.epoch + 1}/${planning ? '…' : config.epochs}`, silent: options.quiet || !sync.isMain });
       let windowStart = Date.now(), windowImages = 0;
       for await (const batch of data.train.epoch(state.epoch, { startBatch: state.batchInEpoch })) {
         const lr = lrAt(state.epoch, state.batchInEpoch, state.step);
@@ -266,6 +301,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
         stepsThisCall += 1;
         if (stepsThisCall > 1) stepSeconds.push((Date.now() - stepStarted) / 1000);
         stepStarted = Date.now();
+        if (planning) plan(stepSeconds);
         state.trainLossSum += terms.loss;
         windowImages += config.batchSize;
         const imagesPerSec = (windowImages * 1000) / Math.max(1, Date.now() - windowStart);

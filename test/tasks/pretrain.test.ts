@@ -56,6 +56,26 @@ test('two epochs write checkpoints, log, loss curve and books; an interrupted ru
   assert.deepEqual(fields('resumed'), fields('full'), 'the resumed run logs the same steps, once');
 });
 
+test('planEpochs: a run whose epochs are planned in its warm-up is the run those epochs give from the start, bit for bit', async () => {
+  const calls: number[] = [];
+  const planned = await run({ out: join(work, 'planned'), overrides: ['epochs=6'],
+    planEpochs: (seconds) => { calls.push(seconds.length); return seconds.length === 1 ? 2 : undefined; } });
+  assert.deepEqual(calls, [0, 1], 'asked after each step until it answers (the first step is not timed)');
+  assert.equal(planned.epochsDone, 2);
+  const a = readCheckpoint(join(work, 'full', 'last')), b = readCheckpoint(join(work, 'planned', 'last'));
+  assert.equal((b.state.run as { step: number }).step, (a.state.run as { step: number }).step);
+  for (const [name, tensor] of a.weights) assert.deepEqual(b.weights.get(name)!.data, tensor.data, name);
+  assert.equal((JSON.parse(readFileSync(join(work, 'planned', 'config.json'), 'utf8')) as { epochs: number }).epochs, 2, 'config.json holds the planned epochs');
+  assert.equal((b.state.runConfig as { epochs: number }).epochs, 2);
+
+  // no answer within the warm-up (2 steps here), an answer too short for the warm-up, a resumed run: errors
+  await assert.rejects(run({ out: join(work, 'unplanned'), planEpochs: () => undefined }),
+    new Error('planEpochs gave no epochs within the first 2 steps (the warm-up, in the first epoch)'));
+  await assert.rejects(run({ out: join(work, 'short'), overrides: ['warmupSteps=3'], planEpochs: () => 0 }),
+    /planEpochs gave 0 epochs: expected a whole number whose \d+ steps each hold the 3 warm-up steps/);
+  await assert.rejects(run({ resume: join(work, 'planned'), planEpochs: () => 3 }), /planEpochs needs a new single-process run/);
+});
+
 test('run folders: a new run refuses an earlier run or other files; --overwrite replaces only a run; --resume continues in its own folder', async () => {
   const dir = join(work, 'full');
   await assert.rejects(run({ out: dir }), new Error(`${dir}: already holds a pre-training run; continue it with --resume ${dir}, or replace it with --overwrite`));
