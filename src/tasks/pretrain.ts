@@ -264,7 +264,7 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   let stepStarted = loopStarted;
   let lastValLoss = state.history.at(-1)?.valLoss ?? NaN;
   log(planning
-    ? `training: the number of epochs is planned in the first ${planDeadline} steps (at most ${config.epochs}, ${perEpoch} steps each); Ctrl-C or SIGTERM saves a checkpoint and stops`
+    ? `training: the number of epochs (${perEpoch} steps each) is planned within the first ${planDeadline} steps; Ctrl-C or SIGTERM saves a checkpoint and stops`
     : state.step < totalSteps
       ? `training: steps ${state.step + 1}–${totalSteps} (${perEpoch} per epoch); Ctrl-C or SIGTERM saves a checkpoint and stops`
       : `training: all ${totalSteps} steps are done`);
