@@ -5,7 +5,7 @@ import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/op
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
 import {
   BENCH_DISTRIBUTED_OPTIONS, BENCH_ENGINE_OPTIONS, BENCH_LEARNING_OPTIONS, BENCH_LEARNING_PARITY_OPTIONS, BENCH_MEMORY_OPTIONS, BENCH_MODEL_OPTIONS, BOOKS_OPTIONS,
-  DEMO_OPTIONS, EXPORT_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
+  DEMO_OPTIONS, EXPORT_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, PRETRAIN_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
 } from './tasks/tables.ts';
 
 /**
@@ -36,15 +36,6 @@ function withOptions<T>(command: Command, table: OptionTable<T>): Command {
   }
   return command;
 }
-
-/** `medslip pretrain`'s flags as commander parses them (settings themselves arrive as key=value overrides). */
-interface PretrainFlags {
-  config?: string; out?: string; resume?: string; overwrite?: boolean; quiet?: boolean;
-  /** Shortcuts for settings, passed on as key=value overrides. */
-  device?: string; epochs?: string; batchSize?: string; workers?: string; seed?: string; textEncoder?: string; books?: string;
-  nprocPerNode: number; nnodes: number; nodeRank: number; masterAddr: string; masterPort?: number; distTimeout: number;
-}
-const SETTING_FLAGS = ['device', 'epochs', 'batchSize', 'workers', 'seed', 'textEncoder', 'books'] as const;
 
 /** The `medslip` program with every command, not yet parsed (docs/cli.md is rendered from it: src/cli-reference.ts). */
 export function buildProgram(): Command {
@@ -202,27 +193,9 @@ Examples:
       if (!passed) process.exitCode = 1;
     });
 
-  program.command('pretrain')
+  withOptions(program.command('pretrain'), PRETRAIN_OPTIONS)
     .description('pre-train MeDSLIP (default data: the built-in synthetic chest X-rays; or the reference split JSONs + .npy)')
     .argument('[overrides...]', 'settings as key=value, e.g. epochs=5 lr=1e-4 backbone=resnet18 (all listed below; typed; unknown keys are errors)')
-    .option('--config <file>', 'YAML config: medslip keys or the reference\'s Pretrain_MeDSLIP.yaml keys as they are')
-    .option('--out <dir>', 'run folder (checkpoints, log.jsonl, loss.png, books): new or empty (default runs/pretrain)')
-    .option('--resume <run|checkpoint>', 'continue a run in its own folder: the folder (its last checkpoint) or one of its checkpoints; same settings, lr, data order and random stream; the model\'s settings cannot change')
-    .option('--overwrite', 'replace the earlier run in --out (its files; other files are refused, not deleted)')
-    .option('--device <device>', 'cpu, cuda or cuda:N')
-    .option('--epochs <n>', 'epochs')
-    .option('--batch-size <n>', 'images per step')
-    .option('--workers <n>', 'data-loading workers')
-    .option('--seed <n>', 'seed of data order, augmentation and init')
-    .option('--text-encoder <dir>', 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)')
-    .option('--books <file>', 'precomputed books (.safetensors from `medslip books`)')
-    .option('--quiet', 'no progress bars')
-    .option('--nproc-per-node <n>', 'data-parallel training: start this many worker processes on this machine (batch size is per worker)', (v) => Number.parseInt(v, 10), 1)
-    .option('--nnodes <n>', 'machines in the job (run the same command on each, with its --node-rank)', (v) => Number.parseInt(v, 10), 1)
-    .option('--node-rank <n>', 'this machine\'s place in the job, 0…nnodes−1', (v) => Number.parseInt(v, 10), 0)
-    .option('--master-addr <host>', 'the machine of rank 0, which keeps the job\'s store', '127.0.0.1')
-    .option('--master-port <port>', 'the store\'s port (default: a free one on one machine, 29500 on several)', (v) => Number.parseInt(v, 10))
-    .option('--dist-timeout <s>', 'seconds a rank waits for the others before the job fails, naming the rank', (v) => Number.parseFloat(v), 1800)
     .addHelpText('after', () => `
 Settings (key=value on the command line, or keys of the --config YAML):
 ${settingsHelp()}
@@ -239,35 +212,11 @@ Examples:
   medslip pretrain --nproc-per-node 2 batchSize=32 --out runs/ddp
   medslip pretrain --config PreTrain_MeDSLIP/configs/Pretrain_MeDSLIP.yaml --text-encoder Bio_ClinicalBERT --out runs/mimic
   medslip pretrain --resume runs/try epochs=4`)
-    .action(async (overrides: string[], options: PretrainFlags) => {
-      const { loadPretrainConfig, parseOverrides, applySettings, PRETRAIN_DEFAULTS } = await import('./tasks/pretrain/config.ts');
-      const { runPretrain } = await import('./tasks/pretrain.ts');
-      const { signalExitCode } = await import('./util/stop-signals.ts');
-      const { pretrainSyncFromEnv, exitFailedRank, rankDevice, SINGLE_PROCESS } = await import('./tasks/pretrain/distributed.ts');
-      const launching = process.env.WORLD_SIZE === undefined && (options.nprocPerNode > 1 || options.nnodes > 1);
-      if (launching) {
-        const { launchWorkers } = await import('./distributed/launch.ts');
-        const job = await launchWorkers({ nprocPerNode: options.nprocPerNode, nnodes: options.nnodes, nodeRank: options.nodeRank,
-          masterAddr: options.masterAddr, masterPort: options.masterPort, script: process.argv[1], args: process.argv.slice(2) });
-        if (job.stoppedBy) process.exitCode = signalExitCode(job.stoppedBy);
-        return;
-      }
-      const sync = pretrainSyncFromEnv(Math.round(options.distTimeout * 1000));
-      const flagOverrides = SETTING_FLAGS.flatMap((key) => (options[key] === undefined ? [] : [`${key}=${options[key]}`]));
-      const allOverrides = [...overrides, ...flagOverrides];
-      const loaded = loadPretrainConfig({ file: options.config, overrides: allOverrides });
-      const config = { ...loaded, device: rankDevice(loaded.device, sync) };
-      const explicit = new Map(Object.entries(applySettings({ ...PRETRAIN_DEFAULTS }, parseOverrides(allOverrides), 'command-line override')));
-      const resumeOverrides = Object.fromEntries(Object.keys(parseOverrides(allOverrides)).map((k) => [k, explicit.get(k)]));
-      const resume = options.resume;
-      const result = await runPretrain({ config, out: options.out ?? (resume ? undefined : 'runs/pretrain'), resume,
-        overwrite: options.overwrite === true, resumeOverrides, quiet: options.quiet === true, sync })
-        .catch((error: unknown) => {
-          if (sync === SINGLE_PROCESS) throw error;
-          return exitFailedRank(sync, error);
-        });
-      if (sync.isMain) console.log(`${result.interrupted ? 'stopped' : 'done'}: ${result.epochsDone} epoch(s), ${result.steps} steps in ${result.seconds.toFixed(0)} s; best validation loss ${result.bestValLoss.toFixed(4)}; run folder ${result.out}`);
-      if (result.signal) process.exitCode = signalExitCode(result.signal);
+    .action(async (overrides: string[], options: Record<string, unknown>) => {
+      const { runPretrainCommand } = await import('./tasks/pretrain/command.ts');
+      const { summary, exitCode } = await runPretrainCommand(overrides, optionsFromTable(PRETRAIN_OPTIONS, options));
+      if (summary !== undefined) console.log(summary);
+      if (exitCode !== undefined) process.exitCode = exitCode;
     });
 
   withOptions(program.command('labels'), LABELS_OPTIONS)

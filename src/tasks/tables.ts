@@ -1,5 +1,5 @@
 /**
- * The option tables of `medslip demo`, `serve`, `synth`, `labels`, `books`, `zeroshot classify|ground`, `export`,
+ * The option tables of `medslip pretrain`, `demo`, `serve`, `synth`, `labels`, `books`, `zeroshot classify|ground`, `export`,
  * `predict` and `bench model|distributed|memory|engine|learning|learning-parity` (see ./option-table.ts), and the
  * defaults those tasks share with their tables. They live apart from the tasks, which load libtorch, so that the
  * command line and its --help are built without the engine; the tasks check every value again.
@@ -8,6 +8,7 @@ import type { OptionTable } from './option-table.ts';
 import { SERVE_DEFAULTS } from '../serve/defaults.ts';
 import { SYNTHETIC_DATASET_DEFAULTS } from '../synth/defaults.ts';
 import { BOOK_MAX_LENGTH } from '../text/books.ts';
+import type { PretrainCommandOptions } from './pretrain/command.ts';
 import type { DemoOptions } from './demo.ts';
 import type { ServeTaskOptions } from './serve.ts';
 import type { LabelsCommandOptions } from './labels.ts';
@@ -24,6 +25,34 @@ import type { PredictOptions } from './predict.ts';
 import type { ZeroshotRunOptions } from './zeroshot/options.ts';
 import type { ZeroshotClassifyOptions } from './zeroshot-classify.ts';
 import type { ZeroshotGroundOptions } from './zeroshot-ground.ts';
+
+/** `medslip pretrain`'s launcher defaults (runPretrainCommand's too): one process on one machine. */
+export const PRETRAIN_COMMAND_DEFAULTS = Object.freeze({ nprocPerNode: 1, nnodes: 1, nodeRank: 0, masterAddr: '127.0.0.1', distTimeout: 1800 });
+
+/**
+ * `medslip pretrain`'s flags; the settings themselves are key=value overrides (the table of ./pretrain/config.ts),
+ * and --device … --books are shortcuts for some of them.
+ */
+export const PRETRAIN_OPTIONS: OptionTable<PretrainCommandOptions> = [
+  { key: 'config', flag: '--config <file>', kind: 'string', help: 'YAML config: medslip keys or the reference\'s Pretrain_MeDSLIP.yaml keys as they are' },
+  { key: 'out', flag: '--out <dir>', kind: 'string', help: 'run folder (checkpoints, log.jsonl, loss.png, books): new or empty (default runs/pretrain)' },
+  { key: 'resume', flag: '--resume <run|checkpoint>', kind: 'string', help: 'continue a run in its own folder: the folder (its last checkpoint) or one of its checkpoints; same settings, lr, data order and random stream; the model\'s settings cannot change' },
+  { key: 'overwrite', flag: '--overwrite', kind: 'boolean', help: 'replace the earlier run in --out (its files; other files are refused, not deleted)' },
+  { key: 'device', flag: '--device <device>', kind: 'string', help: 'cpu, cuda or cuda:N' },
+  { key: 'epochs', flag: '--epochs <n>', kind: 'integer', help: 'epochs' },
+  { key: 'batchSize', flag: '--batch-size <n>', kind: 'integer', help: 'images per step' },
+  { key: 'workers', flag: '--workers <n>', kind: 'integer', help: 'data-loading workers' },
+  { key: 'seed', flag: '--seed <n>', kind: 'integer', help: 'seed of data order, augmentation and init' },
+  { key: 'textEncoder', flag: '--text-encoder <dir>', kind: 'string', help: 'a Hugging Face BERT folder for the books (default: offline encoder, no weights)' },
+  { key: 'books', flag: '--books <file>', kind: 'string', help: 'precomputed books (.safetensors from `medslip books`)' },
+  { key: 'quiet', flag: '--quiet', kind: 'boolean', help: 'no progress bars' },
+  { key: 'nprocPerNode', flag: '--nproc-per-node <n>', kind: 'integer', default: PRETRAIN_COMMAND_DEFAULTS.nprocPerNode, help: 'data-parallel training: start this many worker processes on this machine (batch size is per worker)' },
+  { key: 'nnodes', flag: '--nnodes <n>', kind: 'integer', default: PRETRAIN_COMMAND_DEFAULTS.nnodes, help: 'machines in the job (run the same command on each, with its --node-rank)' },
+  { key: 'nodeRank', flag: '--node-rank <n>', kind: 'integer', default: PRETRAIN_COMMAND_DEFAULTS.nodeRank, help: 'this machine\'s place in the job, 0…nnodes−1' },
+  { key: 'masterAddr', flag: '--master-addr <host>', kind: 'string', default: PRETRAIN_COMMAND_DEFAULTS.masterAddr, help: 'the machine of rank 0, which keeps the job\'s store' },
+  { key: 'masterPort', flag: '--master-port <port>', kind: 'integer', help: 'the store\'s port (default: a free one on one machine, 29500 on several)' },
+  { key: 'distTimeout', flag: '--dist-timeout <s>', kind: 'number', default: PRETRAIN_COMMAND_DEFAULTS.distTimeout, help: 'seconds a rank waits for the others before the job fails, naming the rank' },
+];
 
 /** `medslip demo`'s defaults (runDemo uses them too). */
 export const DEMO_DEFAULTS = Object.freeze({
