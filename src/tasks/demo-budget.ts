@@ -11,6 +11,7 @@
  */
 import { median } from '../util/stats.ts';
 import type { CeilingProcess } from './ceiling-process.ts';
+import type { EpochPlanning } from './pretrain.ts';
 
 /**
  * Steps timed alone (after the first, whose time holds the loaders' and the allocator's start), then beside the
@@ -43,6 +44,8 @@ export const DEMO_EPOCHS = Object.freeze({ min: 3, max: 30 });
 
 export interface EpochPlan {
   epochs: number;
+  /** Optimizer steps of those epochs. */
+  steps: number;
   /** Median seconds of a step alone and beside the stand-in. */
   alone: number;
   beside: number;
@@ -65,24 +68,24 @@ export function fitEpochs(options: { budgetSeconds: number; elapsedSeconds: numb
   };
   let epochs = Math.max(DEMO_EPOCHS.min, options.minEpochs ?? 0);
   while (epochs < DEMO_EPOCHS.max && predict(epochs + 1) <= budgetSeconds) epochs += 1;
-  return { epochs, alone, beside, predicted: predict(epochs) };
+  return { epochs, steps: epochs * stepsPerEpoch, alone, beside, predicted: predict(epochs) };
 }
 
 /**
  * `planEpochs` for the demo's pre-training: times steps alone, starts the stand-in ceiling, times steps beside it,
- * stops it and answers with the epochs that fit, within the first `deadline` steps (the warm-up in the first
- * epoch; fewer timed steps when it is short), and at least `minEpochs` (the run must hold its warm-up).
- * `elapsedSeconds()` is the time since pre-training started.
+ * stops it and answers with the epochs that fit, by the run's deadline (the warm-up in the first epoch; fewer
+ * timed steps when it is short) and at least the run's fewest epochs. `elapsedSeconds()` is the time since
+ * pre-training started.
  */
-export function demoEpochPlanner(options: { budgetSeconds: number; stepsPerEpoch: number; deadline: number; minEpochs: number; elapsedSeconds: () => number;
-  startStandIn: () => CeilingProcess; onPlan: (plan: EpochPlan) => void }): (stepSeconds: readonly number[]) => number | undefined {
-  // timed steps: the first step is never timed, and those of the stand-in's start are not used
-  const timed = options.deadline - 1;
-  const room = timed >= STAND_IN_START_STEPS + 2;
-  const alone = room ? Math.min(ALONE_STEPS, Math.floor((timed - STAND_IN_START_STEPS) / 2)) : timed;
-  const beside = room ? Math.min(BESIDE_STEPS, timed - STAND_IN_START_STEPS - alone) : 0;
+export function demoEpochPlanner(options: { budgetSeconds: number; elapsedSeconds: () => number;
+  startStandIn: () => CeilingProcess; onPlan: (plan: EpochPlan) => void }): (planning: EpochPlanning) => number | undefined {
   let standIn: CeilingProcess | undefined;
-  return (stepSeconds) => {
+  return ({ stepSeconds, stepsPerEpoch, deadline, minEpochs }) => {
+    // timed steps: the first step is never timed, and those of the stand-in's start are not used
+    const timed = deadline - 1;
+    const room = timed >= STAND_IN_START_STEPS + 2;
+    const alone = room ? Math.min(ALONE_STEPS, Math.floor((timed - STAND_IN_START_STEPS) / 2)) : timed;
+    const beside = room ? Math.min(BESIDE_STEPS, timed - STAND_IN_START_STEPS - alone) : 0;
     if (beside > 0 && stepSeconds.length === alone) {
       standIn = options.startStandIn();
       standIn.result.catch(() => {}); // stopped below: its end is expected
@@ -92,7 +95,7 @@ export function demoEpochPlanner(options: { budgetSeconds: number; stepsPerEpoch
     const aloneSeconds = median(stepSeconds.slice(0, alone));
     const plan = fitEpochs({
       budgetSeconds: options.budgetSeconds, elapsedSeconds: options.elapsedSeconds(), stepsDone: stepSeconds.length + 1,
-      stepsPerEpoch: options.stepsPerEpoch, minEpochs: options.minEpochs, alone: aloneSeconds,
+      stepsPerEpoch, minEpochs, alone: aloneSeconds,
       beside: beside > 0 ? median(stepSeconds.slice(alone + STAND_IN_START_STEPS)) : BESIDE_FALLBACK_RATIO * aloneSeconds,
     });
     options.onPlan(plan);

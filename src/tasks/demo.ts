@@ -115,24 +115,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   if (availableParallelism() > 1) torch.setNumThreads(Math.max(1, Math.min(threads, availableParallelism() - 1)));
   let ceiling: CeilingProcess | undefined, standIn: CeilingProcess | undefined;
   try {
-    const perEpoch = stepsPerEpoch(images, demoConfig({ images, seed, epochs: 1 }).batchSize);
     const config = demoConfig({ images, seed, epochs: options.epochs ?? DEMO_EPOCHS.max });
-    const startCeiling = (epochs: number): void => {
-      ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? epochs * perEpoch, seed, threads: 1 });
+    const startCeiling = (steps: number): void => {
+      ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1 });
       log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
     };
     const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
     const pretrainStarted = Date.now();
     const planEpochs = options.epochs !== undefined ? undefined : demoEpochPlanner({
-      budgetSeconds: budget, stepsPerEpoch: perEpoch, deadline: Math.min(config.warmupSteps, perEpoch),
-      minEpochs: Math.ceil(config.warmupSteps / perEpoch), elapsedSeconds: () => (Date.now() - pretrainStarted) / 1000,
+      budgetSeconds: budget, elapsedSeconds: () => (Date.now() - pretrainStarted) / 1000,
       startStandIn: () => (standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1 })), // the load the real ceiling will be
       onPlan: (plan) => {
         log(`demo: ${plan.alone.toFixed(2)} s per step alone, ${plan.beside.toFixed(2)} s beside a stand-in ceiling → ${plan.epochs} epochs fit the ${budget} s training budget (predicted ${plan.predicted.toFixed(0)} s)`);
-        startCeiling(plan.epochs);
+        startCeiling(plan.steps);
       },
     });
-    if (options.epochs !== undefined) startCeiling(options.epochs);
+    if (options.epochs !== undefined) startCeiling(options.epochs * stepsPerEpoch(images, config.batchSize));
     const pretrain = await runPretrain({ config, out: join(out, 'pretrain'), overwrite: true, quiet: options.quiet, log, planEpochs });
     torch.setNumThreads(threads);
 

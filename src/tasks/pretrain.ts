@@ -59,13 +59,25 @@ export interface PretrainOptions {
   sync?: PretrainSync;
   /**
    * Sets `epochs` while the run runs (the demo fits its time budget this way, without a separate probe run):
-   * called after each step with the wall-clock seconds of every step so far but the first; the first number it
-   * returns becomes the run's epochs, and config.json is written again. The warm-up's learning rate does not
+   * called after each step with the wall-clock seconds of every step so far but the first, and the bounds of the
+   * answer; the first number it returns becomes the run's epochs, and config.json is written again. The warm-up's learning rate does not
    * depend on the run's length, so the run is the one that those epochs given from the start would be, step for
    * step; the answer must therefore come before the warm-up and the first epoch end. One process, a new run, the
    * `step` schedule; until it answers, the run counts `config.epochs`.
    */
-  planEpochs?: (stepSeconds: readonly number[]) => number | undefined;
+  planEpochs?: (planning: EpochPlanning) => number | undefined;
+}
+
+/** What `planEpochs` is called with. */
+export interface EpochPlanning {
+  /** Wall-clock seconds of every step so far but the first (its time holds the loaders' start). */
+  stepSeconds: readonly number[];
+  /** Optimizer steps in an epoch (the training loader's batches). */
+  stepsPerEpoch: number;
+  /** The step by which the answer must come: the end of the warm-up or of the first epoch, whichever is first. */
+  deadline: number;
+  /** The fewest epochs that hold the whole warm-up. */
+  minEpochs: number;
 }
 
 export interface PretrainResult {
@@ -215,16 +227,17 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   // depends on the length, i.e. before the warm-up ends, and before the first epoch ends
   let planning = options.planEpochs !== undefined;
   const planDeadline = Math.min(config.warmupSteps, perEpoch);
+  const minEpochs = Math.ceil(config.warmupSteps / perEpoch);
   if (planning && (resumed || sync.worldSize > 1 || config.schedule !== 'step' || planDeadline < 2 || totalSteps < config.warmupSteps)) {
     throw new Error(`planEpochs needs a new single-process run with the step schedule, at least 2 warm-up steps in its first epoch and room for the whole warm-up (warmupSteps ${config.warmupSteps}, ${perEpoch} batches per epoch, at most ${config.epochs} epochs)`);
   }
   const plan = (stepSeconds: readonly number[]): void => {
-    const epochs = options.planEpochs!(stepSeconds);
+    const epochs = options.planEpochs!({ stepSeconds, stepsPerEpoch: perEpoch, deadline: planDeadline, minEpochs });
     if (epochs === undefined) {
       if (state.step >= planDeadline) throw new Error(`planEpochs gave no epochs within the first ${planDeadline} steps (the warm-up, in the first epoch)`);
       return;
     }
-    if (!Number.isInteger(epochs) || epochs * perEpoch < config.warmupSteps) {
+    if (!Number.isInteger(epochs) || epochs < minEpochs) {
       throw new RangeError(`planEpochs gave ${epochs} epochs: expected a whole number whose ${perEpoch} steps each hold the ${config.warmupSteps} warm-up steps`);
     }
     config = validate({ ...config, epochs });

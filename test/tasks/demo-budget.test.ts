@@ -35,28 +35,27 @@ function standIns(): { start: () => CeilingProcess; events: string[] } {
 test('the planner times 6 steps alone, starts the stand-in, leaves 3 steps to its start, times 12 beside, stops it and answers', () => {
   const fake = standIns();
   const plans: EpochPlan[] = [];
-  const planner = demoEpochPlanner({ budgetSeconds: 560, stepsPerEpoch: 27, deadline: 27, minEpochs: 2, elapsedSeconds: () => 35,
-    startStandIn: fake.start, onPlan: (plan) => plans.push(plan) });
+  const planner = demoEpochPlanner({ budgetSeconds: 560, elapsedSeconds: () => 35, startStandIn: fake.start, onPlan: (plan) => plans.push(plan) });
   const seconds: number[] = [];
   const answers: (number | undefined)[] = [];
   // alone: 1.3–1.5 s (median 1.4); the stand-in's start: 9, 1, 1 s (not used); beside: 2.4–2.6 s (median 2.5)
   for (const s of [1.5, 1.3, 1.4, 1.4, 1.45, 1.35, 9, 1, 1, 2.5, 2.4, 2.6, 2.5, 2.5, 2.45, 2.55, 2.5, 2.5, 2.5, 2.6, 2.4]) {
     seconds.push(s);
-    answers.push(planner(seconds));
+    answers.push(planner({ stepSeconds: seconds, stepsPerEpoch: 27, deadline: 27, minEpochs: 2 }));
     if (seconds.length === 6) assert.deepEqual(fake.events, ['start'], 'the stand-in starts after the 6th timed step');
   }
   assert.deepEqual(answers.slice(0, -1), new Array(20).fill(undefined));
   assert.equal(answers.at(-1), 10, 'at step 22, within the deadline');
   assert.deepEqual(fake.events, ['start', 'stop']);
-  assert.deepEqual([plans[0].alone, plans[0].beside], [1.4, 2.5]);
+  assert.deepEqual([plans[0].alone, plans[0].beside, plans[0].steps], [1.4, 2.5, 270]);
 });
 
 test('a first epoch of 3 steps: the planner times the 2 it has alone and prices a step beside at 1.8× alone', () => {
   const fake = standIns();
-  const planner = demoEpochPlanner({ budgetSeconds: 100, stepsPerEpoch: 3, deadline: 3, minEpochs: 10, elapsedSeconds: () => 5,
-    startStandIn: fake.start, onPlan: () => {} });
-  assert.equal(planner([1]), undefined);
-  const epochs = planner([1, 1]);
+  const planner = demoEpochPlanner({ budgetSeconds: 100, elapsedSeconds: () => 5, startStandIn: fake.start, onPlan: () => {} });
+  const planning = { stepsPerEpoch: 3, deadline: 3, minEpochs: 10 };
+  assert.equal(planner({ ...planning, stepSeconds: [1] }), undefined);
+  const epochs = planner({ ...planning, stepSeconds: [1, 1] });
   // 3 steps done; per epoch 3 steps + 4 s; 0.46 of the steps at 1.8 s, the rest at 1 s: E epochs cost
   // 5 + 1.38E·1.8 + (3E − 3 − 1.38E) + 4E = 2 + 8.104E ≤ 100 → E = 12 (99.25 s; 13: 107.35 s)
   assert.equal(epochs, 12);

@@ -59,7 +59,12 @@ test('two epochs write checkpoints, log, loss curve and books; an interrupted ru
 test('planEpochs: a run whose epochs are planned in its warm-up is the run those epochs give from the start, bit for bit', async () => {
   const calls: number[] = [];
   const planned = await run({ out: join(work, 'planned'), overrides: ['epochs=6'],
-    planEpochs: (seconds) => { calls.push(seconds.length); return seconds.length === 1 ? 2 : undefined; } });
+    planEpochs: ({ stepSeconds, stepsPerEpoch, deadline, minEpochs }) => {
+      // 40 images: 32 pre-training, 29 trained on, 3 batches of 8; the warm-up of 2 steps ends first
+      assert.deepEqual([stepsPerEpoch, deadline, minEpochs], [3, 2, 1]);
+      calls.push(stepSeconds.length);
+      return stepSeconds.length === 1 ? 2 : undefined;
+    } });
   assert.deepEqual(calls, [0, 1], 'asked after each step until it answers (the first step is not timed)');
   assert.equal(planned.epochsDone, 2);
   const a = readCheckpoint(join(work, 'full', 'last')), b = readCheckpoint(join(work, 'planned', 'last'));
