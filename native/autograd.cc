@@ -1,9 +1,10 @@
-// Autograd: backward, gradients, requires_grad, and the grad-mode / inference-mode switches.
+// Autograd: backward, gradients, requires_grad, and the grad-mode / inference-mode / autocast switches.
 #include "tensor.h"
 #include "errors.h"
 #include <torch/csrc/autograd/autograd.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
+#include <ATen/autocast_mode.h>
 #include <memory>
 #include <vector>
 
@@ -93,6 +94,50 @@ Napi::Value IsInferenceMode(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), c10::InferenceMode::is_enabled());
 }
 
+// Autocast (mixed precision) is thread-local dispatch state, entered and exited in LIFO order like inference
+// mode: enterAutocast(device, dtypeCode) saves the device's previous state, exitAutocast() restores it and, when
+// the outermost region ends, drops the cast weights autocast cached for the region (as torch.autocast does).
+struct AutocastState {
+  bool cuda;
+  bool enabled;
+  at::ScalarType dtype;
+};
+std::vector<AutocastState> autocastStack;
+
+Napi::Value EnterAutocast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, "enterAutocast", [&]() -> Napi::Value {
+    bool cuda = info[0].As<Napi::String>().Utf8Value() == "cuda";
+    auto dtype = static_cast<at::ScalarType>(info[1].As<Napi::Number>().Int32Value());
+    if (cuda) {
+      autocastStack.push_back({true, at::autocast::is_enabled(), at::autocast::get_autocast_gpu_dtype()});
+      at::autocast::set_autocast_gpu_dtype(dtype);
+      at::autocast::set_enabled(true);
+    } else {
+      autocastStack.push_back({false, at::autocast::is_cpu_enabled(), at::autocast::get_autocast_cpu_dtype()});
+      at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_cpu_enabled(true);
+    }
+    at::autocast::increment_nesting();
+    return env.Undefined();
+  });
+}
+
+Napi::Value ExitAutocast(const Napi::CallbackInfo& info) {
+  if (autocastStack.empty()) return info.Env().Undefined();
+  AutocastState previous = autocastStack.back();
+  autocastStack.pop_back();
+  if (previous.cuda) {
+    at::autocast::set_enabled(previous.enabled);
+    at::autocast::set_autocast_gpu_dtype(previous.dtype);
+  } else {
+    at::autocast::set_cpu_enabled(previous.enabled);
+    at::autocast::set_autocast_cpu_dtype(previous.dtype);
+  }
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void InitAutograd(Napi::Env env, Napi::Object exports) {
@@ -106,6 +151,8 @@ void InitAutograd(Napi::Env env, Napi::Object exports) {
   exports.Set("enterInferenceMode", Napi::Function::New(env, EnterInferenceMode));
   exports.Set("exitInferenceMode", Napi::Function::New(env, ExitInferenceMode));
   exports.Set("isInferenceMode", Napi::Function::New(env, IsInferenceMode));
+  exports.Set("enterAutocast", Napi::Function::New(env, EnterAutocast));
+  exports.Set("exitAutocast", Napi::Function::New(env, ExitAutocast));
 }
 
 }  // namespace medslip

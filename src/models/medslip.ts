@@ -108,6 +108,13 @@ export class MeDSLIP extends Module {
   readonly dropoutPathology: Dropout; readonly dropoutAnatomy: Dropout;
   readonly classifierPathology: Linear; readonly classifierAnatomy: Linear;
   readonly clFcPathology: Linear; readonly clFcAnatomy: Linear;
+  /**
+   * The precision the image trunk and the decoders compute in. 'bfloat16' runs them under libtorch's autocast
+   * (convolutions and matrix products in bfloat16, parameters and their gradients float32) and hands float32
+   * features and attention to the heads and losses, which always compute in float32. Not part of the model:
+   * a checkpoint is the same whichever precision trained it. See docs/performance.md for when it pays.
+   */
+  precision: torch.Precision = 'float32';
 
   constructor(config: Partial<MedslipConfig> = {}) {
     super();
@@ -189,6 +196,18 @@ export class MeDSLIP extends Module {
 
   /** Both decoders: features after the shared norm (Q, B, D) and per-layer cross-attention (B, Q, T). */
   decode(images: torch.Tensor, books: Books): {
+    pathology: torch.Tensor; anatomy: torch.Tensor; attnPathology: torch.Tensor[]; attnAnatomy: torch.Tensor[];
+  } {
+    if (this.precision === 'float32') return this.#decode(images, books);
+    const decoded = torch.autocast(images.device.startsWith('cuda') ? 'cuda' : 'cpu', this.precision, () => this.#decode(images, books));
+    const toFloat = (t: torch.Tensor): torch.Tensor => t.to('float32');
+    return {
+      pathology: toFloat(decoded.pathology), anatomy: toFloat(decoded.anatomy),
+      attnPathology: decoded.attnPathology.map(toFloat), attnAnatomy: decoded.attnAnatomy.map(toFloat),
+    };
+  }
+
+  #decode(images: torch.Tensor, books: Books): {
     pathology: torch.Tensor; anatomy: torch.Tensor; attnPathology: torch.Tensor[]; attnAnatomy: torch.Tensor[];
   } {
     const memory = this.encodeImage(images);

@@ -40,6 +40,8 @@ export interface ModelBenchResult {
   config: ModelBenchConfig;
   threads: number;
   device: torch.Device;
+  /** What medslip computed in (the PyTorch baseline: float32). */
+  precision: torch.Precision;
   /** Medians over the timed runs. */
   train: RunTiming;
   trainImagesPerSec: number;
@@ -139,6 +141,8 @@ export interface ModelBenchOptions {
   threads?: number;
   /** cpu (default), cuda or cuda:N: medslip and the PyTorch baseline both run there. */
   device?: torch.Device;
+  /** What medslip's trunk and decoders compute in (default float32; the PyTorch baseline is float32, as the reference). */
+  precision?: torch.Precision;
   baseline?: boolean;
   /** The ONNX Runtime row (CPU only: onnxruntime-node runs on the CPU). */
   onnx?: boolean;
@@ -155,10 +159,11 @@ interface BenchSetup {
   dispose: () => void;
 }
 
-function benchSetup(config: ModelBenchConfig, device: torch.Device): BenchSetup {
+function benchSetup(config: ModelBenchConfig, device: torch.Device, precision: torch.Precision = 'float32'): BenchSetup {
   torch.manualSeed(0);
   const generator = new torch.Generator(0);
   const model = new MeDSLIP(config.model).to(device);
+  model.precision = precision;
   /** Moves a host tensor to the device (kept), releasing the host copy. */
   const onDevice = (host: torch.Tensor): torch.Tensor => {
     if (device === 'cpu') return host.keep();
@@ -193,7 +198,8 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
   const threads = torch.getNumThreads();
   if (options.baseline !== false) log(`${config.name}: starting the PyTorch baseline (bench/medslip_pytorch.py) on ${device} …`);
   const pytorch = options.baseline === false ? undefined : await PytorchModelBaseline.start(threads, config, device);
-  const setup = benchSetup(config, device);
+  const precision = options.precision ?? 'float32';
+  const setup = benchSetup(config, device, precision);
   const { model, books, batch, trainStep } = setup;
   let peakRss = process.memoryUsage().rss;
   const time = (fn: () => void): RunTiming => {
@@ -227,7 +233,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
       : await (await import('./bench-onnx.ts')).onnxInferenceBench(model, books, batch.images, { runs, threads, log });
     const trainTiming = medianTiming(train.ours), inferTiming = medianTiming(infer.ours);
     return {
-      config, threads, device,
+      config, threads, device, precision,
       train: trainTiming, trainImagesPerSec: (config.batch * 1000) / trainTiming.wallMs,
       infer: inferTiming, inferImagesPerSec: (config.batch * 1000) / inferTiming.wallMs,
       peakRssMB: peakRss / 2 ** 20,
@@ -245,6 +251,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Mo
 export interface StepProfile {
   config: ModelBenchConfig;
   threads: number;
+  precision: torch.Precision;
   steps: number;
   /** Wall ms per step under the profiler (its overhead included). */
   wallMsPerStep: number;
@@ -256,15 +263,15 @@ export interface StepProfile {
  * Profiles MeDSLIP's training step (forward with the five losses, backward, AdamW) in one configuration on the
  * CPU: one warm-up step, then `steps` profiled steps, times divided by `steps`.
  */
-export function profileTrainingStep(config: ModelBenchConfig, steps = 2): StepProfile {
-  const setup = benchSetup(config, 'cpu');
+export function profileTrainingStep(config: ModelBenchConfig, steps = 2, precision: torch.Precision = 'float32'): StepProfile {
+  const setup = benchSetup(config, 'cpu', precision);
   const { trainStep } = setup;
   setup.model.train();
   try {
     trainStep();
     const summary = torch.profile(() => { for (let i = 0; i < steps; i++) trainStep(); });
     return {
-      config, threads: torch.getNumThreads(), steps, wallMsPerStep: summary.wallMs / steps,
+      config, threads: torch.getNumThreads(), precision, steps, wallMsPerStep: summary.wallMs / steps,
       operators: summary.operators.map((o) => ({ name: o.name, calls: o.calls / steps, selfMs: o.selfMs / steps,
         totalMs: o.totalMs / steps, share: o.selfMs / summary.operatorMs })),
     };
@@ -276,7 +283,7 @@ export function profileTrainingStep(config: ModelBenchConfig, steps = 2): StepPr
 /** The top `top` operators of a step profile as a table. */
 export function formatStepProfile(profile: StepProfile, top = 15): string {
   const { config } = profile;
-  const lines = [`${config.name} training step (${config.model.backbone}, ${config.imageSize} px, ${config.model.layers}+${config.model.layers} layers, batch ${config.batch}, ${profile.threads} thread(s)): ${profile.wallMsPerStep.toFixed(0)} ms per step under the profiler`,
+  const lines = [`${config.name} training step (${config.model.backbone}, ${config.imageSize} px, ${config.model.layers}+${config.model.layers} layers, batch ${config.batch}, ${profile.threads} thread(s)${profile.precision === 'float32' ? '' : `, ${profile.precision}`}): ${profile.wallMsPerStep.toFixed(0)} ms per step under the profiler`,
     '  self ms   share   calls  operator'];
   for (const o of profile.operators.slice(0, top)) {
     lines.push(`${o.selfMs.toFixed(1).padStart(9)} ${(o.share * 100).toFixed(1).padStart(6)} % ${String(Math.round(o.calls)).padStart(6)}  ${o.name}`);

@@ -10,7 +10,7 @@ import { measureLoaderThroughput } from '../data/loader/index.ts';
 import { isCurrentSyntheticDataset, writeSyntheticDataset } from '../synth/dataset.ts';
 import { cacheDir } from './pretrain/data.ts';
 import { MODEL_BENCH_CONFIGS, formatStepProfile, profileTrainingStep, runModelBench, type ModelBenchResult, type StepProfile } from './bench-model.ts';
-import { checkDevice, type Device } from '../torch/index.ts';
+import { checkDevice, PRECISION_CHOICES, resolvePrecision, type Device, type Precision, type PrecisionChoice } from '../torch/index.ts';
 import { checkInteger, checkOneOf } from '../util/check.ts';
 import { BENCH_MODEL_CONFIGS, BENCH_MODEL_DEFAULTS, type BenchModelConfig } from './tables.ts';
 
@@ -35,6 +35,8 @@ export interface BenchOptions {
   /** Batch sizes to time each configuration at, instead of its own (e.g. [32, 64] on a GPU). */
   batches?: number[];
   device?: Device;
+  /** What medslip computes in (default float32). */
+  precision?: Precision;
   baseline?: boolean;
   onnx?: boolean;
   runs?: number;
@@ -54,7 +56,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   for (const name of options.configs ?? ['full', 'demo']) {
     for (const batch of options.batches ?? [MODEL_BENCH_CONFIGS[name].batch]) {
       const config = { ...MODEL_BENCH_CONFIGS[name], batch: checkInteger('batch', batch, 1, 4096) };
-      models.push(await runModelBench({ config, runs: options.runs ?? BENCH_MODEL_DEFAULTS.runs, device: options.device, baseline: options.baseline, onnx: options.onnx, log }));
+      models.push(await runModelBench({ config, runs: options.runs ?? BENCH_MODEL_DEFAULTS.runs, device: options.device, precision: options.precision, baseline: options.baseline, onnx: options.onnx, log }));
     }
   }
   return { models, loaderImagesPerSec: Math.max(...loader.map((l) => l.imagesPerSec)), loader };
@@ -67,7 +69,7 @@ function formatModelBench(result: ModelBenchResult): string[] {
     `${label.padEnd(32)}${ours.wallMs.toFixed(0).padStart(8)} ms   ${theirs ? `${theirs.wallMs.toFixed(0).padStart(8)} ms` : '        n/a'}`
     + `   ${ratio(ours.wallMs, theirs?.wallMs).padStart(8)}   ${ours.cpuMs === undefined ? '     ' : ratio(ours.cpuMs, theirs?.cpuMs).padStart(8)}   ${note}`;
   return [
-    `${result.config.name}: MeDSLIP ${model.backbone}, ${imageSize} px, ${model.layers}+${model.layers} decoder layers, dModel ${model.dModel}, batch ${batch}, on ${result.device === 'cpu' ? `the CPU, ${result.threads} thread(s)` : result.device}; medians after warm-up, medslip's and PyTorch's runs alternating`,
+    `${result.config.name}: MeDSLIP ${model.backbone}, ${imageSize} px, ${model.layers}+${model.layers} decoder layers, dModel ${model.dModel}, batch ${batch}, on ${result.device === 'cpu' ? `the CPU, ${result.threads} thread(s)` : result.device}${result.precision === 'float32' ? '' : `, medslip in ${result.precision} (PyTorch in float32)`}; medians after warm-up, medslip's and PyTorch's runs alternating`,
     `${''.padEnd(32)}   medslip   PyTorch (reference-style)   medslip/PyTorch: wall, CPU time`,
     row('training step (libtorch)', result.train, p?.train, `(${result.trainImagesPerSec.toFixed(2)} images/s)`),
     row('inference batch (libtorch)', result.infer, p?.infer, `(${result.inferImagesPerSec.toFixed(2)} images/s)`),
@@ -96,6 +98,8 @@ export interface BenchCommandOptions {
   batch?: number[];
   /** cpu (default), cuda or cuda:N. */
   device?: string;
+  /** What medslip's trunk and decoders compute in: float32 (default), bfloat16 or auto. */
+  precision?: PrecisionChoice;
   /** The PyTorch baseline (default true). */
   baseline?: boolean;
   /** The ONNX Runtime row (default true). */
@@ -119,8 +123,9 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const configs: BenchConfigName[] = config === 'all' ? ['full', 'demo'] : [config];
   const device = checkDevice(options.device ?? BENCH_MODEL_DEFAULTS.device);
   const runs = checkInteger('runs', options.runs ?? BENCH_MODEL_DEFAULTS.runs, 1);
-  const result = await runBench({ configs, batches: options.batch, device, runs, baseline: options.baseline, onnx: options.onnx, log: options.log });
-  const profiles = options.profile === true ? configs.map((name) => profileTrainingStep(MODEL_BENCH_CONFIGS[name])) : [];
+  const precision = resolvePrecision(checkOneOf('precision', options.precision ?? 'float32', PRECISION_CHOICES), device);
+  const result = await runBench({ configs, batches: options.batch, device, precision, runs, baseline: options.baseline, onnx: options.onnx, log: options.log });
+  const profiles = options.profile === true ? configs.map((name) => profileTrainingStep(MODEL_BENCH_CONFIGS[name], 2, precision)) : [];
   if (options.json === true) return options.profile === true ? { ...result, profiles } : result;
   return [formatBench(result), ...profiles.map((profiled) => `\n${formatStepProfile(profiled)}`)].join('\n');
 }

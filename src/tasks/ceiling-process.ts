@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CeilingResult } from './ceiling.ts';
+import type { Precision } from '../torch/precision.ts';
 
 /** `bench learning --json`'s object: the ceiling's result without the per-step losses, and its data folder. */
 export type CeilingSummary = Omit<CeilingResult, 'losses'> & { dataDir: string };
@@ -20,8 +21,8 @@ export interface CeilingProcess {
 const BIN = fileURLToPath(new URL('../../bin/medslip.js', import.meta.url));
 
 /** Starts the ceiling on `dataDir`'s splits in a child process with `threads` libtorch threads. */
-export function startCeilingProcess(options: { dataDir: string; steps?: number; seed: number; threads: number }): CeilingProcess {
-  const args = [BIN, 'bench', 'learning', '--data', options.dataDir, '--seed', String(options.seed), '--json'];
+export function startCeilingProcess(options: { dataDir: string; steps?: number; seed: number; threads: number; precision: Precision }): CeilingProcess {
+  const args = [BIN, 'bench', 'learning', '--data', options.dataDir, '--seed', String(options.seed), '--precision', options.precision, '--json'];
   if (options.steps !== undefined) args.push('--steps', String(options.steps));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, MEDSLIP_THREADS: String(options.threads), OMP_NUM_THREADS: String(options.threads) },

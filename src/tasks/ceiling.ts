@@ -51,6 +51,8 @@ export interface CeilingSettings {
   workers: number;
   /** ResNet of the trunk. */
   backbone: FinetuneBackbone;
+  /** What the trunk computes in ('bfloat16': libtorch's autocast; the loss and the weights stay float32). */
+  precision: torch.Precision;
 }
 
 /**
@@ -60,7 +62,7 @@ export interface CeilingSettings {
  */
 export const CEILING_DEFAULTS: Readonly<CeilingSettings> = Object.freeze({
   steps: 250, lr: 1e-3, seed: 1, imageSize: 128, batchSize: 32, weightDecay: 0.02, cropScale: [0.8, 1] as [number, number],
-  randAugment: false, workers: 2, backbone: 'resnet18' as const,
+  randAugment: false, workers: 2, backbone: 'resnet18' as const, precision: 'float32' as const,
 });
 
 export interface CeilingOptions extends Partial<CeilingSettings> {
@@ -94,11 +96,12 @@ export interface CeilingResult {
   secondsPerStep: number;
 }
 
-/** The ceiling settings that must equal a MeDSLIP run's for the comparison to be fair: trunk, size, batch, augmentation, seed. */
+/** The ceiling settings that must equal a MeDSLIP run's for the comparison to be fair: trunk, size, batch, augmentation, seed, precision. */
 export function ceilingOptionsFor(config: PretrainConfig): Omit<CeilingSettings, 'steps' | 'lr'> {
   return {
     imageSize: config.imageSize, batchSize: config.batchSize, cropScale: config.cropScale, randAugment: config.randAugment,
     seed: config.seed, workers: config.workers, weightDecay: config.weightDecay, backbone: checkBackbone(config.backbone),
+    precision: torch.resolvePrecision(config.precision, 'cpu'),
   };
 }
 
@@ -109,11 +112,12 @@ function resolveSettings(options: Partial<CeilingSettings>): CeilingSettings {
   if (!(low > 0 && low <= high && high <= 1)) throw invalidArgument('cropScale', '[low, high] with 0 < low ≤ high ≤ 1', s.cropScale, true);
   if (!(typeof s.lr === 'number' && s.lr > 0 && s.lr <= 10)) throw invalidArgument('lr', 'number in (0, 10]', s.lr, typeof s.lr === 'number');
   if (typeof s.randAugment !== 'boolean') throw invalidArgument('randAugment', 'boolean', s.randAugment);
+  if (s.precision !== 'float32' && s.precision !== 'bfloat16') throw invalidArgument('precision', 'float32 or bfloat16', s.precision, true);
   return {
     steps: checkInteger('steps', s.steps, 1, 10_000_000), lr: s.lr, seed: checkInteger('seed', s.seed, 0, 2 ** 31 - 1),
     imageSize: checkInteger('imageSize', s.imageSize, 32, 4096), batchSize: checkInteger('batchSize', s.batchSize, 1, 65_536),
     weightDecay: checkNumber('weightDecay', s.weightDecay, 0, 10), cropScale: [low, high], randAugment: s.randAugment,
-    workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone),
+    workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone), precision: s.precision,
   };
 }
 
@@ -148,10 +152,12 @@ export async function trainCeiling(options: CeilingOptions): Promise<CeilingResu
   // ---- model and optimizer
   torch.manualSeed(seed);
   const model = new ResNetClassifier({ backbone: settings.backbone, classes: classes.length, stages: 3 });
+  const forward = (images: torch.Tensor): torch.Tensor => (settings.precision === 'float32'
+    ? model.forward(images) : torch.autocast('cpu', settings.precision, () => model.forward(images)).to('float32'));
   const optimizer = new AdamW(referenceParamGroups(model.namedParameters(), settings.weightDecay), { lr });
   const lrAt = cosineWithWarmup({ baseLr: lr, warmupLr: lr / 25, minLr: lr / 25 / 1e4, warmupSteps: Math.round(0.3 * steps), totalSteps: steps });
   log(`ceiling: ${model.config.backbone} to layer3 + pooling + linear (${(model.parameterCount() / 1e6).toFixed(2)} M parameters), `
-    + `${train.length} training / ${heldOut.length} held-out images, ${steps} steps of ${batchSize} at ${settings.imageSize} px`);
+    + `${train.length} training / ${heldOut.length} held-out images, ${steps} steps of ${batchSize} at ${settings.imageSize} px${settings.precision === 'float32' ? '' : ` in ${settings.precision}`}`);
 
   try {
     // ---- training
@@ -167,7 +173,7 @@ export async function trainCeiling(options: CeilingOptions): Promise<CeilingResu
           let loss: number;
           try {
             loss = torch.scope(() => {
-              const value = maskedBceWithLogits(model.forward(batch.images), batch.labels);
+              const value = maskedBceWithLogits(forward(batch.images), batch.labels);
               optimizer.zeroGrad();
               value.backward();
               optimizer.step();
@@ -197,7 +203,7 @@ export async function trainCeiling(options: CeilingOptions): Promise<CeilingResu
       for await (const batch of heldOut.epoch(0)) {
         let probabilities: Float32Array, rows: Float32Array;
         try {
-          probabilities = torch.scope(() => torch.noGrad(() => model.forward(batch.images).sigmoid().toFloat32Array())); // (B, classes)
+          probabilities = torch.scope(() => torch.noGrad(() => forward(batch.images).sigmoid().toFloat32Array())); // (B, classes)
           rows = batch.labels.toFloat32Array();
         } finally {
           disposeBatch(batch);

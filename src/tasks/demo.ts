@@ -28,7 +28,7 @@ import { marked } from 'marked';
 
 export interface DemoOptions {
   out: string;
-  /** Wall-clock budget for pre-training, in seconds (default DEMO_DEFAULTS.trainSeconds, 560). */
+  /** Wall-clock budget for pre-training, in seconds (default DEMO_DEFAULTS.trainSeconds, 550). */
   trainSeconds?: number;
   /** Synthetic images (default DEMO_DEFAULTS.images, 1200; 20 % held out for evaluation). */
   images?: number;
@@ -37,6 +37,8 @@ export interface DemoOptions {
   epochs?: number;
   /** Steps of the supervised ceiling (default: as many as pre-training's). */
   ceilingSteps?: number;
+  /** What MeDSLIP's trunk and decoders and the ceiling compute in (default 'auto': bfloat16 where the CPU has it natively). */
+  precision?: torch.PrecisionChoice;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -67,9 +69,12 @@ export interface DemoSummary {
  *   not overfit; together 0.851 → 0.879;
  * - `init: 'orthogonal'` at lr 1e-3: orthogonal maps on the image's path to the logits, the attention's queries
  *   and keys as the reference so that it starts uniform and every image token gets its share of the gradient;
- *   at 162 steps 0.816 → 0.884 (mean of three model seeds), more than the reference init reaches in 243.
+ *   at 162 steps 0.816 → 0.884 (mean of three model seeds), more than the reference init reaches in 243;
+ * - bfloat16 where the CPU multiplies it natively (`precision: 'auto'`, resolved here so that config.json records
+ *   what ran): half the step, so about twice the epochs in the budget, at a lower peak lr (DEMO_LR).
  */
-export function demoConfig(options: { images: number; seed: number; epochs: number }): PretrainConfig {
+export function demoConfig(options: { images: number; seed: number; epochs: number; precision?: torch.PrecisionChoice }): PretrainConfig {
+  const precision = torch.resolvePrecision(options.precision ?? 'auto', 'cpu');
   return validate({
     ...PRETRAIN_DEFAULTS,
     data: 'synthetic', syntheticCount: options.images, syntheticSize: 128, syntheticSeed: options.seed,
@@ -78,10 +83,18 @@ export function demoConfig(options: { images: number; seed: number; epochs: numb
     // Short training on clean synthetic images: mild crops, no RandAugment (it slows learning more than it helps here).
     cropScale: [0.8, 1], randAugment: false,
     init: 'orthogonal',
-    batchSize: 32, epochs: options.epochs, lr: 1e-3, minLr: 1e-5, warmupLr: 1e-5, warmupSteps: 30, weightDecay: 0.02,
-    seed: options.seed, workers: 2, logInterval: 10,
+    batchSize: 32, epochs: options.epochs, lr: DEMO_LR[precision], minLr: 1e-5, warmupLr: 1e-5, warmupSteps: 30, weightDecay: 0.02,
+    seed: options.seed, workers: 2, logInterval: 10, precision,
   });
 }
+
+/**
+ * The demo's peak learning rate by precision, that is by the length of run its budget buys (docs/learning.md,
+ * "bfloat16: twice the steps"): about 9 epochs in float32 on two cores learn best at 1e-3 (at 4e-4: AUC 0.891
+ * against 0.922); about twice as many in bfloat16 learn best at 4e-4 (18 epochs: 0.975 against 0.910 at 1e-3, whose
+ * longer stretch near the peak raised the training loss).
+ */
+export const DEMO_LR: Readonly<Record<torch.Precision, number>> = Object.freeze({ float32: 1e-3, bfloat16: 4e-4 });
 
 /**
  * The recipe of the learning test (test/tasks/learning.test.ts): the demo's settings scaled down so that a
@@ -115,16 +128,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   if (availableParallelism() > 1) torch.setNumThreads(Math.max(1, Math.min(threads, availableParallelism() - 1)));
   let ceiling: CeilingProcess | undefined, standIn: CeilingProcess | undefined;
   try {
-    const config = demoConfig({ images, seed, epochs: options.epochs ?? DEMO_EPOCHS.max });
+    const config = demoConfig({ images, seed, epochs: options.epochs ?? DEMO_EPOCHS.max, precision: options.precision });
+    const precision = torch.resolvePrecision(config.precision, 'cpu');
     const startCeiling = (steps: number): void => {
-      ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1 });
+      ceiling = startCeilingProcess({ dataDir, steps: options.ceilingSteps ?? steps, seed, threads: 1, precision });
       log('demo: the supervised ceiling (ResNet to layer3 + pooling + linear, the same images with their labels) trains in a second process');
     };
     const budget = options.trainSeconds ?? DEMO_DEFAULTS.trainSeconds;
     const pretrainStarted = Date.now();
     const planEpochs = options.epochs !== undefined ? undefined : demoEpochPlanner({
       budgetSeconds: budget, elapsedSeconds: () => (Date.now() - pretrainStarted) / 1000,
-      startStandIn: () => (standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1 })), // the load the real ceiling will be
+      startStandIn: () => (standIn = startCeilingProcess({ dataDir, steps: 100_000, seed, threads: 1, precision })), // the load the real ceiling will be
       onPlan: (plan) => {
         log(`demo: ${plan.alone.toFixed(2)} s per step alone, ${plan.beside.toFixed(2)} s beside a stand-in ceiling → ${plan.epochs} epochs fit the ${budget} s training budget (predicted ${plan.predicted.toFixed(0)} s)`);
         startCeiling(plan.steps);
@@ -197,7 +211,7 @@ function summarize(parts: { classify: ZeroshotClassifyResult; grounding: Zerosho
     },
     pretrain: {
       epochs: pretrain.epochsDone, steps: pretrain.steps, bestValLoss: pretrain.bestValLoss, seconds: pretrain.seconds,
-      config: { backbone: config.backbone, imageSize: config.imageSize, dModel: config.dModel, layers: config.layers, batchSize: config.batchSize, lr: config.lr, syntheticCount: config.syntheticCount },
+      config: { backbone: config.backbone, imageSize: config.imageSize, dModel: config.dModel, layers: config.layers, batchSize: config.batchSize, lr: config.lr, syntheticCount: config.syntheticCount, precision: config.precision },
     },
     ceiling: {
       meanAuc: ceiling.meanAuc, auc: ceiling.auc, steps: ceiling.settings.steps, seconds: ceiling.seconds,
@@ -222,7 +236,7 @@ function writeReport(out: string, summary: DemoSummary, classify: ZeroshotClassi
     '# medslip demo report',
     '',
     `Synthetic chest radiographs (${summary.pretrain.config.syntheticCount} images, ${summary.pretrain.config.imageSize} px, data in \`${resolve(dataDir)}\`),`,
-    `MeDSLIP ${summary.pretrain.config.backbone} pre-trained for ${summary.pretrain.epochs} epochs (${summary.pretrain.steps} steps, ${summary.pretrain.seconds.toFixed(0)} s) with the offline text encoder;`,
+    `MeDSLIP ${summary.pretrain.config.backbone} pre-trained for ${summary.pretrain.epochs} epochs (${summary.pretrain.steps} steps, ${summary.pretrain.seconds.toFixed(0)} s, ${summary.pretrain.config.precision}) with the offline text encoder;`,
     `total ${summary.seconds.toFixed(0)} s. The offline encoder knows no medical language: these numbers show the method works end to end,`,
     'not transfer to real radiographs.',
     '',

@@ -13,6 +13,8 @@ export interface MedslipInfo {
   devices: string[];
   /** Whether GPU float32 convolutions (cuDNN) and matrix products (cuBLAS) may use TF32. */
   tf32: { cudnn: boolean; cublas: boolean };
+  /** Whether this CPU multiplies bfloat16 natively: what `precision: auto` (the demo's) picks on the CPU. */
+  cpuBfloat16: boolean;
 }
 
 export async function collectInfo(): Promise<MedslipInfo> {
@@ -35,6 +37,7 @@ export async function collectInfo(): Promise<MedslipInfo> {
     threads: torch.getNumThreads(),
     devices: torch.availableDevices(),
     tf32: torch.tf32(),
+    cpuBfloat16: torch.cpuHasNativeBfloat16(),
   };
 }
 
@@ -49,6 +52,7 @@ export function formatInfo(info: MedslipInfo): string {
     `blas      ${blas}`,
     `threads   ${info.threads} intra-op (set MEDSLIP_THREADS to change)`,
     `devices   ${info.devices.join(', ')}${info.libtorch.cuda ? '' : ' (this libtorch has no CUDA)'}`,
+    `bfloat16  ${info.cpuBfloat16 ? 'native on this CPU: precision auto (the demo\'s) trains in bfloat16' : 'not native on this CPU: precision auto trains in float32'}`,
     ...(info.libtorch.cuda ? [`tf32      GPU float32 convolutions ${info.tf32.cudnn ? 'may' : 'do not'} use TF32, matrix products ${info.tf32.cublas ? 'may' : 'do not'}`] : []),
   ].join('\n');
 }

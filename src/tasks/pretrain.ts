@@ -205,6 +205,8 @@ export async function runPretrain(options: PretrainOptions): Promise<PretrainRes
   // ---- model and optimizer -------------------------------------------------------------------------------
   const model = new MeDSLIP(modelConfig);
   if (resumed) model.loadStateDict(resumed.weights);
+  model.precision = torch.resolvePrecision(config.precision, config.device);
+  if (config.precision !== 'float32') log(`precision: ${model.precision} (${config.precision}${config.precision === 'auto' ? `: ${torch.cpuHasNativeBfloat16() ? 'this CPU multiplies bfloat16 natively' : 'no native bfloat16 on this CPU'}` : ''})`);
   if (config.device !== 'cpu') {
     model.to(torch.checkDevice(config.device));
     for (const key of ['pathology', 'anatomy'] as const) books[key].setData_(books[key].to(config.device as torch.Device));

@@ -46,6 +46,8 @@ export interface NativeBinding {
   enterInferenceMode(): void;
   exitInferenceMode(): void;
   isInferenceMode(): boolean;
+  enterAutocast(deviceType: 'cpu' | 'cuda', dtypeCode: number): void;
+  exitAutocast(): void;
   createGenerator(seed: number, device: string): NativeGenerator;
   generatorSeed(generator: NativeGenerator, seed: number): void;
   manualSeed(seed: number): void;

@@ -53,6 +53,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     options.training ?? false, options.momentum ?? 0.1, options.eps ?? 1e-5, true);
 }
 export function layerNorm(input: Tensor, normalizedShape: number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  // Under autocast the input may arrive in bfloat16: libtorch 1.13's CPU layer norm takes one dtype, so it runs
+  // in the parameters' (float32), as later PyTorch's autocast does.
+  if (weight && input.dtype !== weight.dtype) input = input.to(weight.dtype);
   return aten('aten::layer_norm', input, normalizedShape, weight ?? null, bias ?? null, eps, true);
 }
 /** Zeroes elements with probability p and scales the rest by 1/(1−p) when training; identity otherwise. */

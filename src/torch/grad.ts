@@ -1,6 +1,7 @@
-/** Gradient-mode switches: no_grad, enable_grad and inference mode, each restored on exit (even on throw). */
+/** Dispatch-mode switches: no_grad, enable_grad, inference mode and autocast, each restored on exit (even on throw). */
 import { native } from './binding.ts';
 import { rethrow } from './dispatch.ts';
+import { dtypeCode, type DType } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
 
 /** Runs fn without building the autograd graph (like `with torch.no_grad()`). */
@@ -33,6 +34,23 @@ export function inferenceMode<T>(fn: () => T): T {
     return fn();
   } finally {
     native.exitInferenceMode();
+  }
+}
+
+/**
+ * Runs fn under libtorch's autocast (like `with torch.autocast(device, dtype)`): inside, the operators autocast
+ * lists for lower precision (convolutions, matrix products, linear layers) compute in `dtype` and the precision-
+ * sensitive ones in float32; parameters stay float32 and gradients come back in each input's dtype. fn must be
+ * synchronous: the mode is state of the calling thread and ends when fn returns.
+ */
+export function autocast<T>(device: 'cpu' | 'cuda', dtype: Extract<DType, 'bfloat16' | 'float16'>, fn: () => T): T {
+  native.enterAutocast(device, dtypeCode(dtype));
+  try {
+    const result = fn();
+    if (result instanceof Promise) throw new TypeError('Expected autocast to run a synchronous function, but it returned a Promise');
+    return result;
+  } finally {
+    native.exitAutocast();
   }
 }
 

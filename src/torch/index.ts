@@ -8,8 +8,9 @@ export {
   tensor, fromTypedArray, fromRaw, toRaw, zeros, ones, empty, full, randn, rand, randint, arange, linspace, eye,
   zerosLike, onesLike, fullLike, randnLike, cat, stack, where, type CreationOptions, type RawTensorLike,
 } from './creation.ts';
-export { noGrad, enableGrad, inferenceMode, isGradEnabled, isInferenceMode, backward } from './grad.ts';
+export { noGrad, enableGrad, inferenceMode, autocast, isGradEnabled, isInferenceMode, backward } from './grad.ts';
 export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
 export { setNumThreads, getNumThreads, counters, releaseFreeMemory, releaseFreeMemoryEvery, libtorchInfo } from './runtime.ts';
+export { type Precision, type PrecisionChoice, PRECISION_CHOICES, cpuHasNativeBfloat16, resolvePrecision } from './precision.ts';
 export { profile, summarizeTrace, type ProfileSummary, type OperatorTime, type TraceEvent } from './profiler.ts';
 export * as nnf from './functional.ts';

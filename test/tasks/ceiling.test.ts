@@ -84,8 +84,11 @@ test('the ceiling learns two visible findings: held-out AUC ≥ 0.9 for both; cl
 test('ceilingOptionsFor takes the settings a fair comparison shares with a pre-training run', () => {
   assert.deepEqual(ceilingOptionsFor({ ...PRETRAIN_DEFAULTS, backbone: 'resnet18', imageSize: 128, batchSize: 32, cropScale: [0.8, 1], randAugment: false, seed: 5 }), {
     imageSize: 128, batchSize: 32, cropScale: [0.8, 1], randAugment: false, seed: 5, workers: PRETRAIN_DEFAULTS.workers,
-    weightDecay: PRETRAIN_DEFAULTS.weightDecay, backbone: 'resnet18',
+    weightDecay: PRETRAIN_DEFAULTS.weightDecay, backbone: 'resnet18', precision: 'float32',
   });
+  // 'auto' resolves as pre-training resolves it on the CPU, so both compute in the same precision
+  assert.equal(ceilingOptionsFor({ ...PRETRAIN_DEFAULTS, backbone: 'resnet18', precision: 'auto' }).precision, torch.resolvePrecision('auto', 'cpu'));
+  assert.equal(ceilingOptionsFor({ ...PRETRAIN_DEFAULTS, backbone: 'resnet18', precision: 'bfloat16' }).precision, 'bfloat16');
 });
 
 test('bad options fail before training, naming the option or the file', async () => {
@@ -95,6 +98,7 @@ test('bad options fail before training, naming the option or the file', async ()
   await assert.rejects(trainCeiling({ ...base, lr: -1 }), { name: 'RangeError', message: 'Expected number in (0, 10] for lr but received -1 (number)' });
   await assert.rejects(trainCeiling({ ...base, cropScale: [0.9, 0.5] }), /Expected \[low, high\] with 0 < low ≤ high ≤ 1 for cropScale but received \[0\.9, 0\.5\] \(array\)/);
   await assert.rejects(trainCeiling({ ...base, backbone: 'vgg' as never }), /backbone/);
+  await assert.rejects(trainCeiling({ ...base, precision: 'float16' as never }), /Expected float32 or bfloat16 for precision but received float16/);
   await assert.rejects(trainCeiling({ ...base, batchSize: 65 }), /batchSize 65 is larger than the training split \(64 images in .*train_cxr14\.csv\)/);
   await assert.rejects(trainCeiling({ ...base, dataDir: join(dir, 'missing') }), /missing[/\\]train_cxr14\.csv/);
 });

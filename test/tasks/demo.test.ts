@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDemo } from '../../src/tasks/demo.ts';
+import { DEMO_LR, demoConfig, runDemo } from '../../src/tasks/demo.ts';
+import * as torch from '../../src/torch/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'medslip-demo-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -37,4 +38,18 @@ test('demo writes a report with MeDSLIP and the supervised ceiling side by side'
   } finally {
     delete process.env.MEDSLIP_CACHE;
   }
+});
+
+test('demoConfig resolves the precision it records and takes the peak lr measured for it', () => {
+  const base = { images: 1200, seed: 1, epochs: 9 };
+  assert.deepEqual(DEMO_LR, { float32: 1e-3, bfloat16: 4e-4 });
+  const float = demoConfig({ ...base, precision: 'float32' });
+  assert.equal(float.precision, 'float32');
+  assert.equal(float.lr, 1e-3);
+  const half = demoConfig({ ...base, precision: 'bfloat16' });
+  assert.equal(half.precision, 'bfloat16');
+  assert.equal(half.lr, 4e-4);
+  const auto = demoConfig(base);
+  assert.equal(auto.precision, torch.resolvePrecision('auto', 'cpu'), 'auto is resolved on the CPU, so config.json names what ran');
+  assert.equal(auto.lr, DEMO_LR[torch.resolvePrecision('auto', 'cpu')]);
 });

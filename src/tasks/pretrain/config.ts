@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { ResNetArch } from '../../models/resnet.ts';
 import type { LossWeights, MedslipInit } from '../../models/medslip.ts';
+import { PRECISION_CHOICES, type PrecisionChoice } from '../../torch/precision.ts';
 
 export interface PretrainConfig {
   /** 'synthetic' (the embedded generator) or 'files' (split JSONs + .npy matrix in the reference format). */
@@ -68,6 +69,12 @@ export interface PretrainConfig {
   seed: number;
   workers: number;
   device: string;
+  /**
+   * What the trunk and decoders compute in: 'float32' (the reference), 'bfloat16' (libtorch's autocast; heads,
+   * losses, parameters and optimizer stay float32) or 'auto' (bfloat16 on a CPU with native bfloat16
+   * instructions, float32 elsewhere). Not part of the model: a run may resume in another precision.
+   */
+  precision: PrecisionChoice;
   /** Steps between log lines. */
   logInterval: number;
 }
@@ -80,7 +87,7 @@ export const PRETRAIN_DEFAULTS: Readonly<PretrainConfig> = Object.freeze({
   cropScale: [0.2, 1], randAugment: true, init: 'reference', lossWeights: [1, 1, 1, 1, 1],
   batchSize: 64, epochs: 100, lr: 1e-4, minLr: 1e-5, warmupLr: 1e-5, weightDecay: 0.02,
   schedule: 'step', warmupSteps: 500, warmupEpochs: 5, clipGradNorm: 0,
-  seed: 42, workers: 2, device: 'cpu', logInterval: 20,
+  seed: 42, workers: 2, device: 'cpu', precision: 'float32', logInterval: 20,
 }) as Readonly<PretrainConfig>;
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'pair' | 'five' | readonly string[];
@@ -92,7 +99,7 @@ const KINDS: Record<keyof PretrainConfig, Kind> = {
   dropout: 'number', imageSize: 'integer', cropScale: 'pair', randAugment: 'boolean', init: ['reference', 'pytorch', 'orthogonal'] satisfies MedslipInit[], lossWeights: 'five',
   batchSize: 'integer', epochs: 'integer', lr: 'number', minLr: 'number', warmupLr: 'number', weightDecay: 'number',
   schedule: ['step', 'reference'], warmupSteps: 'integer', warmupEpochs: 'integer', clipGradNorm: 'number',
-  seed: 'integer', workers: 'integer', device: 'string', logInterval: 'integer',
+  seed: 'integer', workers: 'integer', device: 'string', precision: PRECISION_CHOICES, logInterval: 'integer',
 };
 
 /** One line of `medslip pretrain --help` per setting (the help lists them with their kind and default). */
@@ -133,6 +140,7 @@ const SETTING_HELP: Record<keyof PretrainConfig, string> = {
   seed: 'seed of init, data order, augmentation, ProtoCL draws and dropout',
   workers: 'data-loading threads (the batches are the same for any number)',
   device: 'cpu, cuda or cuda:N',
+  precision: 'what the trunk and decoders compute in: float32 (as the reference), bfloat16 (autocast; heads, losses and weights stay float32) or auto (bfloat16 on a CPU with native bfloat16 instructions, about half the step; docs/performance.md)',
   logInterval: 'optimizer steps between lines of log.jsonl',
 };
 
