@@ -90,6 +90,9 @@ export interface LossWeights {
 
 export const REFERENCE_LOSS_WEIGHTS: Readonly<LossWeights> = Object.freeze({ cePathology: 1, clPathology: 1, ceAnatomy: 1, clAnatomy: 1, ap: 1 });
 
+/** Both decoders' output features after the shared norm, (Q, B, D) each, and their cross-attention per layer, (B, Q, T) each. */
+interface Decoded { pathology: torch.Tensor; anatomy: torch.Tensor; attnPathology: torch.Tensor[]; attnAnatomy: torch.Tensor[] }
+
 export interface MedslipOutputs {
   logitsPathology: torch.Tensor; // (B, 75, 2)
   logitsAnatomy: torch.Tensor; // (B, 51, 2)
@@ -194,10 +197,8 @@ export class MeDSLIP extends Module {
     return { pathology: toSequence(pathology), anatomy: toSequence(anatomy) };
   }
 
-  /** Both decoders: features after the shared norm (Q, B, D) and per-layer cross-attention (B, Q, T). */
-  decode(images: torch.Tensor, books: Books): {
-    pathology: torch.Tensor; anatomy: torch.Tensor; attnPathology: torch.Tensor[]; attnAnatomy: torch.Tensor[];
-  } {
+  /** Both decoders: features after the shared norm (Q, B, D) and per-layer cross-attention (B, Q, T), float32. */
+  decode(images: torch.Tensor, books: Books): Decoded {
     if (this.precision === 'float32') return this.#decode(images, books);
     const decoded = torch.autocast(images.device.startsWith('cuda') ? 'cuda' : 'cpu', this.precision, () => this.#decode(images, books));
     const toFloat = (t: torch.Tensor): torch.Tensor => t.to('float32');
@@ -207,9 +208,8 @@ export class MeDSLIP extends Module {
     };
   }
 
-  #decode(images: torch.Tensor, books: Books): {
-    pathology: torch.Tensor; anatomy: torch.Tensor; attnPathology: torch.Tensor[]; attnAnatomy: torch.Tensor[];
-  } {
+  /** decode() in the precision autocast sets (bfloat16 results under it). */
+  #decode(images: torch.Tensor, books: Books): Decoded {
     const memory = this.encodeImage(images);
     const batch = images.shape[0];
     // (Q, 1, D): the same queries for every image, so the first decoder layer's self-attention and its
