@@ -5,7 +5,7 @@ import { optionsFromTable, parseOptionValue, type OptionTable } from './tasks/op
 import { FINETUNE_CLASSIFY_OPTIONS, FINETUNE_SEGMENT_OPTIONS } from './tasks/finetune/table.ts';
 import {
   BENCH_DISTRIBUTED_OPTIONS, BENCH_ENGINE_OPTIONS, BENCH_LEARNING_OPTIONS, BENCH_LEARNING_PARITY_OPTIONS, BENCH_MEMORY_OPTIONS, BENCH_MODEL_OPTIONS, BOOKS_OPTIONS,
-  DEMO_OPTIONS, EXPORT_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, PRETRAIN_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
+  DEMO_OPTIONS, EXPORT_OPTIONS, INFO_OPTIONS, LABELS_OPTIONS, PREDICT_OPTIONS, PRETRAIN_OPTIONS, SERVE_OPTIONS, SYNTH_OPTIONS, ZEROSHOT_CLASSIFY_OPTIONS, ZEROSHOT_GROUND_OPTIONS,
 } from './tasks/tables.ts';
 
 /**
@@ -44,13 +44,11 @@ export function buildProgram(): Command {
     .description('MeDSLIP — dual-stream (pathology + anatomy) vision-language pre-training for chest X-rays, on libtorch')
     .showHelpAfterError();
 
-  program.command('info')
-    .description('print versions, where libtorch came from, the BLAS in use, threads and devices')
-    .option('--json', 'print one JSON object')
-    .action(async (options: { json?: boolean }) => {
-      const { collectInfo, formatInfo } = await import('./tasks/info.ts');
-      const info = await collectInfo();
-      console.log(options.json ? JSON.stringify(info, null, 2) : formatInfo(info));
+  withOptions(program.command('info'), INFO_OPTIONS)
+    .description('print versions, where libtorch came from, the BLAS in use, threads, devices and whether the CPU multiplies bfloat16 natively')
+    .action(async (options: Record<string, unknown>) => {
+      const { runInfoCommand } = await import('./tasks/info.ts');
+      console.log(await runInfoCommand(optionsFromTable(INFO_OPTIONS, options)));
     });
 
   withOptions(program.command('demo'), DEMO_OPTIONS)

@@ -1,4 +1,4 @@
-/** `medslip info`: versions, where libtorch came from, BLAS, threads and devices. */
+/** `medslip info`: versions, where libtorch came from, BLAS, threads, devices and the CPU's bfloat16. */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as torch from '../torch/index.ts';
@@ -55,4 +55,16 @@ export function formatInfo(info: MedslipInfo): string {
     `bfloat16  ${info.cpuBfloat16 ? 'native on this CPU: precision auto (the demo\'s) trains in bfloat16' : 'not native on this CPU: precision auto trains in float32'}`,
     ...(info.libtorch.cuda ? [`tf32      GPU float32 convolutions ${info.tf32.cudnn ? 'may' : 'do not'} use TF32, matrix products ${info.tf32.cublas ? 'may' : 'do not'}`] : []),
   ].join('\n');
+}
+
+/** `medslip info`'s options (INFO_OPTIONS in ./tables.ts). */
+export interface InfoCommandOptions {
+  /** Print one JSON object instead of the text. */
+  json?: boolean;
+}
+
+/** `medslip info`: what the command prints — the text, or with `json` the object as JSON. */
+export async function runInfoCommand(options: InfoCommandOptions = {}): Promise<string> {
+  const info = await collectInfo();
+  return options.json === true ? JSON.stringify(info, null, 2) : formatInfo(info);
 }

@@ -10,6 +10,7 @@ import { SYNTHETIC_DATASET_DEFAULTS } from '../synth/defaults.ts';
 import { BOOK_MAX_LENGTH } from '../text/books.ts';
 import type { PretrainCommandOptions } from './pretrain/command.ts';
 import type { DemoOptions } from './demo.ts';
+import type { InfoCommandOptions } from './info.ts';
 import type { ServeTaskOptions } from './serve.ts';
 import type { LabelsCommandOptions } from './labels.ts';
 import type { DatasetOptions } from '../synth/dataset.ts';
@@ -52,6 +53,10 @@ export const PRETRAIN_OPTIONS: OptionTable<PretrainCommandOptions> = [
   { key: 'masterAddr', flag: '--master-addr <host>', kind: 'string', default: PRETRAIN_COMMAND_DEFAULTS.masterAddr, help: 'the machine of rank 0, which keeps the job\'s store' },
   { key: 'masterPort', flag: '--master-port <port>', kind: 'integer', help: 'the store\'s port (default: a free one on one machine, 29500 on several)' },
   { key: 'distTimeout', flag: '--dist-timeout <s>', kind: 'number', default: PRETRAIN_COMMAND_DEFAULTS.distTimeout, help: 'seconds a rank waits for the others before the job fails, naming the rank' },
+];
+
+export const INFO_OPTIONS: OptionTable<InfoCommandOptions> = [
+  { key: 'json', flag: '--json', kind: 'boolean', help: 'print one JSON object' },
 ];
 
 /** `medslip demo`'s defaults (runDemo uses them too). */
