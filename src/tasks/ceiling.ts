@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.ts';
 import { median } from '../util/stats.ts';
 import { withoutUndefined } from '../util/object.ts';
-import { checkInteger, checkNumber, invalidArgument } from '../util/check.ts';
+import { checkInteger, checkNumber, checkOneOf, invalidArgument } from '../util/check.ts';
 import { checkBackbone, ResNetClassifier, type FinetuneBackbone } from '../models/classifier.ts';
 import { maskedBceWithLogits } from '../models/losses-finetune.ts';
 import { AdamW, referenceParamGroups } from '../optim/adamw.ts';
@@ -112,12 +112,12 @@ function resolveSettings(options: Partial<CeilingSettings>): CeilingSettings {
   if (!(low > 0 && low <= high && high <= 1)) throw invalidArgument('cropScale', '[low, high] with 0 < low ≤ high ≤ 1', s.cropScale, true);
   if (!(typeof s.lr === 'number' && s.lr > 0 && s.lr <= 10)) throw invalidArgument('lr', 'number in (0, 10]', s.lr, typeof s.lr === 'number');
   if (typeof s.randAugment !== 'boolean') throw invalidArgument('randAugment', 'boolean', s.randAugment);
-  if (s.precision !== 'float32' && s.precision !== 'bfloat16') throw invalidArgument('precision', 'float32 or bfloat16', s.precision, true);
   return {
     steps: checkInteger('steps', s.steps, 1, 10_000_000), lr: s.lr, seed: checkInteger('seed', s.seed, 0, 2 ** 31 - 1),
     imageSize: checkInteger('imageSize', s.imageSize, 32, 4096), batchSize: checkInteger('batchSize', s.batchSize, 1, 65_536),
     weightDecay: checkNumber('weightDecay', s.weightDecay, 0, 10), cropScale: [low, high], randAugment: s.randAugment,
-    workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone), precision: s.precision,
+    workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone),
+    precision: checkOneOf('precision', s.precision, ['float32', 'bfloat16'] as const),
   };
 }
 

@@ -98,7 +98,7 @@ test('bad options fail before training, naming the option or the file', async ()
   await assert.rejects(trainCeiling({ ...base, lr: -1 }), { name: 'RangeError', message: 'Expected number in (0, 10] for lr but received -1 (number)' });
   await assert.rejects(trainCeiling({ ...base, cropScale: [0.9, 0.5] }), /Expected \[low, high\] with 0 < low ≤ high ≤ 1 for cropScale but received \[0\.9, 0\.5\] \(array\)/);
   await assert.rejects(trainCeiling({ ...base, backbone: 'vgg' as never }), /backbone/);
-  await assert.rejects(trainCeiling({ ...base, precision: 'float16' as never }), /Expected float32 or bfloat16 for precision but received float16/);
+  await assert.rejects(trainCeiling({ ...base, precision: 'float16' as never }), { name: 'RangeError', message: 'Expected one of float32, bfloat16 for precision but received float16 (string)' });
   await assert.rejects(trainCeiling({ ...base, batchSize: 65 }), /batchSize 65 is larger than the training split \(64 images in .*train_cxr14\.csv\)/);
   await assert.rejects(trainCeiling({ ...base, dataDir: join(dir, 'missing') }), /missing[/\\]train_cxr14\.csv/);
 });
