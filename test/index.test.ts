@@ -49,7 +49,7 @@ const NAMESPACES: Record<string, string[]> = {
     'isCurrentSyntheticDataset', 'readSyntheticManifest', 'writeSyntheticDataset'],
   text: ['ANATOMY_BOOK', 'BertModel', 'OFFLINE_ENCODER_NAME', 'PATHOLOGY_BOOK', 'encodeBooks', 'encodeBooksToFile',
     'encodeOffline', 'loadBertEncoder', 'loadBooks', 'loadPathologyBook', 'loadTokenizer', 'readBooks', 'saveBooks'],
-  torch: ['DTYPES', 'Generator', 'NativeError', 'PRECISION_CHOICES', 'Tensor', 'arange', 'aten', 'autocast', 'availableDevices',
+  torch: ['DTYPES', 'Generator', 'NativeError', 'PRECISIONS', 'PRECISION_CHOICES', 'Tensor', 'arange', 'aten', 'autocast', 'availableDevices',
     'backward', 'cat', 'checkDevice', 'counters', 'cpuHasNativeBfloat16', 'empty', 'enableGrad', 'eye', 'fromRaw', 'fromTypedArray', 'full', 'fullLike',
     'getNumThreads', 'getRngState', 'inferenceMode', 'isFloatingPoint', 'isGradEnabled', 'isInferenceMode', 'keep',
     'libtorchInfo', 'linspace', 'manualSeed', 'nnf', 'noGrad', 'ones', 'onesLike', 'profile', 'rand', 'randint', 'randn',

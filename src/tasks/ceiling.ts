@@ -117,7 +117,7 @@ function resolveSettings(options: Partial<CeilingSettings>): CeilingSettings {
     imageSize: checkInteger('imageSize', s.imageSize, 32, 4096), batchSize: checkInteger('batchSize', s.batchSize, 1, 65_536),
     weightDecay: checkNumber('weightDecay', s.weightDecay, 0, 10), cropScale: [low, high], randAugment: s.randAugment,
     workers: checkInteger('workers', s.workers, 0, 64), backbone: checkBackbone(s.backbone),
-    precision: checkOneOf('precision', s.precision, ['float32', 'bfloat16'] as const),
+    precision: checkOneOf('precision', s.precision, torch.PRECISIONS),
   };
 }
 

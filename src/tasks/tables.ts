@@ -5,6 +5,7 @@
  * command line and its --help are built without the engine; the tasks check every value again.
  */
 import type { OptionTable } from './option-table.ts';
+import { PRECISIONS, PRECISION_CHOICES } from '../torch/precision.ts';
 import { SERVE_DEFAULTS } from '../serve/defaults.ts';
 import { SYNTHETIC_DATASET_DEFAULTS } from '../synth/defaults.ts';
 import { BOOK_MAX_LENGTH } from '../text/books.ts';
@@ -80,7 +81,7 @@ export const DEMO_OPTIONS: OptionTable<DemoOptions> = [
   { key: 'epochs', flag: '--epochs <n>', kind: 'integer', help: 'a fixed number of epochs instead of the time budget' },
   { key: 'images', flag: '--images <n>', kind: 'integer', default: DEMO_DEFAULTS.images, help: 'synthetic images (20 % held out)' },
   { key: 'seed', flag: '--seed <n>', kind: 'integer', help: `seed of data, init and order (default ${DEMO_DEFAULTS.seed}, the demo's)` },
-  { key: 'precision', flag: '--precision <p>', kind: 'string', default: 'auto', choices: ['float32', 'bfloat16', 'auto'], help: 'what pre-training and the ceiling compute in: auto is bfloat16 on a CPU with native bfloat16 instructions (about half the step), float32 elsewhere' },
+  { key: 'precision', flag: '--precision <p>', kind: 'string', default: 'auto', choices: PRECISION_CHOICES, help: 'what pre-training and the ceiling compute in: auto is bfloat16 on a CPU with native bfloat16 instructions (about half the step), float32 elsewhere' },
   { key: 'quiet', flag: '--quiet', kind: 'boolean', help: 'no progress bars' },
 ];
 
@@ -187,7 +188,7 @@ export const BENCH_MODEL_OPTIONS: OptionTable<BenchCommandOptions> = [
   { key: 'config', flag: '--config <name>', kind: 'string', default: BENCH_MODEL_DEFAULTS.config, choices: BENCH_MODEL_CONFIGS, help: 'which configuration: the full one, the demo\'s, or both' },
   { key: 'batch', flag: '--batch <sizes>', kind: 'integers', help: 'batch sizes to time, comma-separated, instead of each configuration\'s own (e.g. 32,64 on a GPU)' },
   { key: 'device', flag: '--device <device>', kind: 'string', default: BENCH_MODEL_DEFAULTS.device, help: 'cpu, cuda or cuda:N: medslip and the PyTorch baseline both run there (the ONNX row is CPU-only)' },
-  { key: 'precision', flag: '--precision <p>', kind: 'string', default: 'float32', choices: ['float32', 'bfloat16', 'auto'], help: 'what medslip\'s trunk and decoders compute in (the PyTorch baseline stays float32, as the reference): bfloat16 runs them under autocast; auto picks it on a CPU with native bfloat16 instructions' },
+  { key: 'precision', flag: '--precision <p>', kind: 'string', default: 'float32', choices: PRECISION_CHOICES, help: 'what medslip\'s trunk and decoders compute in (the PyTorch baseline stays float32, as the reference): bfloat16 runs them under autocast; auto picks it on a CPU with native bfloat16 instructions' },
   { key: 'baseline', flag: '--no-baseline', kind: 'boolean', help: 'skip the PyTorch baseline' },
   { key: 'onnx', flag: '--no-onnx', kind: 'boolean', help: 'skip the ONNX Runtime row (the same model exported and run by onnxruntime-node)' },
   { key: 'json', flag: '--json', kind: 'boolean', help: 'print one JSON object (models: per configuration train/infer wall and CPU ms, images/s, onnxRuntime, pytorch; loaderImagesPerSec, peakRssMB, …; profiles with --profile)' },
@@ -234,7 +235,7 @@ export const BENCH_LEARNING_OPTIONS: OptionTable<LearningBenchOptions> = [
   { key: 'lr', flag: '--lr <lr>', kind: 'number', help: 'peak learning rate of the one-cycle schedule (default 1e-3)' },
   { key: 'seed', flag: '--seed <n>', kind: 'integer', help: `seed of init, order and augmentation, and of the default data (default ${DEMO_DEFAULTS.seed}, the demo's)` },
   { key: 'workers', flag: '--workers <n>', kind: 'integer', help: 'data-loading threads (default: the demo\'s)' },
-  { key: 'precision', flag: '--precision <p>', kind: 'string', choices: ['float32', 'bfloat16'], help: 'what the trunk computes in (default: the demo\'s, bfloat16 on a CPU with native bfloat16)' },
+  { key: 'precision', flag: '--precision <p>', kind: 'string', choices: PRECISIONS, help: 'what the trunk computes in (default: the demo\'s, bfloat16 on a CPU with native bfloat16)' },
 ];
 
 /** `medslip bench learning-parity`'s defaults (runLearningParity's steps too). */

@@ -11,6 +11,6 @@ export {
 export { noGrad, enableGrad, inferenceMode, autocast, isGradEnabled, isInferenceMode, backward } from './grad.ts';
 export { manualSeed, getRngState, setRngState, Generator } from './random.ts';
 export { setNumThreads, getNumThreads, counters, releaseFreeMemory, releaseFreeMemoryEvery, libtorchInfo } from './runtime.ts';
-export { type Precision, type PrecisionChoice, PRECISION_CHOICES, cpuHasNativeBfloat16, resolvePrecision } from './precision.ts';
+export { type Precision, type PrecisionChoice, PRECISIONS, PRECISION_CHOICES, cpuHasNativeBfloat16, resolvePrecision } from './precision.ts';
 export { profile, summarizeTrace, type ProfileSummary, type OperatorTime, type TraceEvent } from './profiler.ts';
 export * as nnf from './functional.ts';

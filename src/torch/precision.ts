@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 export type Precision = 'float32' | 'bfloat16';
 /** A precision, or 'auto': bfloat16 on a CPU with native bfloat16 instructions, float32 elsewhere. */
 export type PrecisionChoice = Precision | 'auto';
-export const PRECISION_CHOICES: readonly PrecisionChoice[] = Object.freeze(['float32', 'bfloat16', 'auto']);
+export const PRECISIONS: readonly Precision[] = Object.freeze(['float32', 'bfloat16']);
+export const PRECISION_CHOICES: readonly PrecisionChoice[] = Object.freeze([...PRECISIONS, 'auto']);
 
 let nativeBfloat16: boolean | undefined;
 
